@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The compiled form of a course: what `@lms/content` produces and every other part of the
+ * system consumes (db stores it in a ContentRelease, the web app renders it, the grader
+ * reads task checks and limits from it). Field names here are a contract: extend, don't rename.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+export const sourcePositionSchema = z.object({
+  file: z.string(), // path relative to the course directory, e.g. python_chapter_0320/text.md
+  line: z.number().int().positive(),
+  column: z.number().int().positive(),
+});
+export type SourcePosition = z.infer<typeof sourcePositionSchema>;
+
+export type Inline =
+  | { type: 'text'; value: string }
+  | { type: 'code'; value: string }
+  | { type: 'strong'; children: Inline[] }
+  | { type: 'emphasis'; children: Inline[] }
+  | { type: 'delete'; children: Inline[] }
+  | { type: 'break' }
+  | { type: 'image'; src: string; alt: string; title: string | null }
+  | {
+      type: 'link';
+      href: string;
+      title: string | null;
+      children: Inline[];
+      /** set when href is `/courses/<course>/chapters/<chapter>[#anchor]`: a link to our own route */
+      internal: { course: string; chapter: string; anchor: string | null } | null;
+    };
+
+export const inlineSchema: z.ZodType<Inline> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.object({ type: z.literal('text'), value: z.string() }),
+    z.object({ type: z.literal('code'), value: z.string() }),
+    z.object({ type: z.literal('strong'), children: z.array(inlineSchema) }),
+    z.object({ type: z.literal('emphasis'), children: z.array(inlineSchema) }),
+    z.object({ type: z.literal('delete'), children: z.array(inlineSchema) }),
+    z.object({ type: z.literal('break') }),
+    z.object({ type: z.literal('image'), src: z.string(), alt: z.string(), title: z.string().nullable() }),
+    z.object({
+      type: z.literal('link'),
+      href: z.string(),
+      title: z.string().nullable(),
+      children: z.array(inlineSchema),
+      internal: z
+        .object({ course: z.string(), chapter: z.string(), anchor: z.string().nullable() })
+        .nullable(),
+    }),
+  ]),
+);
+
+export type Block =
+  | { kind: 'heading'; level: number; id: string; children: Inline[] }
+  | { kind: 'paragraph'; children: Inline[] }
+  | { kind: 'list'; ordered: boolean; start: number | null; items: Block[][] }
+  | { kind: 'code'; lang: string | null; code: string }
+  | { kind: 'example'; exampleId: string }
+  | { kind: 'task'; taskId: string }
+  | { kind: 'illustration'; children: Inline[] }
+  | { kind: 'blockquote'; children: Block[] }
+  | { kind: 'table'; align: Array<'left' | 'right' | 'center' | null>; header: Inline[][]; rows: Inline[][][] }
+  | { kind: 'thematicBreak' };
+
+export const blockSchema: z.ZodType<Block> = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('heading'), level: z.number().int().min(1).max(6), id: z.string(), children: z.array(inlineSchema) }),
+    z.object({ kind: z.literal('paragraph'), children: z.array(inlineSchema) }),
+    z.object({ kind: z.literal('list'), ordered: z.boolean(), start: z.number().int().nullable(), items: z.array(z.array(blockSchema)) }),
+    z.object({ kind: z.literal('code'), lang: z.string().nullable(), code: z.string() }),
+    z.object({ kind: z.literal('example'), exampleId: z.string() }),
+    z.object({ kind: z.literal('task'), taskId: z.string() }),
+    z.object({ kind: z.literal('illustration'), children: z.array(inlineSchema) }),
+    z.object({ kind: z.literal('blockquote'), children: z.array(blockSchema) }),
+    z.object({
+      kind: z.literal('table'),
+      align: z.array(z.enum(['left', 'right', 'center']).nullable()),
+      header: z.array(z.array(inlineSchema)),
+      rows: z.array(z.array(z.array(inlineSchema))),
+    }),
+    z.object({ kind: z.literal('thematicBreak') }),
+  ]),
+);
+
+/** A runnable example (`example_for_playground`), with the expected-output fence that follows it, if any. */
+export const exampleSchema = z.object({
+  id: z.string(), // `<chapter id>_example_NN`, NN = 1-based ordinal in the chapter, zero-padded to 2
+  lang: z.string(), // 'python'
+  code: z.string(),
+  expectedOutput: z.string().nullable(),
+  /** the NNN of `.example_for_playground_NNN`, when given */
+  playgroundVariant: z.string().nullable(),
+  source: sourcePositionSchema,
+});
+export type Example = z.infer<typeof exampleSchema>;
+
+/** Resource limits of one graded run; defaults apply where the task does not set them. */
+export const limitsSchema = z.object({
+  wallSeconds: z.number().positive().default(10),
+  cpuSeconds: z.number().positive().default(5),
+  memoryMb: z.number().int().positive().default(256),
+});
+export type Limits = z.infer<typeof limitsSchema>;
+export const DEFAULT_LIMITS: Limits = { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 };
+
+/**
+ * A task's checks. `public` and `hidden` are Python sources in our check format (see
+ * packages/content/README.md and apps/grader/README.md); public tests may be shipped to the
+ * browser for the quick check, hidden ones never leave the server. `wrapperTest` is the
+ * legacy `wrapper_test` file of such courses.
+ */
+export const taskChecksSchema = z.object({
+  public: z.string().nullable(),
+  hidden: z.string().nullable(),
+  wrapperTest: z.string().nullable(),
+});
+export type TaskChecks = z.infer<typeof taskChecksSchema>;
+
+export const taskSchema = z.object({
+  id: z.string(), // e.g. python_chapter_0320_task_0010
+  chapterId: z.string(),
+  /** 'program': the student writes code; 'output': "what does this print?" (consoleoutput source) */
+  kind: z.enum(['program', 'output']),
+  statement: z.array(blockSchema),
+  /** starter code (program) or the program whose output the student predicts (output) */
+  starter: z.string(),
+  hint: z.array(blockSchema),
+  /** reference answer: code (program) or the expected output text (output) */
+  answer: z.string(),
+  flags: z.object({ runStaticTypeChecker: z.boolean() }),
+  checks: taskChecksSchema,
+  limits: limitsSchema,
+  source: sourcePositionSchema,
+});
+export type Task = z.infer<typeof taskSchema>;
+
+export const chapterSchema = z.object({
+  id: z.string(), // python_chapter_0320
+  courseId: z.string(),
+  number: z.number().int(), // 320
+  title: z.string(), // text of the first level-1 heading
+  blocks: z.array(blockSchema),
+  examples: z.array(exampleSchema),
+  tasks: z.array(taskSchema),
+  /** sha256 hex of the chapter's compiled content (stable across runs) */
+  hash: z.string(),
+  sourceFile: z.string(),
+});
+export type Chapter = z.infer<typeof chapterSchema>;
+
+export const compiledCourseSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  id: z.string(), // directory name, e.g. python
+  title: z.string(),
+  description: z.array(blockSchema),
+  wrapperRunFallback: z.string().nullable(),
+  chapters: z.array(chapterSchema),
+  hash: z.string(),
+});
+export type CompiledCourse = z.infer<typeof compiledCourseSchema>;
+
+/** A content error, located in the source. */
+export const contentErrorSchema = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  message: z.string(),
+});
+export type ContentError = z.infer<typeof contentErrorSchema>;
