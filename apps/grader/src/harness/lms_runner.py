@@ -1,0 +1,203 @@
+"""The grader's driver: runs a student's program as `__main__`, and runs a task's tests
+against the record of that run. Pure stdlib, Python 3.11+; the same file runs in CPython
+(server) and Pyodide (browser).
+
+Server (two separate sandboxed processes, so the program cannot touch the tests):
+    python3 -I -S -B -X utf8 lms_runner.py program /box/main.py
+        the program writes to the real stdout/stderr; an uncaught exception is printed
+        to stderr as CPython would, minus this driver's frames; exit code as CPython's.
+    python3 -I -S -B -X utf8 lms_runner.py tests record.json [tests_public.py|-] [tests_hidden.py|-]
+        prints one JSON object (lms_checks.run_tests) on stdout.
+
+Browser: `run_program_captured(source, write_stdout, write_stderr)` returns the record,
+then `lms_checks.run_tests(record, public)`.
+"""
+
+import linecache
+import os
+import sys
+import time
+import traceback
+import types
+
+PROGRAM_FILENAME = "main.py"
+_driver_module = None
+
+
+def compile_program(source, filename=PROGRAM_FILENAME):
+    """Compile the student's code; registers the source for tracebacks. Raises SyntaxError."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return compile(source, filename, "exec", dont_inherit=True)
+
+
+def fresh_main_module(filename=PROGRAM_FILENAME):
+    """A new `__main__` module, installed in sys.modules, as `python main.py` would have."""
+    module = types.ModuleType("__main__")
+    module.__file__ = filename
+    module.__builtins__ = __builtins__
+    sys.modules["__main__"] = module
+    return module
+
+
+def clean_traceback(exc, filename=PROGRAM_FILENAME):
+    """The exception formatted as CPython prints it, without the harness's frames: the
+    frames before the first one in the student's file are dropped."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+def exit_code_of(system_exit, write_stderr):
+    """The process exit code CPython gives `raise SystemExit(code)`."""
+    code = system_exit.code
+    if code is None:
+        return 0
+    if isinstance(code, bool):
+        return int(code)
+    if isinstance(code, int):
+        return code & 0xFF if code >= 0 else (256 + code) & 0xFF
+    write_stderr(str(code) + "\n")
+    return 1
+
+
+def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME):
+    """Run `source` as `__main__`. Returns (exit_code, traceback_text_or_None)."""
+    try:
+        code = compile_program(source, filename)
+    except (SyntaxError, ValueError) as exc:
+        if isinstance(exc, SyntaxError) and exc.lineno:
+            # CPython fills `text` from the file named `filename` on disk, which may not be ours.
+            lines = source.splitlines()
+            if 0 < exc.lineno <= len(lines):
+                exc.text = lines[exc.lineno - 1] + "\n"
+        text = "".join(traceback.format_exception_only(type(exc), exc))
+        write_stderr(text)
+        return 1, text
+    module = fresh_main_module(filename)
+    try:
+        exec(code, module.__dict__)
+    except SystemExit as exc:
+        return exit_code_of(exc, write_stderr), None
+    except BaseException as exc:  # KeyboardInterrupt included: CPython prints it too
+        text = clean_traceback(exc, filename)
+        write_stderr(text)
+        return 1, text
+    return 0, None
+
+
+class _Capture:
+    """A text stream that hands every write to a callback (the browser streams output)."""
+
+    def __init__(self, write, name):
+        self._write = write
+        self.name = name
+        self.encoding = "utf-8"
+        self.errors = "strict"
+        self.parts = []
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        self.parts.append(text)
+        if self._write is not None:
+            self._write(text)
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def fileno(self):
+        raise OSError("captured stream has no file descriptor")
+
+    def getvalue(self):
+        return "".join(self.parts)
+
+
+def run_program_captured(source, write_stdout=None, write_stderr=None, filename=PROGRAM_FILENAME):
+    """In-process run (browser): stdout/stderr captured, returns the record dict that
+    lms_checks.run_tests takes. Time limits are the caller's business."""
+    out = _Capture(write_stdout, "<stdout>")
+    err = _Capture(write_stderr, "<stderr>")
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    started = time.perf_counter()
+    try:
+        exit_code, tb = exec_as_main(source, err.write, filename)
+    finally:
+        sys.stdout, sys.stderr = saved
+    return {
+        "stdout": out.getvalue(),
+        "stderr": err.getvalue(),
+        "exit_code": exit_code,
+        "elapsed": time.perf_counter() - started,
+        "timed_out": False,
+        "traceback": tb,
+        "source": source,
+    }
+
+
+def _read(path):
+    if path == "-":
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _main_program(path):
+    global _driver_module
+    _driver_module = sys.modules.get("__main__")  # keep this module alive once replaced
+    source = _read(path)
+    # sys.path[0] is the program's directory, as for `python3 main.py`.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    sys.argv = [PROGRAM_FILENAME]
+    exit_code, _ = exec_as_main(source, sys.stderr.write)
+    try:
+        sys.stdout.flush()
+    except Exception:  # the program may have closed or replaced it
+        pass
+    sys.exit(exit_code)
+
+
+def _main_tests(record_path, public_path, hidden_path):
+    import json
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import lms_checks
+
+    with open(record_path, encoding="utf-8") as f:
+        record = json.load(f)
+    result = lms_checks.run_tests(record, _read(public_path), _read(hidden_path))
+    sys.stdout.write(json.dumps(result, ensure_ascii=False))
+    sys.stdout.flush()
+
+
+def main(argv):
+    if len(argv) == 2 and argv[0] == "program":
+        _main_program(argv[1])
+    elif len(argv) in (2, 3, 4) and argv[0] == "tests":
+        padded = list(argv[1:]) + ["-"] * (4 - len(argv))
+        _main_tests(*padded)
+    else:
+        sys.stderr.write(
+            "usage: lms_runner.py program <main.py>\n"
+            "       lms_runner.py tests <record.json> [tests_public.py|-] [tests_hidden.py|-]\n"
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
