@@ -39,7 +39,12 @@ export const inlineSchema: z.ZodType<Inline> = z.lazy(() =>
     z.object({ type: z.literal('emphasis'), children: z.array(inlineSchema) }),
     z.object({ type: z.literal('delete'), children: z.array(inlineSchema) }),
     z.object({ type: z.literal('break') }),
-    z.object({ type: z.literal('image'), src: z.string(), alt: z.string(), title: z.string().nullable() }),
+    z.object({
+      type: z.literal('image'),
+      src: z.string(),
+      alt: z.string(),
+      title: z.string().nullable(),
+    }),
     z.object({
       type: z.literal('link'),
       href: z.string(),
@@ -61,14 +66,29 @@ export type Block =
   | { kind: 'task'; taskId: string }
   | { kind: 'illustration'; children: Inline[] }
   | { kind: 'blockquote'; children: Block[] }
-  | { kind: 'table'; align: Array<'left' | 'right' | 'center' | null>; header: Inline[][]; rows: Inline[][][] }
+  | {
+      kind: 'table';
+      align: Array<'left' | 'right' | 'center' | null>;
+      header: Inline[][];
+      rows: Inline[][][];
+    }
   | { kind: 'thematicBreak' };
 
 export const blockSchema: z.ZodType<Block> = z.lazy(() =>
   z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('heading'), level: z.number().int().min(1).max(6), id: z.string(), children: z.array(inlineSchema) }),
+    z.object({
+      kind: z.literal('heading'),
+      level: z.number().int().min(1).max(6),
+      id: z.string(),
+      children: z.array(inlineSchema),
+    }),
     z.object({ kind: z.literal('paragraph'), children: z.array(inlineSchema) }),
-    z.object({ kind: z.literal('list'), ordered: z.boolean(), start: z.number().int().nullable(), items: z.array(z.array(blockSchema)) }),
+    z.object({
+      kind: z.literal('list'),
+      ordered: z.boolean(),
+      start: z.number().int().nullable(),
+      items: z.array(z.array(blockSchema)),
+    }),
     z.object({ kind: z.literal('code'), lang: z.string().nullable(), code: z.string() }),
     z.object({ kind: z.literal('example'), exampleId: z.string() }),
     z.object({ kind: z.literal('task'), taskId: z.string() }),

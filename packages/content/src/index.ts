@@ -1,0 +1,13 @@
+export { type Attributes, parseFenceInfo, splitTrailingAttributes } from './attrs.ts';
+export {
+  type CompileChapterOptions,
+  type CompileChapterResult,
+  compileChapter,
+  KNOWN_CLASSES,
+  parseTaskJson,
+  type TaskFiles,
+} from './compile.ts';
+export { type CompileCourseResult, compileCourse, readTaskFiles } from './course.ts';
+export { sha256, stableStringify } from './hash.ts';
+export * from './schema.ts';
+export { slugify } from './slug.ts';

@@ -1,0 +1,239 @@
+import type {
+  Definition,
+  Heading,
+  List,
+  ListItem,
+  Nodes,
+  Paragraph,
+  PhrasingContent,
+  Root,
+  RootContent,
+  Text,
+} from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+import { type Attributes, splitTrailingAttributes } from './attrs.ts';
+import type { Block, Inline } from './schema.ts';
+import { SlugRegistry, slugify } from './slug.ts';
+import type { SourceText } from './source.ts';
+
+const micromarkExtensions = [gfm()];
+const mdastExtensions = [gfmFromMarkdown()];
+
+export function parseMarkdown(text: string): Root {
+  return fromMarkdown(text, { extensions: micromarkExtensions, mdastExtensions });
+}
+
+export interface FoundAttributes {
+  attrs: Attributes;
+  line: number;
+  column: number;
+}
+
+const INTERNAL_LINK = /^\/courses\/([^/#?\s]+)\/chapters\/([^/#?\s]+)\/?(?:#(\S*))?$/;
+
+/** Converts mdast to our block/inline model; trailing attribute blocks are split off. */
+export class BlockConverter {
+  readonly slugs = new SlugRegistry();
+  private readonly definitions = new Map<string, Definition>();
+
+  constructor(
+    private readonly source: SourceText,
+    root: Root,
+    /** called for an attribute block found where it means nothing (inside a nested block) */
+    private readonly onNestedAttributes: (found: FoundAttributes) => void,
+  ) {
+    const collect = (node: Nodes) => {
+      if (node.type === 'definition') this.definitions.set(node.identifier, node);
+      if ('children' in node) for (const child of node.children) collect(child as Nodes);
+    };
+    collect(root);
+  }
+
+  /**
+   * Strips a trailing `{...}` from the last text of a paragraph or heading (mutating a
+   * shallow copy of its children) and says where the brace group starts in the source.
+   */
+  takeTrailingAttributes(node: Paragraph | Heading): {
+    children: PhrasingContent[];
+    found: FoundAttributes | null;
+  } {
+    const children = [...node.children];
+    const last = children.at(-1);
+    if (last?.type !== 'text') return { children, found: null };
+    const split = splitTrailingAttributes(last.value);
+    if (!split) return { children, found: null };
+    const rest = split.rest.replace(/\s+$/, '');
+    if (rest === '') children.pop();
+    else children[children.length - 1] = { ...last, value: rest } satisfies Text;
+    let line = node.position?.start.line ?? 1;
+    let column = node.position?.start.column ?? 1;
+    const end = last.position?.end.offset;
+    if (end !== undefined) {
+      const brace = this.source.text.lastIndexOf('{', end);
+      if (brace >= 0) ({ line, column } = this.source.position(brace));
+    }
+    return { children, found: { attrs: split.attrs, line, column } };
+  }
+
+  /**
+   * A list whose last item ends in an attribute block: the attributes belong to the
+   * whole list (the statement of the seed's first task is written this way).
+   */
+  takeListAttributes(list: List): { list: List; found: FoundAttributes | null } {
+    const lastItem = list.children.at(-1);
+    const lastPara = lastItem?.children.at(-1);
+    if (!lastItem || !lastPara || lastPara.type !== 'paragraph') return { list, found: null };
+    const { children, found } = this.takeTrailingAttributes(lastPara);
+    if (!found) return { list, found: null };
+    const item: ListItem = {
+      ...lastItem,
+      children: [...lastItem.children.slice(0, -1), { ...lastPara, children }],
+    };
+    return { list: { ...list, children: [...list.children.slice(0, -1), item] }, found };
+  }
+
+  heading(node: Heading, explicitId: string | null, children: PhrasingContent[]): Block {
+    const inlines = this.inlines(children);
+    const id = this.slugs.claim(explicitId ?? slugify(plainText(inlines)));
+    return { kind: 'heading', level: node.depth, id, children: inlines };
+  }
+
+  /** Converts one node to blocks (zero or one, except containers that flatten). */
+  block(node: RootContent, nested: boolean): Block[] {
+    switch (node.type) {
+      case 'heading': {
+        const { children, found } = this.takeTrailingAttributes(node);
+        if (found && nested && found.attrs.classes.length > 0) this.onNestedAttributes(found);
+        return [this.heading(node, found?.attrs.id ?? null, children)];
+      }
+      case 'paragraph': {
+        const { children, found } = this.takeTrailingAttributes(node);
+        if (found && nested && found.attrs.classes.length > 0) this.onNestedAttributes(found);
+        if (children.length === 0) return [];
+        return [{ kind: 'paragraph', children: this.inlines(children) }];
+      }
+      case 'list':
+        return [
+          {
+            kind: 'list',
+            ordered: node.ordered === true,
+            start: node.ordered ? (node.start ?? 1) : null,
+            items: node.children.map((item) => item.children.flatMap((c) => this.block(c, true))),
+          },
+        ];
+      case 'code':
+        return [{ kind: 'code', lang: codeLang(node.lang), code: node.value }];
+      case 'blockquote':
+        return [
+          { kind: 'blockquote', children: node.children.flatMap((c) => this.block(c, true)) },
+        ];
+      case 'thematicBreak':
+        return [{ kind: 'thematicBreak' }];
+      case 'table': {
+        const [head, ...rows] = node.children;
+        return [
+          {
+            kind: 'table',
+            align: (node.align ?? []).map((a) => a ?? null),
+            header: head ? head.children.map((cell) => this.inlines(cell.children)) : [],
+            rows: rows.map((row) => row.children.map((cell) => this.inlines(cell.children))),
+          },
+        ];
+      }
+      case 'html':
+        // Raw HTML is shown as text, never injected.
+        return [{ kind: 'paragraph', children: [{ type: 'text', value: node.value }] }];
+      case 'footnoteDefinition':
+        return node.children.flatMap((c) => this.block(c, true));
+      case 'listItem':
+        return node.children.flatMap((c) => this.block(c, true));
+      default:
+        // definitions (used through references), yaml and anything unknown render nothing
+        return [];
+    }
+  }
+
+  inlines(nodes: PhrasingContent[]): Inline[] {
+    const out: Inline[] = [];
+    for (const node of nodes) {
+      const inline = this.inline(node);
+      if (!inline) continue;
+      const prev = out.at(-1);
+      if (inline.type === 'text' && prev?.type === 'text') prev.value += inline.value;
+      else out.push(inline);
+    }
+    return out;
+  }
+
+  private inline(node: PhrasingContent): Inline | null {
+    switch (node.type) {
+      case 'text':
+        return { type: 'text', value: node.value };
+      case 'inlineCode':
+        return { type: 'code', value: node.value };
+      case 'strong':
+        return { type: 'strong', children: this.inlines(node.children) };
+      case 'emphasis':
+        return { type: 'emphasis', children: this.inlines(node.children) };
+      case 'delete':
+        return { type: 'delete', children: this.inlines(node.children) };
+      case 'break':
+        return { type: 'break' };
+      case 'html':
+        return { type: 'text', value: node.value };
+      case 'image':
+        return { type: 'image', src: node.url, alt: node.alt ?? '', title: node.title ?? null };
+      case 'imageReference': {
+        const def = this.definitions.get(node.identifier);
+        if (!def) return { type: 'text', value: node.alt ?? '' };
+        return { type: 'image', src: def.url, alt: node.alt ?? '', title: def.title ?? null };
+      }
+      case 'link':
+        return link(node.url, node.title ?? null, this.inlines(node.children));
+      case 'linkReference': {
+        const def = this.definitions.get(node.identifier);
+        const children = this.inlines(node.children);
+        if (!def) return { type: 'text', value: plainText(children) };
+        return link(def.url, def.title ?? null, children);
+      }
+      case 'footnoteReference':
+        return { type: 'text', value: `[^${node.label ?? node.identifier}]` };
+      default:
+        return null;
+    }
+  }
+}
+
+function link(href: string, title: string | null, children: Inline[]): Inline {
+  const m = INTERNAL_LINK.exec(href);
+  const internal = m
+    ? { course: m[1]!, chapter: m[2]!, anchor: m[3] ? decodeSafe(m[3]) : null }
+    : null;
+  return { type: 'link', href, title, children, internal };
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function codeLang(lang: string | null | undefined): string | null {
+  if (!lang) return null;
+  const word = lang.trim().split(/\s|\{/)[0];
+  return word ? word : null;
+}
+
+export function plainText(inlines: Inline[]): string {
+  let out = '';
+  for (const i of inlines) {
+    if (i.type === 'text' || i.type === 'code') out += i.value;
+    else if (i.type === 'image') out += i.alt;
+    else if ('children' in i) out += plainText(i.children);
+  }
+  return out;
+}
