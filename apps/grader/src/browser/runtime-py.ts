@@ -1,0 +1,671 @@
+/**
+ * Python side of the Pyodide engine, installed as module `_lms_pyodide` in the worker's
+ * interpreter. It runs a student's program as `__main__` with CPython's semantics where
+ * Pyodide differs (blocking time.sleep, asyncio.run cancelling leftover tasks, a
+ * threading.Timer on the event loop) and puts the interpreter back into its post-start-up
+ * state after every run. Kept as a TS string so any bundler ships it with the worker.
+ */
+export const RUNTIME_MODULE_NAME = '_lms_pyodide';
+
+export const RUNTIME_PY = String.raw`
+import ast
+import asyncio
+import builtins
+import io
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import traceback
+
+import js
+from pyodide.ffi import can_run_sync, create_once_callable, run_sync
+from pyodide.webloop import WebLoop, _orig_sleep
+
+import lms_checks
+import lms_runner
+
+FILENAME = lms_runner.PROGRAM_FILENAME
+WORK_DIR = "/home/pyodide/work"
+_SCRATCH_DIRS = ("/tmp", "/home/pyodide")
+
+_emit = None            # JS function (stream, text) -> None: streams output to the page
+_run = None             # the current _RunState
+_baseline = None        # interpreter state after start-up, restored after every run
+
+
+class OutputLimit(KeyboardInterrupt):
+    """Raised into the program when it writes more than the output cap."""
+
+
+class Deadline(KeyboardInterrupt):
+    """Raised into the program when the time limit passed while it was awaiting."""
+
+
+class _RunState:
+    def __init__(self, cap_bytes, loop):
+        self.cap = cap_bytes
+        self.loop = loop
+        self.parts = {"stdout": [], "stderr": []}
+        self.sizes = {"stdout": 0, "stderr": 0}
+        self.truncated = {"stdout": False, "stderr": False}
+        self.limit_hit = None  # "output" | "wall"
+        self.timers = set()
+        self.main_tasks = set()
+
+    def write(self, stream, text):
+        if self.limit_hit is not None:
+            # The program keeps running after the limit (it caught the interrupt): drop it.
+            raise (OutputLimit if self.limit_hit == "output" else Deadline)()
+        size = len(text.encode("utf-8", "surrogatepass"))
+        room = self.cap - self.sizes[stream]
+        if size > room:
+            kept = text.encode("utf-8", "surrogatepass")[: max(room, 0)].decode("utf-8", "ignore")
+            self._keep(stream, kept)
+            self.truncated[stream] = True
+            self.limit_hit = "output"
+            _stop_program(self)
+            raise OutputLimit("the program wrote more than %d bytes to %s" % (self.cap, stream))
+        self._keep(stream, text)
+
+    def _keep(self, stream, text):
+        if not text:
+            return
+        self.parts[stream].append(text)
+        self.sizes[stream] += len(text.encode("utf-8", "surrogatepass"))
+        if _emit is not None:
+            _emit(stream, text)
+
+    def text(self, stream):
+        return "".join(self.parts[stream])
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr of a run: unbuffered, every write goes to the page at once."""
+
+    def __init__(self, name):
+        self._name = name
+        self.name = "<" + name + ">"
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    @property
+    def errors(self):
+        return "strict"
+
+    def writable(self):
+        return True
+
+    def readable(self):
+        return False
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        raise io.UnsupportedOperation("fileno")
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        if _run is not None:
+            _run.write(self._name, text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+class _NoInput(io.TextIOBase):
+    def readable(self):
+        return True
+
+    def readline(self, size=-1):
+        return ""
+
+    def read(self, size=-1):
+        return ""
+
+
+class RunLoop(WebLoop):
+    """One event loop per run. It remembers what it scheduled so that nothing of a finished
+    run fires later (Pyodide's shared WebLoop would keep running leftover tasks)."""
+
+    def __init__(self):
+        super().__init__()
+        self._lms_handles = set()
+        self._lms_closed = False
+        # A task ended by KeyboardInterrupt/SystemExit keeps it as its exception, which is
+        # where the driver picks it up; without these it would also be thrown into JS.
+        self._keyboard_interrupt_handler = lambda: None
+        self._system_exit_handler = lambda code: None
+
+    def call_later(self, delay, callback, *args, context=None):
+        if self._lms_closed:
+            handle = asyncio.Handle(callback, args, self, context=context)
+            handle.cancel()
+            return handle
+        box = []
+
+        def fire(*fire_args):
+            if box:
+                self._lms_handles.discard(box[0])
+            return callback(*fire_args)
+
+        handle = super().call_later(delay, fire, *args, context=context)
+        box.append(handle)
+        self._lms_handles.add(handle)
+        return handle
+
+    def lms_close(self):
+        self._lms_closed = True
+        for handle in list(self._lms_handles):
+            handle.cancel()
+        self._lms_handles.clear()
+
+
+def _pending_tasks(loop, keep=()):
+    return [t for t in asyncio.all_tasks(loop) if not t.done() and t not in keep]
+
+
+def _cancel_tasks(loop, keep=()):
+    tasks = _pending_tasks(loop, keep)
+    for task in tasks:
+        task.cancel()
+    return tasks
+
+
+def _report_task_errors(loop, tasks):
+    for task in tasks:
+        if task.cancelled():
+            continue
+        exc = task.exception()
+        if exc is not None:
+            loop.call_exception_handler(
+                {"message": "unhandled exception during asyncio.run() shutdown", "exception": exc, "task": task}
+            )
+
+
+def _asyncio_run(main, *, debug=None, loop_factory=None):
+    """asyncio.run as CPython does it: run main, then cancel what is left and let it finish."""
+    if not asyncio.iscoroutine(main):
+        raise ValueError("a coroutine was expected, got {!r}".format(main))
+    loop = _run.loop
+    if not can_run_sync():
+        main.close()
+        raise RuntimeError(
+            "asyncio.run() inside a function needs WebAssembly stack switching (JSPI), "
+            "which this browser lacks; call asyncio.run() at the top level of the program"
+        )
+    task = loop.create_task(main)
+    _run.main_tasks.add(task)
+    try:
+        return run_sync(task)
+    finally:
+        _run.main_tasks.discard(task)
+        if not task.done():
+            task.cancel()
+        leftovers = _cancel_tasks(loop, _run.main_tasks)
+        if leftovers:
+            try:
+                run_sync(asyncio.gather(*leftovers, return_exceptions=True))
+            except BaseException:
+                pass
+            _report_task_errors(loop, leftovers)
+        try:
+            run_sync(loop.create_task(loop.shutdown_asyncgens()))
+        except BaseException:
+            pass
+
+
+async def _asyncio_run_awaited(main, *, debug=None, loop_factory=None):
+    """What a top-level asyncio.run(main()) becomes without JSPI: the driver awaits it."""
+    if not asyncio.iscoroutine(main):
+        raise ValueError("a coroutine was expected, got {!r}".format(main))
+    loop = _run.loop
+    task = loop.create_task(main)
+    _run.main_tasks.add(task)
+    try:
+        return await task
+    finally:
+        _run.main_tasks.discard(task)
+        if not task.done():
+            task.cancel()
+        leftovers = _cancel_tasks(loop, _run.main_tasks | {asyncio.current_task()})
+        if leftovers:
+            await asyncio.gather(*leftovers, return_exceptions=True)
+            _report_task_errors(loop, leftovers)
+        await loop.shutdown_asyncgens()
+
+
+class _Flag:
+    def __init__(self):
+        self._set = False
+
+    def is_set(self):
+        return self._set
+
+    def set(self):
+        self._set = True
+
+    def clear(self):
+        self._set = False
+
+    def wait(self, timeout=None):
+        return self._set
+
+
+_timer_count = 0
+
+
+class Timer:
+    """threading.Timer for Pyodide, which cannot start threads: the call is scheduled with
+    setTimeout on the page's event loop and runs when the program yields (await, or after it)."""
+
+    def __init__(self, interval, function, args=None, kwargs=None):
+        global _timer_count
+        _timer_count += 1
+        self.interval = interval
+        self.function = function
+        self.args = list(args) if args is not None else []
+        self.kwargs = dict(kwargs) if kwargs is not None else {}
+        self.finished = _Flag()
+        self.name = "Thread-%d (Timer)" % _timer_count
+        self.daemon = False
+        self._started = False
+        self._done = False
+        self._timeout_id = None
+        self._state = None
+
+    def start(self):
+        if self._started:
+            raise RuntimeError("threads can only be started once")
+        self._started = True
+        self._state = _run
+        if _run is not None:
+            _run.timers.add(self)
+        delay = max(0.0, float(self.interval)) * 1000
+        self._timeout_id = js.setTimeout(create_once_callable(self._fire, _may_syncify=True), delay)
+
+    def cancel(self):
+        self.finished.set()
+        self._finish()
+
+    def _finish(self):
+        if self._timeout_id is not None:
+            js.clearTimeout(self._timeout_id)
+            self._timeout_id = None
+        self._done = True
+        if self._state is not None:
+            self._state.timers.discard(self)
+
+    def _fire(self):
+        self._timeout_id = None
+        if self.finished.is_set() or self._state is not _run:
+            self._finish()
+            return
+        try:
+            self.function(*self.args, **self.kwargs)
+        except SystemExit:
+            pass
+        except KeyboardInterrupt:
+            pass  # a limit was hit: the driver reports it
+        except BaseException as exc:
+            sys.stderr.write("Exception in thread %s:\n" % self.name)
+            sys.stderr.write(lms_runner.clean_traceback(exc, FILENAME))
+        finally:
+            self.finished.set()
+            self._finish()
+
+    def is_alive(self):
+        return self._started and not self._done
+
+    def join(self, timeout=None):
+        if not self._started:
+            raise RuntimeError("cannot join thread before it is started")
+        if not can_run_sync():
+            raise RuntimeError("Timer.join() needs WebAssembly stack switching (JSPI), which this browser lacks")
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.is_alive() and (end is None or time.monotonic() < end):
+            run_sync(_js_sleep(10))
+
+    @property
+    def ident(self):
+        return None
+
+    def getName(self):
+        return self.name
+
+    def isDaemon(self):
+        return self.daemon
+
+    def setDaemon(self, daemonic):
+        self.daemon = daemonic
+
+
+def _js_sleep(ms):
+    return js.Promise.new(create_once_callable(lambda resolve, reject: js.setTimeout(resolve, ms)))
+
+
+class _TopLevelAsyncioRun(ast.NodeTransformer):
+    """Without JSPI: asyncio.run(x) at module level becomes await _lms_arun(x)."""
+
+    def __init__(self, names):
+        self.names = names  # local names that mean asyncio.run / asyncio module
+
+    def _is_asyncio_run(self, func):
+        if isinstance(func, ast.Attribute) and func.attr == "run" and isinstance(func.value, ast.Name):
+            return func.value.id in self.names["module"]
+        return isinstance(func, ast.Name) and func.id in self.names["run"]
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = visit_FunctionDef
+    visit_ClassDef = visit_FunctionDef
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if self._is_asyncio_run(node.func):
+            call = ast.Call(func=ast.Name(id="__lms_arun__", ctx=ast.Load()), args=node.args, keywords=node.keywords)
+            return ast.copy_location(ast.Await(value=ast.copy_location(call, node)), node)
+        return node
+
+
+def _asyncio_names(tree):
+    names = {"module": set(), "run": set()}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "asyncio":
+                    names["module"].add(alias.asname or "asyncio")
+        elif isinstance(node, ast.ImportFrom) and node.module == "asyncio" and node.level == 0:
+            for alias in node.names:
+                if alias.name == "run":
+                    names["run"].add(alias.asname or "run")
+    return names
+
+
+def compile_for_top_level_await(source):
+    tree = ast.parse(source, FILENAME)
+    tree = _TopLevelAsyncioRun(_asyncio_names(tree)).visit(tree)
+    ast.fix_missing_locations(tree)
+    return compile(tree, FILENAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+
+
+# --- interpreter state -------------------------------------------------------------
+
+def _snapshot_modules():
+    return {name: (mod, dict(mod.__dict__)) for name, mod in sys.modules.items() if hasattr(mod, "__dict__")}
+
+
+def capture_baseline():
+    """Called once after start-up: what every run starts from."""
+    global _baseline
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    _baseline = {
+        "modules": _snapshot_modules(),
+        "builtins": dict(builtins.__dict__),
+        "sys_path": list(sys.path),
+        "environ": dict(os.environ),
+        "recursion": sys.getrecursionlimit(),
+        "scratch": {d: set(os.listdir(d)) for d in _SCRATCH_DIRS if os.path.isdir(d)},
+        "policy_loop": asyncio.get_event_loop_policy().get_event_loop(),
+    }
+
+
+def _restore_dict(target, saved):
+    for key in [k for k in target if k not in saved]:
+        try:
+            del target[key]
+        except (KeyError, TypeError):
+            pass
+    for key, value in saved.items():
+        if target.get(key, _restore_dict) is not value:
+            try:
+                target[key] = value
+            except TypeError:
+                pass
+
+
+def _clear_dir(path, keep):
+    for name in os.listdir(path):
+        if name in keep:
+            continue
+        full = os.path.join(path, name)
+        try:
+            if os.path.isdir(full) and not os.path.islink(full):
+                shutil.rmtree(full, ignore_errors=True)
+            else:
+                os.unlink(full)
+        except OSError:
+            pass
+
+
+def reset_state():
+    """Back to the post-start-up interpreter: modules, builtins, sys, files, event loop."""
+    base = _baseline
+    saved_modules = base["modules"]
+    for name in [n for n in sys.modules if n not in saved_modules]:
+        del sys.modules[name]
+    for name, (mod, saved) in saved_modules.items():
+        if name == __name__:
+            continue
+        sys.modules[name] = mod
+        if mod.__dict__ is not saved:
+            _restore_dict(mod.__dict__, saved)
+    _restore_dict(builtins.__dict__, base["builtins"])
+    sys.path[:] = base["sys_path"]
+    os.environ.clear()
+    os.environ.update(base["environ"])
+    sys.setrecursionlimit(base["recursion"])
+    os.chdir("/")
+    for directory, keep in base["scratch"].items():
+        if os.path.isdir(directory):
+            _clear_dir(directory, keep)
+    asyncio.get_event_loop_policy().set_event_loop(base["policy_loop"])
+
+
+def _prepare(cap_bytes):
+    global _run
+    reset_state()
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    os.makedirs(WORK_DIR)
+    os.chdir(WORK_DIR)
+    loop = RunLoop()
+    asyncio.get_event_loop_policy().set_event_loop(loop)
+    _run = _RunState(cap_bytes, loop)
+    sys.stdout = _Stream("stdout")
+    sys.stderr = _Stream("stderr")
+    sys.stdin = _NoInput()
+    sys.argv = [FILENAME]
+    sys.path.insert(0, WORK_DIR)
+    # CPython's behaviour where Pyodide's differs (see PYODIDE-NOTES.md):
+    time.sleep = _orig_sleep          # Pyodide's sleep yields to the event loop under JSPI
+    asyncio.run = _asyncio_run        # Pyodide's leaves the program's other tasks running
+    asyncio.runners.run = _asyncio_run
+    threading.Timer = Timer           # no threads in Pyodide
+    signal.signal(signal.SIGALRM, _alarm)
+    return _run
+
+
+def _current_task(loop):
+    try:
+        return asyncio.current_task(loop)
+    except RuntimeError:
+        return None
+
+
+def _stop_program(state):
+    for task in _pending_tasks(state.loop, {_current_task(state.loop)}):
+        task.cancel()
+    for timer in list(state.timers):
+        timer.cancel()
+
+
+def on_deadline():
+    """The worker's timer fired while Python was idle (awaiting): stop the program."""
+    state = _run
+    if state is None:
+        return
+    if state.limit_hit is None:
+        state.limit_hit = "wall"
+    _stop_program(state)
+
+
+def _alarm(signum, frame):
+    # The page writes SIGALRM into the interrupt buffer when the time limit passed while
+    # Python was busy (a loop that never awaits).
+    if _run is not None and _run.limit_hit is None:
+        _run.limit_hit = "wall"
+    raise Deadline("time limit exceeded")
+
+
+_last_loop = None
+
+
+def close_last_loop():
+    """After JS saw the awaited driver task finish: nothing of that run may fire later."""
+    global _last_loop
+    if _last_loop is not None:
+        _last_loop.lms_close()
+        _last_loop = None
+
+
+def _finish(state, started, exit_code, tb, mode, close_loop=True):
+    global _run, _last_loop
+    loop = state.loop
+    for task in _cancel_tasks(loop, {_current_task(loop)}):
+        task._log_destroy_pending = False
+    for timer in list(state.timers):
+        timer.cancel()
+    if close_loop:
+        loop.lms_close()
+    else:
+        _last_loop = loop
+    elapsed = time.perf_counter() - started
+    record = {
+        "stdout": state.text("stdout"),
+        "stderr": state.text("stderr"),
+        "exit_code": exit_code,
+        "elapsed": elapsed,
+        "timed_out": state.limit_hit == "wall",
+        "traceback": tb,
+        "stdout_truncated": state.truncated["stdout"],
+        "stderr_truncated": state.truncated["stderr"],
+        "limit_hit": state.limit_hit,
+        "mode": mode,
+    }
+    _run = None
+    sys.stdout, sys.stderr, sys.stdin = sys.__stdout__, sys.__stderr__, sys.__stdin__
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    reset_state()
+    return record
+
+
+def _outcome(state, exc):
+    """(exit_code, traceback) for an exception that ended the program."""
+    if isinstance(exc, SystemExit):
+        return lms_runner.exit_code_of(exc, lambda text: _safe_write(state, "stderr", text)), None
+    if state.limit_hit is not None and isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
+        return None, None
+    text = lms_runner.clean_traceback(exc, FILENAME)
+    _safe_write(state, "stderr", text)
+    return 1, text
+
+
+def _safe_write(state, stream, text):
+    try:
+        state.write(stream, text)
+    except KeyboardInterrupt:
+        pass
+
+
+def _wait_timers_sync(state):
+    # CPython waits for non-daemon threads (a started Timer) before the program ends.
+    while any(not t.daemon and t.is_alive() for t in state.timers) and state.limit_hit is None:
+        run_sync(_js_sleep(5))
+
+
+async def _wait_timers_async(state):
+    while any(not t.daemon and t.is_alive() for t in state.timers) and state.limit_hit is None:
+        await asyncio.sleep(0.005)
+
+
+def _compile_error(state, exc):
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    _safe_write(state, "stderr", text)
+    return 1, text
+
+
+def run_jspi(source, cap_bytes):
+    """Run the program; called with stack switching (callPromising), so asyncio.run and
+    Timer.join can wait. Returns the run record (dict)."""
+    state = _prepare(cap_bytes)
+    started = time.perf_counter()
+    exit_code, tb = 0, None
+    try:
+        try:
+            code = lms_runner.compile_program(source, FILENAME)
+        except (SyntaxError, ValueError) as exc:
+            exit_code, tb = _compile_error(state, exc)
+        else:
+            module = lms_runner.fresh_main_module(FILENAME)
+            try:
+                exec(code, module.__dict__)
+                _wait_timers_sync(state)
+            except BaseException as exc:
+                exit_code, tb = _outcome(state, exc)
+    finally:
+        record = _finish(state, started, exit_code, tb, "jspi")
+    return record
+
+
+async def run_awaited(source, cap_bytes):
+    """Run the program without JSPI: top-level asyncio.run(...) becomes an await."""
+    state = _run  # prepared by start_awaited
+    started = time.perf_counter()
+    exit_code, tb = 0, None
+    try:
+        try:
+            import linecache
+            linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+            code = compile_for_top_level_await(source)
+        except (SyntaxError, ValueError) as exc:
+            exit_code, tb = _compile_error(state, exc)
+        else:
+            module = lms_runner.fresh_main_module(FILENAME)
+            module.__dict__["__lms_arun__"] = _asyncio_run_awaited
+            try:
+                result = eval(code, module.__dict__)
+                if asyncio.iscoroutine(result):
+                    await result
+                await _wait_timers_async(state)
+            except BaseException as exc:
+                exit_code, tb = _outcome(state, exc)
+    finally:
+        record = _finish(state, started, exit_code, tb, "top-level-await", close_loop=False)
+    return record
+
+
+def start_awaited(source, cap_bytes):
+    """Schedules run_awaited on the run's own loop; JS awaits the returned task."""
+    state = _prepare(cap_bytes)
+    return state.loop.create_task(run_awaited(source, cap_bytes))
+
+
+def run_checks(record_json, source, public):
+    import json
+    record = json.loads(record_json)
+    record["source"] = source
+    return lms_checks.run_tests(record, public, None)
+
+
+def python_version():
+    return "%d.%d.%d" % sys.version_info[:3]
+`;
