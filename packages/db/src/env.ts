@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { DbError } from './errors.ts';
+import { REPO_DIR } from './schema-files.ts';
+
+/** The embedded default database file. */
+export const DEFAULT_SQLITE_FILE = join(REPO_DIR, 'data', 'lms.db');
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  NODE_ENV: z.string().optional(),
+});
+
+export const env = envSchema.parse(process.env);
+
+export type DbTarget =
+  | { provider: 'sqlite'; file: string; url: string }
+  | { provider: 'postgresql'; url: string };
+
+/**
+ * Which database a URL means: unset ⇒ the embedded SQLite file `<repo>/data/lms.db`;
+ * `postgres://` or `postgresql://` ⇒ PostgreSQL; `file:<path>` ⇒ that SQLite file
+ * (relative to the repo root). Anything else is a configuration error.
+ */
+export function resolveTarget(url: string | undefined = env.DATABASE_URL): DbTarget {
+  if (url === undefined || url === '') {
+    return { provider: 'sqlite', file: DEFAULT_SQLITE_FILE, url: `file:${DEFAULT_SQLITE_FILE}` };
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DbError('CONFIG', `DATABASE_URL is not a valid URL: ${redact(url)}`);
+    }
+    if (!parsed.hostname) throw new DbError('CONFIG', `DATABASE_URL has no host: ${redact(url)}`);
+    if (parsed.pathname.length <= 1) {
+      throw new DbError('CONFIG', `DATABASE_URL names no database (…/<database>): ${redact(url)}`);
+    }
+    return { provider: 'postgresql', url };
+  }
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new DbError('CONFIG', 'DATABASE_URL "file:" names no file');
+    const file = isAbsolute(path) ? path : resolve(REPO_DIR, path);
+    return { provider: 'sqlite', file, url: `file:${file}` };
+  }
+  throw new DbError(
+    'CONFIG',
+    `DATABASE_URL must start with postgres://, postgresql:// or file: (or be unset for ${DEFAULT_SQLITE_FILE}); got ${redact(url)}`,
+  );
+}
+
+/** A URL with its password replaced, for messages. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+export function ensureSqliteDir(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new DbError('UNAVAILABLE', `cannot create ${dirname(file)}: ${(error as Error).message}`);
+  }
+}
+
+/** pg.PoolConfig from a URL, as separate fields (pg lets connectionString override `database`). */
+export function pgConfig(url: string, database?: string) {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    database: database ?? decodeURIComponent(u.pathname.slice(1)),
+    connectionTimeoutMillis: 5000,
+  };
+}

@@ -1,0 +1,282 @@
+import type { Db } from '../client.ts';
+import { DbError, isUniqueViolation } from '../errors.ts';
+import type { Prisma } from '../generated/sqlite/client.ts';
+import {
+  ATTEMPT_STAGES,
+  type AttemptStage,
+  type AttemptStatus,
+  type AttemptVerdict,
+  FINAL_ATTEMPT_STATUSES,
+  type JsonValue,
+  PENDING_ATTEMPT_STATUSES,
+  type TestResult,
+} from '../types.ts';
+import type { DbOrTx } from './audit.ts';
+
+/** Longest code accepted (characters). */
+export const MAX_CODE_CHARS = 100_000;
+/** stdout/stderr are cut to this many characters, with a marker. */
+export const MAX_OUTPUT_CHARS = 64 * 1024;
+
+export const attemptSelect = {
+  id: true,
+  userId: true,
+  taskId: true,
+  releaseId: true,
+  stage: true,
+  status: true,
+  code: true,
+  results: true,
+  testsPassed: true,
+  testsTotal: true,
+  message: true,
+  stdout: true,
+  stderr: true,
+  timings: true,
+  durationMs: true,
+  pythonImpl: true,
+  pythonVersion: true,
+  engine: true,
+  createdAt: true,
+  startedAt: true,
+  gradedAt: true,
+} satisfies Prisma.AttemptSelect;
+type AttemptRow = Prisma.AttemptGetPayload<{ select: typeof attemptSelect }>;
+export type AttemptView = Omit<AttemptRow, 'stage' | 'status' | 'results' | 'timings'> & {
+  stage: AttemptStage;
+  status: AttemptStatus;
+  results: TestResult[] | null;
+  timings: Record<string, JsonValue> | null;
+};
+const toView = (a: AttemptRow): AttemptView => ({
+  ...a,
+  stage: a.stage as AttemptStage,
+  status: a.status as AttemptStatus,
+  results: (a.results as TestResult[] | null) ?? null,
+  timings: (a.timings as Record<string, JsonValue> | null) ?? null,
+});
+
+export type CreateAttemptInput = {
+  userId: string;
+  taskId: string;
+  stage: AttemptStage;
+  code: string;
+  /** the ContentRelease the task was read from */
+  releaseId?: string | null;
+  /** e.g. a client-generated submission id or the queue job id: a retried create returns the first attempt */
+  idempotencyKey?: string | null;
+};
+
+/**
+ * Stores an attempt as `queued` — call this BEFORE grading, so nothing is lost if the grader
+ * or the web process dies. With an idempotencyKey a repeated call returns the stored attempt.
+ */
+export async function createAttempt(
+  db: DbOrTx,
+  input: CreateAttemptInput,
+): Promise<{ attempt: AttemptView; created: boolean }> {
+  if (!(ATTEMPT_STAGES as readonly string[]).includes(input.stage)) {
+    throw new DbError('INVALID', `stage must be quick or final; got "${input.stage}"`);
+  }
+  if (input.code.length > MAX_CODE_CHARS) {
+    throw new DbError(
+      'INVALID',
+      `code is ${input.code.length} characters; the limit is ${MAX_CODE_CHARS}`,
+    );
+  }
+  if (!input.taskId) throw new DbError('INVALID', 'taskId is empty');
+  try {
+    const a = await db.attempt.create({
+      data: {
+        userId: input.userId,
+        taskId: input.taskId,
+        stage: input.stage,
+        code: input.code,
+        releaseId: input.releaseId ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+      },
+      select: attemptSelect,
+    });
+    return { attempt: toView(a), created: true };
+  } catch (error) {
+    if (input.idempotencyKey && isUniqueViolation(error)) {
+      const a = await db.attempt.findUnique({
+        where: { idempotencyKey: input.idempotencyKey },
+        select: attemptSelect,
+      });
+      if (a && a.userId === input.userId && a.taskId === input.taskId)
+        return { attempt: toView(a), created: false };
+      throw new DbError(
+        'CONFLICT',
+        `idempotency key ${input.idempotencyKey} belongs to another attempt`,
+      );
+    }
+    if ((error as { code?: string }).code === 'P2003') {
+      throw new DbError('NOT_FOUND', `no user ${input.userId} or no release ${input.releaseId}`);
+    }
+    throw error;
+  }
+}
+
+/** queued → running (also running → running after a restart). False when already graded or unknown. */
+export async function markAttemptRunning(db: DbOrTx, attemptId: string): Promise<boolean> {
+  const r = await db.attempt.updateMany({
+    where: { id: attemptId, status: { in: [...PENDING_ATTEMPT_STATUSES] } },
+    data: { status: 'running', startedAt: new Date() },
+  });
+  return r.count === 1;
+}
+
+export type AttemptResultInput = {
+  status: AttemptVerdict;
+  results?: TestResult[] | null;
+  testsPassed?: number | null;
+  testsTotal?: number | null;
+  message?: string | null;
+  stdout?: string | null;
+  stderr?: string | null;
+  timings?: Record<string, JsonValue> | null;
+  durationMs?: number | null;
+  pythonImpl?: string | null;
+  pythonVersion?: string | null;
+  engine?: string | null;
+  gradedAt?: Date;
+};
+
+export function capOutput(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  if (text.length <= MAX_OUTPUT_CHARS) return text;
+  const cut = text.length - MAX_OUTPUT_CHARS;
+  return `${text.slice(0, MAX_OUTPUT_CHARS)}\n… [${cut} more characters cut]`;
+}
+
+/**
+ * Stores a verdict and updates Progress, once: when the attempt already has a verdict
+ * (a retried job, a duplicate callback) nothing changes and `recorded` is false.
+ * Final attempts count in Progress.attempts and a `passed` one sets firstSolvedAt; quick checks
+ * only count in Progress.quickChecks. `sandbox_error` (our fault) is stored but not counted.
+ */
+export async function recordAttemptResult(
+  db: Db,
+  ref: { attemptId: string } | { idempotencyKey: string },
+  result: AttemptResultInput,
+): Promise<{ attempt: AttemptView; recorded: boolean }> {
+  if (!(FINAL_ATTEMPT_STATUSES as readonly string[]).includes(result.status)) {
+    throw new DbError(
+      'INVALID',
+      `a verdict must be one of ${FINAL_ATTEMPT_STATUSES.join(', ')}; got "${result.status}"`,
+    );
+  }
+  const where = 'attemptId' in ref ? { id: ref.attemptId } : { idempotencyKey: ref.idempotencyKey };
+  const gradedAt = result.gradedAt ?? new Date();
+  return db.$transaction(async (tx) => {
+    const a = await tx.attempt.findUnique({
+      where,
+      select: { id: true, userId: true, taskId: true, stage: true },
+    });
+    if (!a)
+      throw new DbError(
+        'NOT_FOUND',
+        `no attempt ${'attemptId' in ref ? ref.attemptId : `with key ${ref.idempotencyKey}`}`,
+      );
+    const updated = await tx.attempt.updateMany({
+      where: { id: a.id, status: { in: [...PENDING_ATTEMPT_STATUSES] } },
+      data: {
+        status: result.status,
+        results: (result.results ?? undefined) as Prisma.InputJsonValue | undefined,
+        testsPassed: result.testsPassed ?? null,
+        testsTotal: result.testsTotal ?? null,
+        message: result.message ?? null,
+        stdout: capOutput(result.stdout),
+        stderr: capOutput(result.stderr),
+        timings: (result.timings ?? undefined) as Prisma.InputJsonValue | undefined,
+        durationMs: result.durationMs ?? null,
+        pythonImpl: result.pythonImpl ?? null,
+        pythonVersion: result.pythonVersion ?? null,
+        engine: result.engine ?? null,
+        gradedAt,
+      },
+    });
+    const recorded = updated.count === 1;
+    if (recorded && result.status !== 'sandbox_error') {
+      const final = a.stage === 'final';
+      await tx.progress.upsert({
+        where: { userId_taskId: { userId: a.userId, taskId: a.taskId } },
+        create: {
+          userId: a.userId,
+          taskId: a.taskId,
+          attempts: final ? 1 : 0,
+          quickChecks: final ? 0 : 1,
+          lastAttemptAt: gradedAt,
+          firstSolvedAt: final && result.status === 'passed' ? gradedAt : null,
+        },
+        update: final
+          ? { attempts: { increment: 1 }, lastAttemptAt: gradedAt }
+          : { quickChecks: { increment: 1 }, lastAttemptAt: gradedAt },
+      });
+      if (final && result.status === 'passed') {
+        await tx.progress.updateMany({
+          where: { userId: a.userId, taskId: a.taskId, firstSolvedAt: null },
+          data: { firstSolvedAt: gradedAt },
+        });
+      }
+    }
+    const full = await tx.attempt.findUniqueOrThrow({ where: { id: a.id }, select: attemptSelect });
+    return { attempt: toView(full), recorded };
+  });
+}
+
+/** Browser quick check: store attempt and verdict in one go (the browser already graded it). */
+export async function recordQuickCheck(
+  db: Db,
+  input: Omit<CreateAttemptInput, 'stage'> & { result: AttemptResultInput },
+): Promise<{ attempt: AttemptView; recorded: boolean }> {
+  const { attempt } = await createAttempt(db, { ...input, stage: 'quick' });
+  return recordAttemptResult(db, { attemptId: attempt.id }, input.result);
+}
+
+export async function getAttempt(db: DbOrTx, attemptId: string): Promise<AttemptView | null> {
+  const a = await db.attempt.findUnique({ where: { id: attemptId }, select: attemptSelect });
+  return a ? toView(a) : null;
+}
+
+/** A user's attempts at a task, newest first. */
+export async function listAttempts(
+  db: DbOrTx,
+  input: { userId: string; taskId: string; stage?: AttemptStage; limit?: number },
+): Promise<AttemptView[]> {
+  const rows = await db.attempt.findMany({
+    where: {
+      userId: input.userId,
+      taskId: input.taskId,
+      ...(input.stage ? { stage: input.stage } : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(input.limit ?? 50, 500),
+    select: attemptSelect,
+  });
+  return rows.map(toView);
+}
+
+/**
+ * Attempts without a verdict (queued or running), oldest first: after a restart, the web app
+ * re-submits these to the grader. Default: final attempts only (quick checks are graded in the
+ * browser and recorded at once).
+ */
+export async function listPendingAttempts(
+  db: DbOrTx,
+  options: { stage?: AttemptStage | 'any'; olderThan?: Date; limit?: number } = {},
+): Promise<AttemptView[]> {
+  const stage = options.stage ?? 'final';
+  const rows = await db.attempt.findMany({
+    where: {
+      status: { in: [...PENDING_ATTEMPT_STATUSES] },
+      ...(stage === 'any' ? {} : { stage }),
+      ...(options.olderThan ? { createdAt: { lt: options.olderThan } } : {}),
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: Math.min(options.limit ?? 1000, 10_000),
+    select: attemptSelect,
+  });
+  return rows.map(toView);
+}

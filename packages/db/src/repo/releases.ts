@@ -1,0 +1,295 @@
+import { z } from 'zod';
+import type { Db } from '../client.ts';
+import { DbError, isUniqueViolation } from '../errors.ts';
+import type { Prisma } from '../generated/sqlite/client.ts';
+import type { JsonValue, ReleaseStatus } from '../types.ts';
+import { audit, type DbOrTx } from './audit.ts';
+
+/**
+ * The part of a CompiledCourse (packages/content/src/schema.ts) the data layer reads; the rest
+ * is stored as-is. (packages never import each other, so this is a structural check.)
+ */
+const compiledCourseShape = z.looseObject({
+  id: z.string().min(1),
+  title: z.string(),
+  hash: z.string().min(1),
+  chapters: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      tasks: z.array(z.looseObject({ id: z.string().min(1) })),
+    }),
+  ),
+});
+export type CompiledCourseLike = z.infer<typeof compiledCourseShape>;
+
+export function parseCompiledCourse(compiled: unknown): CompiledCourseLike {
+  const r = compiledCourseShape.safeParse(compiled);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new DbError(
+      'INVALID',
+      `compiled course: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const ch of r.data.chapters) {
+    for (const t of ch.tasks) {
+      if (seen.has(t.id))
+        throw new DbError('INVALID', `compiled course: task id ${t.id} appears twice`);
+      seen.add(t.id);
+    }
+  }
+  return r.data;
+}
+
+export const releaseSummarySelect = {
+  id: true,
+  version: true,
+  status: true,
+  contentHash: true,
+  publishedAt: true,
+  createdAt: true,
+  publishedBy: { select: { id: true, name: true, email: true } },
+  course: { select: { id: true, slug: true, title: true } },
+} satisfies Prisma.ContentReleaseSelect;
+type ReleaseSummaryRow = Prisma.ContentReleaseGetPayload<{ select: typeof releaseSummarySelect }>;
+export type ReleaseSummary = Omit<ReleaseSummaryRow, 'status'> & { status: ReleaseStatus };
+
+export type PublishedRelease = ReleaseSummary & {
+  /** the CompiledCourse as published */
+  compiled: JsonValue;
+};
+
+const toSummary = <T extends { status: string }>(r: T) => ({
+  ...r,
+  status: r.status as ReleaseStatus,
+});
+
+/** Creates a draft release (next version of the course; the course row is created if new). */
+export async function createDraftRelease(
+  db: Db,
+  input: { compiled: unknown; source: Record<string, string>; courseTitle?: string },
+): Promise<ReleaseSummary> {
+  const compiled = parseCompiledCourse(input.compiled);
+  for (let tries = 0; ; tries++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const course = await tx.course.upsert({
+          where: { slug: compiled.id },
+          create: { slug: compiled.id, title: input.courseTitle ?? compiled.title },
+          update: { title: input.courseTitle ?? compiled.title },
+          select: { id: true },
+        });
+        const last = await tx.contentRelease.findFirst({
+          where: { courseId: course.id },
+          orderBy: { version: 'desc' },
+          select: { version: true },
+        });
+        const release = await tx.contentRelease.create({
+          data: {
+            courseId: course.id,
+            version: (last?.version ?? 0) + 1,
+            status: 'draft',
+            compiled: input.compiled as Prisma.InputJsonValue,
+            source: input.source,
+            contentHash: compiled.hash,
+          },
+          select: releaseSummarySelect,
+        });
+        await tx.releaseTask.createMany({ data: taskIndex(release.id, compiled) });
+        return toSummary(release);
+      });
+    } catch (error) {
+      // two concurrent drafts of one course picked the same version: retry with the next one
+      if (isUniqueViolation(error) && tries < 3) continue;
+      throw error;
+    }
+  }
+}
+
+function taskIndex(releaseId: string, compiled: CompiledCourseLike) {
+  let position = 0;
+  return compiled.chapters.flatMap((ch) =>
+    ch.tasks.map((t) => ({ releaseId, taskId: t.id, chapterId: ch.id, position: position++ })),
+  );
+}
+
+async function requireDraft(db: DbOrTx, releaseId: string) {
+  const r = await db.contentRelease.findUnique({
+    where: { id: releaseId },
+    select: { status: true, version: true },
+  });
+  if (!r) throw new DbError('NOT_FOUND', `no release ${releaseId}`);
+  if (r.status !== 'draft') {
+    throw new DbError(
+      'IMMUTABLE',
+      `release v${r.version} is ${r.status}; only drafts can change (publish a new release instead)`,
+    );
+  }
+}
+
+/** Replaces a draft's content. Throws IMMUTABLE for a published or archived release. */
+export async function updateDraftRelease(
+  db: Db,
+  releaseId: string,
+  input: { compiled: unknown; source: Record<string, string> },
+): Promise<ReleaseSummary> {
+  const compiled = parseCompiledCourse(input.compiled);
+  return db.$transaction(async (tx) => {
+    await requireDraft(tx, releaseId);
+    const r = await tx.contentRelease.update({
+      where: { id: releaseId, status: 'draft' },
+      data: {
+        compiled: input.compiled as Prisma.InputJsonValue,
+        source: input.source,
+        contentHash: compiled.hash,
+      },
+      select: releaseSummarySelect,
+    });
+    await tx.releaseTask.deleteMany({ where: { releaseId } });
+    await tx.releaseTask.createMany({ data: taskIndex(releaseId, compiled) });
+    return toSummary(r);
+  });
+}
+
+/**
+ * Publishes a draft: it becomes the course's published release, the previously published one
+ * is archived, and an audit entry `release.publish` is written. Throws IMMUTABLE unless draft.
+ */
+export async function publishRelease(
+  db: Db,
+  input: { releaseId: string; publishedById: string | null },
+): Promise<ReleaseSummary> {
+  return db.$transaction(async (tx) => {
+    await requireDraft(tx, input.releaseId);
+    const draft = await tx.contentRelease.findUniqueOrThrow({
+      where: { id: input.releaseId },
+      select: { courseId: true },
+    });
+    await tx.contentRelease.updateMany({
+      where: { courseId: draft.courseId, status: 'published' },
+      data: { status: 'archived' },
+    });
+    const r = await tx.contentRelease.update({
+      where: { id: input.releaseId, status: 'draft' },
+      data: { status: 'published', publishedAt: new Date(), publishedById: input.publishedById },
+      select: releaseSummarySelect,
+    });
+    await audit(tx, {
+      actorId: input.publishedById,
+      action: 'release.publish',
+      target: r.id,
+      payload: { course: r.course.slug, version: r.version, contentHash: r.contentHash },
+    });
+    return toSummary(r);
+  });
+}
+
+/**
+ * Create + publish in one call. Idempotent: when the course's published release already has
+ * this content hash, returns it unchanged (`created: false`).
+ */
+export async function publishCompiledCourse(
+  db: Db,
+  input: {
+    compiled: unknown;
+    source: Record<string, string>;
+    publishedById: string | null;
+    courseTitle?: string;
+  },
+): Promise<{ release: ReleaseSummary; created: boolean }> {
+  const compiled = parseCompiledCourse(input.compiled);
+  const current = await db.contentRelease.findFirst({
+    where: { course: { slug: compiled.id }, status: 'published' },
+    select: releaseSummarySelect,
+  });
+  if (current && current.contentHash === compiled.hash)
+    return { release: toSummary(current), created: false };
+  const draft = await createDraftRelease(db, input);
+  const release = await publishRelease(db, {
+    releaseId: draft.id,
+    publishedById: input.publishedById,
+  });
+  return { release, created: true };
+}
+
+/** Archives a release (published or draft). A course without a published release shows nothing. */
+export async function archiveRelease(
+  db: Db,
+  input: { releaseId: string; actorId: string | null },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const r = await tx.contentRelease.updateMany({
+      where: { id: input.releaseId, status: { in: ['draft', 'published'] } },
+      data: { status: 'archived' },
+    });
+    if (r.count === 0)
+      throw new DbError('NOT_FOUND', `no draft or published release ${input.releaseId}`);
+    await audit(tx, { actorId: input.actorId, action: 'release.archive', target: input.releaseId });
+  });
+}
+
+/** The course's published release with its compiled content, or null. */
+export async function getPublishedRelease(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<PublishedRelease | null> {
+  const r = await db.contentRelease.findFirst({
+    where: { course: { slug: courseSlug }, status: 'published' },
+    orderBy: { version: 'desc' },
+    select: { ...releaseSummarySelect, compiled: true },
+  });
+  return r ? { ...toSummary(r), compiled: r.compiled as JsonValue } : null;
+}
+
+/** A release by id with compiled content (any status; for admins/previews). */
+export async function getRelease(db: DbOrTx, releaseId: string): Promise<PublishedRelease | null> {
+  const r = await db.contentRelease.findUnique({
+    where: { id: releaseId },
+    select: { ...releaseSummarySelect, compiled: true },
+  });
+  return r ? { ...toSummary(r), compiled: r.compiled as JsonValue } : null;
+}
+
+/** The source files ({path: text}) a release was compiled from. */
+export async function getReleaseSource(
+  db: DbOrTx,
+  releaseId: string,
+): Promise<Record<string, string> | null> {
+  const r = await db.contentRelease.findUnique({
+    where: { id: releaseId },
+    select: { source: true },
+  });
+  return r ? (r.source as Record<string, string>) : null;
+}
+
+/** All releases of a course, newest first (no content). */
+export async function listReleases(db: DbOrTx, courseSlug: string): Promise<ReleaseSummary[]> {
+  const rows = await db.contentRelease.findMany({
+    where: { course: { slug: courseSlug } },
+    orderBy: { version: 'desc' },
+    select: releaseSummarySelect,
+  });
+  return rows.map(toSummary);
+}
+
+export async function listCourses(
+  db: DbOrTx,
+): Promise<Array<{ id: string; slug: string; title: string }>> {
+  return db.course.findMany({
+    orderBy: { slug: 'asc' },
+    select: { id: true, slug: true, title: true },
+  });
+}
+
+/** Task index of the course's published release, in course order. */
+export async function listPublishedTasks(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<Array<{ taskId: string; chapterId: string; position: number }>> {
+  return db.releaseTask.findMany({
+    where: { release: { status: 'published', course: { slug: courseSlug } } },
+    orderBy: { position: 'asc' },
+    select: { taskId: true, chapterId: true, position: true },
+  });
+}
