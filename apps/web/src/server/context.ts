@@ -11,14 +11,21 @@ export type Session = { user: SessionUser; sessionId: string; expiresAt: Date };
 export type ServerServices = {
   db: Db;
   /** how final checks reach the grader; tests pass a fake */
-  grader?: GraderTransport;
+  grader?: GraderTransport | null;
+  /** final checks per user per minute (default 10) */
+  submitsPerMinute?: number;
 };
 
 export type CreateContextOptions = ServerServices & { session: Session | null };
 
 /** Context without Next's request: routers are tested with createCaller, no HTTP. */
 export function createContextInner(opts: CreateContextOptions) {
-  return { session: opts.session, db: opts.db, grader: opts.grader ?? null };
+  return {
+    session: opts.session,
+    db: opts.db,
+    grader: opts.grader ?? null,
+    submitsPerMinute: opts.submitsPerMinute ?? 10,
+  };
 }
 
 export type Context = ReturnType<typeof createContextInner>;

@@ -1,10 +1,12 @@
-// The one database client of this process, from @lms/db (SQLite by default, PostgreSQL when
-// DATABASE_URL says so). Kept on globalThis so Next's dev reloads don't open a new pool each time.
-export type Db = unknown;
+import { createDb, type Db } from '@lms/db/client';
 
-const g = globalThis as unknown as { __lmsWebDb?: Promise<Db> };
+export type { Db };
 
-export function getDb(): Promise<Db> {
-  g.__lmsWebDb ??= import('@lms/db').then((m) => (m as { db?: Db }).db as Db);
+// The one database client of this process (SQLite by default, PostgreSQL when DATABASE_URL
+// says so). Kept on globalThis so Next's dev reloads and route bundles share it.
+const g = globalThis as unknown as { __lmsWebDb?: Db };
+
+export function getDb(): Db {
+  g.__lmsWebDb ??= createDb();
   return g.__lmsWebDb;
 }

@@ -1,0 +1,84 @@
+import { hashPassword, verifyPassword } from '@lms/db';
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { nextCookies } from 'better-auth/next-js';
+import type { Db } from '../db';
+import { isSignupEnabled } from '../services/settings';
+import { createFixedWindowLimiter } from './rate-limit';
+
+export type CreateAuthOptions = {
+  db: Db;
+  secret: string;
+  baseURL: string;
+  provider: 'sqlite' | 'postgresql';
+  /** sign-in tries per IP per minute (better-auth's limiter) */
+  signInPerIpPerMinute?: number;
+  /** sign-in tries per email per 10 minutes (ours; same answer whether or not the email exists) */
+  signInPerEmailPer10Min?: number;
+};
+
+export const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait a few minutes and try again.';
+export const SIGNUP_CLOSED = 'Sign-up is closed. Ask an administrator for an account.';
+
+/**
+ * better-auth over @lms/db's Prisma client: email + password (argon2id via @lms/db), httpOnly
+ * session cookies, `role` as a field the user can never set, sign-up closable by an admin.
+ * Sign-in errors are the same for an unknown email and a wrong password, and better-auth
+ * hashes the given password for unknown emails too, so both take about one argon2 run.
+ */
+export function createAuth(options: CreateAuthOptions) {
+  const { db } = options;
+  const perEmail = createFixedWindowLimiter({
+    max: options.signInPerEmailPer10Min ?? 10,
+    windowMs: 10 * 60_000,
+  });
+  return betterAuth({
+    appName: 'LMS',
+    secret: options.secret,
+    baseURL: options.baseURL,
+    trustedOrigins: [options.baseURL],
+    database: prismaAdapter(db, { provider: options.provider }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      password: { hash: hashPassword, verify: verifyPassword },
+    },
+    user: {
+      additionalFields: {
+        role: { type: 'string', required: false, defaultValue: 'student', input: false },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: true,
+      storage: 'memory',
+      window: 60,
+      max: 200,
+      customRules: {
+        '/sign-in/email': { window: 60, max: options.signInPerIpPerMinute ?? 10 },
+        '/sign-up/email': { window: 60, max: 5 },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === '/sign-up/email' && !(await isSignupEnabled(db))) {
+          throw new APIError('FORBIDDEN', { message: SIGNUP_CLOSED });
+        }
+        if (ctx.path === '/sign-in/email') {
+          const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? '')
+            .trim()
+            .toLowerCase();
+          if (!perEmail.take(email)) {
+            throw new APIError('TOO_MANY_REQUESTS', { message: TOO_MANY_SIGN_INS });
+          }
+        }
+      }),
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,39 @@
+import { env } from '../../env';
+import { ROLES, type Role, type Session } from '../context';
+import { getDb } from '../db';
+import { type Auth, createAuth } from './auth';
+
+const g = globalThis as unknown as { __lmsAuth?: Auth };
+
+/** The app's better-auth instance (one per process). */
+export function getAuth(): Auth {
+  if (!g.__lmsAuth) {
+    const e = env();
+    g.__lmsAuth = createAuth({
+      db: getDb(),
+      secret: e.BETTER_AUTH_SECRET,
+      baseURL: e.BETTER_AUTH_URL,
+      provider: e.DATABASE_URL && /^postgres(ql)?:/i.test(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
+    });
+  }
+  return g.__lmsAuth;
+}
+
+export function toRole(value: unknown): Role {
+  return (ROLES as readonly unknown[]).includes(value) ? (value as Role) : 'student';
+}
+
+/** The session of a request (cookie), as the tRPC context and RSC see it; null when signed out. */
+export async function getSessionFromHeaders(
+  headers: Headers,
+  auth: Auth = getAuth(),
+): Promise<Session | null> {
+  const found = await auth.api.getSession({ headers });
+  if (!found) return null;
+  const user = found.user as { id: string; email: string; name: string; role?: unknown };
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: toRole(user.role) },
+    sessionId: found.session.id,
+    expiresAt: found.session.expiresAt,
+  };
+}

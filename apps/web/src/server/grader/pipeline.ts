@@ -1,0 +1,135 @@
+import type { GradeRequestInput, GradeResult } from '@lms/grader/protocol';
+import type { Db } from '../db';
+import {
+  applyGradeResult,
+  buildGradeRequest,
+  failAttemptForService,
+  gradeOutputTask,
+  isTerminal,
+  markRunning,
+  taskOfAttempt,
+} from '../services/attempts';
+import { GraderError } from './http';
+import type { GraderTransport } from './transport';
+
+export type GradeFn = (request: GradeRequestInput) => Promise<GradeResult>;
+
+export type InProcessTransportOptions = {
+  db: Db;
+  /** one final check (HTTP to the grader service, or a fake in tests) */
+  grade: GradeFn;
+  /** final checks in flight at once from this web process (the grader queues beyond its own) */
+  concurrency?: number;
+  /** waits before re-trying an attempt whose grader was unreachable/busy; then it is given up */
+  retryDelaysMs?: number[];
+  log?: (line: string) => void;
+};
+
+export const SERVICE_DOWN_MESSAGE =
+  'The grading service is not available right now. Your code is saved; submit again in a minute. (Not counted as an attempt.)';
+
+/**
+ * Grades stored attempts from this process (embedded default): queued → running → verdict.
+ * `dispatch` returns once the verdict is stored; callers that must not wait (submit) just
+ * don't await it. `idle()` resolves when nothing is in flight (tests, shutdown).
+ */
+export function createInProcessTransport(options: InProcessTransportOptions): GraderTransport & {
+  idle(): Promise<void>;
+} {
+  const { db, grade, concurrency = 4, retryDelaysMs = [2_000, 10_000, 30_000] } = options;
+  const log = options.log ?? ((line: string) => console.warn(`[grader-client] ${line}`));
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const inFlight = new Set<Promise<void>>();
+
+  async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+    if (running >= concurrency) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  }
+
+  async function gradeOnce(attemptId: string): Promise<'done' | 'retry'> {
+    const attempt = await db.attempt.findUnique({
+      where: { id: attemptId },
+      select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
+    });
+    if (!attempt || attempt.stage !== 'final' || isTerminal(attempt.status)) return 'done';
+    if (!(await markRunning(db, attemptId))) return 'done';
+    const { task } = await taskOfAttempt(db, attempt);
+    try {
+      const result =
+        task.kind === 'output'
+          ? gradeOutputTask(task, attempt.code)
+          : await grade(buildGradeRequest(task, attempt.code));
+      await applyGradeResult(db, attemptId, result);
+      return 'done';
+    } catch (error) {
+      if (error instanceof GraderError && error.retryable) {
+        log(`attempt ${attemptId}: ${error.message}`);
+        await db.attempt.updateMany({
+          where: { id: attemptId, status: 'running' },
+          data: { status: 'queued' },
+        });
+        return 'retry';
+      }
+      log(`attempt ${attemptId}: ${(error as Error).message}`);
+      await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+      return 'done';
+    }
+  }
+
+  async function run(attemptId: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      const outcome = await withSlot(() => gradeOnce(attemptId));
+      if (outcome === 'done') return;
+      const delay = retryDelaysMs[i];
+      if (delay === undefined) {
+        await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  return {
+    kind: 'http',
+    dispatch(attemptId: string) {
+      const p = run(attemptId).catch((error) => {
+        log(`attempt ${attemptId}: grading crashed: ${(error as Error).message}`);
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      return p;
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
+
+/**
+ * Attempts stored but never graded (the server stopped between storing and grading, or
+ * while the grader ran) are handed to the grader again. Called once at server start.
+ */
+export async function recoverPendingAttempts(
+  db: Db,
+  transport: GraderTransport,
+): Promise<{ recovered: number }> {
+  const pending = await db.attempt.findMany({
+    where: { stage: 'final', status: { in: ['queued', 'running'] } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, status: true },
+  });
+  if (pending.length === 0) return { recovered: 0 };
+  await db.attempt.updateMany({
+    where: { id: { in: pending.map((a) => a.id) }, status: 'running' },
+    data: { status: 'queued' },
+  });
+  for (const a of pending) void transport.dispatch(a.id);
+  return { recovered: pending.length };
+}

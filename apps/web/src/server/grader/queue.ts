@@ -1,0 +1,125 @@
+import { type GradeResult, gradeResultSchema } from '@lms/grader/protocol';
+import type { Db } from '../db';
+import {
+  applyGradeResult,
+  buildGradeRequest,
+  failAttemptForService,
+  gradeOutputTask,
+  isTerminal,
+  markRunning,
+  taskOfAttempt,
+} from '../services/attempts';
+import { SERVICE_DOWN_MESSAGE } from './pipeline';
+import type { GraderTransport } from './transport';
+
+/** BullMQ queue shared with apps/grader's worker mode. */
+export const GRADE_QUEUE = 'lms-grade';
+
+/**
+ * Job contract with the grader's worker: name `grade`, id = the Attempt id (so re-adding a
+ * job after a restart is a no-op), data `{ attemptId, request: GradeRequestInput }`, return
+ * value a GradeResult. The worker never touches the database: this process stores verdicts
+ * from the queue's events (any web instance may; storing is idempotent).
+ */
+export type GradeJobData = { attemptId: string; request: ReturnType<typeof buildGradeRequest> };
+
+function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    maxRetriesPerRequest: null,
+  };
+}
+
+function parseResult(raw: unknown): GradeResult | null {
+  const value = typeof raw === 'string' ? safeJson(raw) : raw;
+  const parsed = gradeResultSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export async function createQueueTransport(options: {
+  db: Db;
+  redisUrl: string;
+  log?: (line: string) => void;
+}): Promise<GraderTransport & { close(): Promise<void> }> {
+  const { db } = options;
+  const log = options.log ?? ((line: string) => console.warn(`[grader-queue] ${line}`));
+  const { Queue, QueueEvents, Job } = await import('bullmq');
+  const connection = redisConnection(options.redisUrl);
+  const queue = new Queue<GradeJobData, GradeResult>(GRADE_QUEUE, { connection });
+  const events = new QueueEvents(GRADE_QUEUE, { connection });
+
+  async function storeResult(attemptId: string, raw: unknown) {
+    const result = parseResult(raw);
+    if (!result) {
+      log(`attempt ${attemptId}: the worker's return value is not a GradeResult`);
+      await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+      return;
+    }
+    await applyGradeResult(db, attemptId, result);
+  }
+
+  events.on('active', ({ jobId }) => {
+    void markRunning(db, jobId).catch((e) => log(`attempt ${jobId}: ${(e as Error).message}`));
+  });
+  events.on('completed', ({ jobId, returnvalue }) => {
+    void storeResult(jobId, returnvalue).catch((e) =>
+      log(`attempt ${jobId}: ${(e as Error).message}`),
+    );
+  });
+  events.on('failed', ({ jobId, failedReason }) => {
+    log(`attempt ${jobId}: job failed: ${failedReason}`);
+    void failAttemptForService(db, jobId, SERVICE_DOWN_MESSAGE).catch(() => {});
+  });
+
+  return {
+    kind: 'queue',
+    async dispatch(attemptId: string) {
+      const attempt = await db.attempt.findUnique({
+        where: { id: attemptId },
+        select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
+      });
+      if (!attempt || attempt.stage !== 'final' || isTerminal(attempt.status)) return;
+      // a job that finished while no web instance was listening: store its verdict now
+      const existing = await Job.fromId<GradeJobData, GradeResult>(queue, attemptId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === 'completed') return storeResult(attemptId, existing.returnvalue);
+        if (state === 'failed') return failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+        return; // still waiting or active
+      }
+      const { task } = await taskOfAttempt(db, attempt);
+      if (task.kind === 'output') {
+        await markRunning(db, attemptId);
+        return applyGradeResult(db, attemptId, gradeOutputTask(task, attempt.code));
+      }
+      await queue.add(
+        'grade',
+        { attemptId, request: buildGradeRequest(task, attempt.code) },
+        {
+          jobId: attemptId,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2_000 },
+          removeOnComplete: { age: 86_400 },
+          removeOnFail: { age: 7 * 86_400 },
+        },
+      );
+    },
+    async close() {
+      await events.close();
+      await queue.close();
+    },
+  };
+}

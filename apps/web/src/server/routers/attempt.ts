@@ -1,0 +1,239 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import type { Context } from '../context';
+import { AppError } from '../errors';
+import { assertCodeSize, createQueuedAttempt, isTerminal, OUTPUT_CAP } from '../services/attempts';
+import { getPublishedTask } from '../services/content';
+import { protectedProcedure } from '../trpc';
+import { attemptIdInput, codeField, slug } from './inputs';
+
+/** What a student sees of an attempt (never userId, release or idempotency key). */
+export const attemptSelect = {
+  id: true,
+  taskId: true,
+  stage: true,
+  status: true,
+  code: true,
+  results: true,
+  testsPassed: true,
+  testsTotal: true,
+  message: true,
+  stdout: true,
+  stderr: true,
+  timings: true,
+  durationMs: true,
+  pythonVersion: true,
+  engine: true,
+  createdAt: true,
+  startedAt: true,
+  gradedAt: true,
+} as const;
+
+type AttemptRow = {
+  timings: unknown;
+  results: unknown;
+  status: string;
+};
+
+function view<T extends AttemptRow>(row: T) {
+  const timings = (row.timings ?? null) as { limitHit?: string | null } | null;
+  return {
+    ...row,
+    results: (row.results ?? []) as Array<{
+      name: string;
+      status: 'passed' | 'failed' | 'error';
+      message: string | null;
+      hidden: boolean;
+      origin: string;
+      durationMs: number;
+    }>,
+    limitHit: timings?.limitHit ?? null,
+    done: isTerminal(row.status),
+  };
+}
+
+export type AttemptView = ReturnType<typeof view<AttemptRow & Record<string, unknown>>>;
+
+async function findOwnAttempt(
+  ctx: Context & { session: NonNullable<Context['session']> },
+  id: string,
+) {
+  const row = await ctx.db.attempt.findUnique({
+    where: { id },
+    select: { ...attemptSelect, userId: true },
+  });
+  const mayRead =
+    row && (row.userId === ctx.session.user.id || ctx.session.user.role !== 'student');
+  if (!row || !mayRead) throw new AppError('NOT_FOUND', 'No such attempt.');
+  const { userId: _owner, ...rest } = row;
+  return view(rest);
+}
+
+const quickResultInput = z.object({
+  status: z.enum([
+    'passed',
+    'failed',
+    'error',
+    'timeout',
+    'memory',
+    'output_limit',
+    'sandbox_error',
+  ]),
+  message: z.string().max(4000).nullable().default(null),
+  tests: z
+    .array(
+      z.object({
+        name: z.string().max(500),
+        status: z.enum(['passed', 'failed', 'error']),
+        message: z.string().max(4000).nullable(),
+        durationMs: z.number().nonnegative().default(0),
+      }),
+    )
+    .max(200),
+  stdout: z
+    .string()
+    .max(OUTPUT_CAP * 4)
+    .default(''),
+  stderr: z
+    .string()
+    .max(OUTPUT_CAP * 4)
+    .default(''),
+  durationMs: z.number().nonnegative().max(3_600_000).optional(),
+  pythonVersion: z.string().max(40).optional(),
+});
+
+const cut = (s: string) => (s.length > OUTPUT_CAP ? `${s.slice(0, OUTPUT_CAP)}\n… (cut)` : s);
+
+export const attemptRouter = {
+  /**
+   * Final check: the attempt is stored as queued FIRST, then handed to the grader; the page
+   * follows it with `watch` (or polls `get`). Rate limited per user.
+   */
+  submit: protectedProcedure
+    .input(z.object({ taskId: slug, code: codeField }))
+    .mutation(async ({ ctx, input }) => {
+      assertCodeSize(input.code);
+      const userId = ctx.session.user.id;
+      const windowStart = new Date(Date.now() - 60_000);
+      const recent = await ctx.db.attempt.findMany({
+        where: { userId, stage: 'final', createdAt: { gte: windowStart } },
+        orderBy: { createdAt: 'asc' },
+        select: { createdAt: true },
+        take: ctx.submitsPerMinute,
+      });
+      if (recent.length >= ctx.submitsPerMinute) {
+        const waitS = Math.max(
+          1,
+          Math.ceil((recent[0]!.createdAt.getTime() + 60_000 - Date.now()) / 1000),
+        );
+        throw new AppError(
+          'RATE_LIMITED',
+          `Too many submissions: at most ${ctx.submitsPerMinute} per minute. Try again in ${waitS} s.`,
+        );
+      }
+      if (!ctx.grader)
+        throw new AppError('GRADER_UNAVAILABLE', 'The grading service is not configured.');
+      const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+      const attempt = await createQueuedAttempt(ctx.db, {
+        userId,
+        taskId: input.taskId,
+        code: input.code,
+        releaseId,
+      });
+      // graded in the background; a crash from here on is recovered at the next start
+      void ctx.grader.dispatch(attempt.id).catch((e) => {
+        console.warn(`[attempt] dispatch ${attempt.id}: ${(e as Error).message}`);
+      });
+      return attempt;
+    }),
+
+  /** The browser's quick check (public tests in Pyodide): stored as practice, never counted as solved. */
+  recordQuick: protectedProcedure
+    .input(z.object({ taskId: slug, code: codeField, result: quickResultInput }))
+    .mutation(async ({ ctx, input }) => {
+      assertCodeSize(input.code);
+      const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+      const userId = ctx.session.user.id;
+      const r = input.result;
+      const tests = r.tests.map((t) => ({ ...t, hidden: false, origin: 'public' }));
+      const now = new Date();
+      const [attempt] = await ctx.db.$transaction([
+        ctx.db.attempt.create({
+          data: {
+            userId,
+            taskId: input.taskId,
+            releaseId,
+            stage: 'quick',
+            status: r.status,
+            code: input.code,
+            results: tests,
+            testsPassed: tests.filter((t) => t.status === 'passed').length,
+            testsTotal: tests.length,
+            message: r.message,
+            stdout: cut(r.stdout),
+            stderr: cut(r.stderr),
+            durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
+            pythonImpl: 'pyodide',
+            pythonVersion: r.pythonVersion ?? null,
+            engine: 'pyodide',
+            startedAt: now,
+            gradedAt: now,
+          },
+          select: { id: true, status: true, createdAt: true },
+        }),
+        ctx.db.progress.upsert({
+          where: { userId_taskId: { userId, taskId: input.taskId } },
+          create: { userId, taskId: input.taskId, quickChecks: 1 },
+          update: { quickChecks: { increment: 1 } },
+          select: { id: true },
+        }),
+      ]);
+      return attempt;
+    }),
+
+  get: protectedProcedure
+    .input(attemptIdInput)
+    .query(({ ctx, input }) => findOwnAttempt(ctx, input.id)),
+
+  /** Attempt history of one task, newest first (with code, for diffs between attempts). */
+  list: protectedProcedure
+    .input(
+      z.object({
+        taskId: slug,
+        stage: z.enum(['quick', 'final']).optional(),
+        limit: z.number().int().min(1).max(100).default(30),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.db.attempt.findMany({
+        where: { userId: ctx.session.user.id, taskId: input.taskId, stage: input.stage },
+        orderBy: { createdAt: 'desc' },
+        take: input.limit,
+        select: attemptSelect,
+      });
+      return rows.map(view);
+    }),
+
+  /**
+   * Live status over SSE (httpSubscriptionLink): yields the attempt now and on every change,
+   * ends once it has a verdict. Polling `get` works as well.
+   */
+  watch: protectedProcedure.input(attemptIdInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    let last = '';
+    const deadline = Date.now() + 10 * 60_000;
+    while (!signal?.aborted && Date.now() < deadline) {
+      const current = await findOwnAttempt(ctx, input.id);
+      const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}`;
+      if (key !== last) {
+        last = key;
+        yield current;
+      }
+      if (current.done) return;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }),
+} satisfies TRPCRouterRecord;
