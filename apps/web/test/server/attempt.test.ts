@@ -1,0 +1,287 @@
+import type { Db } from '@lms/db';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gradeOverHttp } from '../../src/server/grader/http';
+import { createInProcessTransport, recoverPendingAttempts } from '../../src/server/grader/pipeline';
+import { clearContentCache } from '../../src/server/services/content';
+import {
+  callerFor,
+  createTestDb,
+  type FakeGrader,
+  gradeResult,
+  makeUser,
+  publishTestCourse,
+  startFakeGrader,
+} from './helpers';
+
+let t: Awaited<ReturnType<typeof createTestDb>>;
+let grader: FakeGrader;
+let db: Db;
+
+function transportFor(fake: FakeGrader, extra: { retryDelaysMs?: number[] } = {}) {
+  return createInProcessTransport({
+    db,
+    grade: (request) =>
+      gradeOverHttp(request, {
+        url: fake.url,
+        secret: fake.secret,
+        timeoutMs: 5_000,
+        retries: 3,
+        backoffMs: 10,
+      }),
+    retryDelaysMs: extra.retryDelaysMs ?? [20],
+    log: () => {},
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestDb();
+  db = t.db;
+  clearContentCache();
+  await publishTestCourse(db);
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+beforeEach(async () => {
+  grader = await startFakeGrader();
+});
+afterEach(async () => {
+  await grader.close();
+});
+
+describe('attempt.submit (final check)', () => {
+  it('stores the attempt as queued BEFORE the grader sees it, then running, then the verdict', async () => {
+    const { session } = await makeUser(db, 'student');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const statusesSeenByGrader: string[] = [];
+    grader.respond = async () => {
+      const rows = await db.attempt.findMany({
+        where: { userId: session.user.id },
+        select: { status: true },
+      });
+      statusesSeenByGrader.push(...rows.map((r) => r.status));
+      await gate;
+      return { status: 200, json: gradeResult('passed') };
+    };
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+
+    const submitted = await api.attempt.submit({ taskId: 't1', code: 'print("mine")' });
+    expect(submitted.status).toBe('queued');
+    // while the grader holds the request, the row exists and is running
+    await expect.poll(() => statusesSeenByGrader.length).toBe(1);
+    expect(statusesSeenByGrader).toEqual(['running']);
+    expect((await api.attempt.get({ id: submitted.id })).status).toBe('running');
+    release();
+    await transport.idle();
+
+    const graded = await api.attempt.get({ id: submitted.id });
+    expect(graded.status).toBe('passed');
+    expect(graded.done).toBe(true);
+    expect(graded.results.map((r) => [r.name, r.status, r.hidden])).toEqual([
+      ['public test', 'passed', false],
+      ['hidden test', 'passed', true],
+    ]);
+    expect(graded.pythonVersion).toBe('3.11.2');
+    expect(graded.engine).toBe('cpython-bwrap');
+    expect(graded).not.toHaveProperty('userId');
+
+    // the grade request carried ALL checks of the published task, with its limits, stage final
+    const sent = grader.requests[0]!;
+    expect(sent.auth).toBe(`Bearer ${grader.secret}`);
+    expect(sent.body).toMatchObject({
+      code: 'print("mine")',
+      taskId: 't1',
+      stage: 'final',
+      checks: { public: '# PUBLIC-TESTS-t1\n', hidden: '# HIDDEN-TESTS-t1\n', wrapperTest: null },
+      limits: { wallSeconds: 5, cpuSeconds: 2, memoryMb: 128 },
+      flags: { runStaticTypeChecker: false },
+    });
+    const progress = await db.progress.findUnique({
+      where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+    });
+    expect(progress?.attempts).toBe(1);
+    expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
+  });
+
+  it('retries while the grader answers 503 busy, then stores the verdict', async () => {
+    const { session } = await makeUser(db, 'student');
+    grader.respond = (_body, n) =>
+      n < 3
+        ? { status: 503, json: { error: 'busy' } }
+        : { status: 200, json: gradeResult('failed') };
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    await transport.idle();
+    const a = await api.attempt.get({ id });
+    expect(grader.requests).toHaveLength(3);
+    expect(a.status).toBe('failed');
+    expect(a.message).toBe('Some tests failed');
+  });
+
+  it('a grader that stays down ends in sandbox_error, not counted against the student', async () => {
+    const { session } = await makeUser(db, 'student');
+    grader.respond = () => ({ status: 503, json: { error: 'busy' } });
+    const transport = transportFor(grader, { retryDelaysMs: [10] });
+    const api = callerFor(db, session, { grader: transport });
+    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    await transport.idle();
+    const a = await api.attempt.get({ id });
+    expect(a.status).toBe('sandbox_error');
+    expect(a.message).toMatch(/not available right now/);
+    const progress = await db.progress.findUnique({
+      where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+    });
+    expect(progress?.attempts ?? 0).toBe(0);
+  });
+
+  it('pending attempts left by a crash are picked up again on start', async () => {
+    const { user, session } = await makeUser(db, 'student');
+    const release = await db.contentRelease.findFirst({
+      where: { status: 'published' },
+      select: { id: true },
+    });
+    // as if the server died after storing (queued) and while grading (running)
+    const queued = await db.attempt.create({
+      data: {
+        userId: user.id,
+        taskId: 't1',
+        releaseId: release!.id,
+        stage: 'final',
+        status: 'queued',
+        code: 'a=1',
+      },
+    });
+    const running = await db.attempt.create({
+      data: {
+        userId: user.id,
+        taskId: 't2',
+        releaseId: release!.id,
+        stage: 'final',
+        status: 'running',
+        code: 'b=2',
+        startedAt: new Date(),
+      },
+    });
+    const transport = transportFor(grader);
+    const { recovered } = await recoverPendingAttempts(db, transport);
+    expect(recovered).toBeGreaterThanOrEqual(2);
+    await transport.idle();
+    const api = callerFor(db, session, { grader: transport });
+    expect((await api.attempt.get({ id: queued.id })).status).toBe('passed');
+    expect((await api.attempt.get({ id: running.id })).status).toBe('passed');
+    expect(grader.requests.map((r) => r.body.code).sort()).toEqual(
+      expect.arrayContaining(['a=1', 'b=2']),
+    );
+  });
+
+  it('is rate limited per user with a clear message', async () => {
+    const { session } = await makeUser(db, 'student');
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport, submitsPerMinute: 3 });
+    for (let i = 0; i < 3; i++) await api.attempt.submit({ taskId: 't1', code: `print(${i})` });
+    await expect(api.attempt.submit({ taskId: 't1', code: 'print(9)' })).rejects.toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: expect.stringMatching(/at most 3 per minute\. Try again in \d+ s\./),
+    });
+    // another student is not affected
+    const other = callerFor(db, (await makeUser(db, 'student')).session, {
+      grader: transport,
+      submitsPerMinute: 3,
+    });
+    await expect(other.attempt.submit({ taskId: 't1', code: 'x' })).resolves.toMatchObject({
+      status: 'queued',
+    });
+    await transport.idle();
+  });
+
+  it('refuses code over 64 KiB and unknown tasks with clear errors', async () => {
+    const { session } = await makeUser(db, 'student');
+    const api = callerFor(db, session, { grader: transportFor(grader) });
+    await expect(
+      api.attempt.submit({ taskId: 't1', code: 'x'.repeat(64 * 1024 + 1) }),
+    ).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringContaining('limit is 64 KiB'),
+    });
+    await expect(api.attempt.submit({ taskId: 'nope', code: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await db.attempt.count({ where: { userId: session.user.id } })).toBe(0);
+  });
+
+  it('an output task is graded by comparing the typed output', async () => {
+    const { session } = await makeUser(db, 'student');
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    const good = await api.attempt.submit({ taskId: 't3', code: '1  \n2\n\n' });
+    const bad = await api.attempt.submit({ taskId: 't3', code: '1\n3' });
+    await transport.idle();
+    expect((await api.attempt.get({ id: good.id })).status).toBe('passed');
+    expect((await api.attempt.get({ id: bad.id })).status).toBe('failed');
+    expect(grader.requests).toHaveLength(0);
+  });
+});
+
+describe('quick checks and progress', () => {
+  it('stores quick results marked quick, without counting the task as solved', async () => {
+    const { session } = await makeUser(db, 'student');
+    const api = callerFor(db, session);
+    const q = await api.attempt.recordQuick({
+      taskId: 't1',
+      code: 'print(1)',
+      result: {
+        status: 'passed',
+        tests: [{ name: 'public test', status: 'passed', message: null, durationMs: 2 }],
+        stdout: '1\n',
+        pythonVersion: '3.14.0',
+      },
+    });
+    const list = await api.attempt.list({ taskId: 't1' });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({
+      id: q.id,
+      stage: 'quick',
+      status: 'passed',
+      engine: 'pyodide',
+    });
+    const chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
+    const t1 = chapter.chapter.tasks.find((x) => x.id === 't1')!;
+    expect(t1.progress).toMatchObject({ solved: false, quickChecks: 1, attempts: 0 });
+    expect(chapter.progress).toEqual({ solved: 0, total: 2, done: false });
+  });
+
+  it('a chapter is done when all its tasks are solved by final checks', async () => {
+    const { session } = await makeUser(db, 'student');
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    await api.attempt.submit({ taskId: 't1', code: 'ok' });
+    await transport.idle();
+    let chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
+    expect(chapter.progress).toEqual({ solved: 1, total: 2, done: false });
+    await api.attempt.submit({ taskId: 't2', code: 'ok' });
+    await transport.idle();
+    chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
+    expect(chapter.progress).toEqual({ solved: 2, total: 2, done: true });
+    const course = await api.course.get({ course: 'testcourse' });
+    expect(course.chapters.map((c) => c.progress?.done)).toEqual([true, false]);
+  });
+
+  it('attempts of another student are not visible', async () => {
+    const a = await makeUser(db, 'student');
+    const b = await makeUser(db, 'student');
+    const q = await callerFor(db, a.session).attempt.recordQuick({
+      taskId: 't1',
+      code: 'secret',
+      result: { status: 'failed', tests: [] },
+    });
+    await expect(callerFor(db, b.session).attempt.get({ id: q.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await callerFor(db, b.session).attempt.list({ taskId: 't1' })).toEqual([]);
+  });
+});
