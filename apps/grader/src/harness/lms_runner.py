@@ -164,6 +164,12 @@ def _main_program(path):
     # sys.path[0] is the program's directory, as for `python3 main.py`.
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
     sys.argv = [PROGRAM_FILENAME]
+    # Line-buffered like a terminal, so what the program printed survives a kill on timeout
+    # (and matches what the browser streams).
+    try:
+        sys.stdout.reconfigure(line_buffering=True)
+    except Exception:
+        pass
     exit_code, _ = exec_as_main(source, sys.stderr.write)
     try:
         sys.stdout.flush()

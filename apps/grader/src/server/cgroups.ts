@@ -1,0 +1,238 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Per-slot control groups: a memory limit that OOM-kills (and counts it), a pids limit (the
+ * fork-bomb stop), CPU accounting across every process of a run, and a way to kill and
+ * verify-empty the whole tree. cgroup v1 (controllers mounted at /sys/fs/cgroup/<name>, as on
+ * this machine) and v2 (unified, `memory.max`, `pids.max`, `cgroup.kill`) are both supported;
+ * when neither is writable, `detectCgroups` says why and the sandbox falls back to rlimits.
+ */
+
+const ROOT = '/sys/fs/cgroup';
+
+export interface CgroupSlot {
+  /** `cgroup.procs` files the spawn wrapper writes its pid into before exec */
+  readonly procsFiles: string[];
+  /** set the limits of the next run and reset the counters */
+  prepare(limits: { memoryMb: number; processes: number }): void;
+  /** CPU seconds used by every process of the slot since `prepare` */
+  cpuSeconds(): number;
+  /** OOM kills since `prepare` */
+  oomKills(): number;
+  /** fork attempts refused by the pids limit since `prepare` */
+  pidsRefused(): number;
+  pids(): number[];
+  /** SIGKILL every process in the slot until it is empty; true when empty */
+  killAll(): Promise<boolean>;
+  destroy(): void;
+}
+
+export interface CgroupSupport {
+  version: 1 | 2 | null;
+  /** why there is no cgroup support, for the startup log */
+  reason: string | null;
+  createSlot(name: string): CgroupSlot;
+  destroyAll(): void;
+}
+
+function read(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+function readNumber(path: string): number {
+  const n = Number(read(path).trim());
+  return Number.isFinite(n) ? n : 0;
+}
+
+function keyed(path: string, key: string): number {
+  if (!existsSync(path)) return 0;
+  for (const line of read(path).split('\n')) {
+    const [k, v] = line.trim().split(/\s+/);
+    if (k === key) return Number(v) || 0;
+  }
+  return 0;
+}
+
+function listPids(procsFile: string): number[] {
+  try {
+    return read(procsFile)
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+async function killLoop(procsFiles: string[], cgroupKill: string | null): Promise<boolean> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const pids = [...new Set(procsFiles.flatMap(listPids))];
+    if (pids.length === 0) return true;
+    if (cgroupKill) {
+      try {
+        writeFileSync(cgroupKill, '1');
+      } catch {}
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+    await new Promise((r) => setTimeout(r, attempt < 5 ? 5 : 20));
+  }
+  return procsFiles.flatMap(listPids).length === 0;
+}
+
+/** This process's own cgroup path for a v1 controller (or v2 when `controller` is ''). */
+function ownPath(controller: string): string | null {
+  for (const line of read('/proc/self/cgroup').split('\n')) {
+    const [, names, path] = line.split(':');
+    if (names === undefined || path === undefined) continue;
+    if (controller === '' ? line.startsWith('0::') : names.split(',').includes(controller))
+      return path;
+  }
+  return null;
+}
+
+function tryMkdir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+}
+
+function tryRmdir(dir: string): void {
+  try {
+    // children first; a cgroup directory holds only control files, which rmdir ignores
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) tryRmdir(join(dir, entry.name));
+    }
+    rmdirSync(dir);
+  } catch {}
+}
+
+function v1Support(tag: string): CgroupSupport {
+  const controllers = ['memory', 'pids', 'cpuacct'] as const;
+  const bases: Record<string, string> = {};
+  for (const c of controllers) {
+    const mount = join(ROOT, c);
+    const own = ownPath(c);
+    if (!existsSync(join(mount, 'cgroup.procs')) || own === null) {
+      throw new Error(`cgroup v1 controller ${c} is not mounted at ${mount}`);
+    }
+    bases[c] = join(mount, own, tag);
+    tryMkdir(bases[c]!);
+  }
+  return {
+    version: 1,
+    reason: null,
+    createSlot(name) {
+      const dir = (c: string) => join(bases[c]!, name);
+      for (const c of controllers) tryMkdir(dir(c));
+      const procsFiles = controllers.map((c) => join(dir(c), 'cgroup.procs'));
+      const memsw = join(dir('memory'), 'memory.memsw.limit_in_bytes');
+      let cpuBase = 0;
+      let oomBase = 0;
+      let pidsBase = 0;
+      return {
+        procsFiles,
+        prepare({ memoryMb, processes }) {
+          const bytes = String(memoryMb * 1024 * 1024);
+          const hasMemsw = existsSync(memsw);
+          // memsw must stay >= limit: lift it, set the limit, then pin it (no swapping past the cap)
+          if (hasMemsw) writeFileSync(memsw, '-1');
+          writeFileSync(join(dir('memory'), 'memory.limit_in_bytes'), bytes);
+          if (hasMemsw) writeFileSync(memsw, bytes);
+          writeFileSync(join(dir('pids'), 'pids.max'), String(processes));
+          cpuBase = readNumber(join(dir('cpuacct'), 'cpuacct.usage'));
+          oomBase = keyed(join(dir('memory'), 'memory.oom_control'), 'oom_kill');
+          pidsBase = keyed(join(dir('pids'), 'pids.events'), 'max');
+        },
+        cpuSeconds: () => (readNumber(join(dir('cpuacct'), 'cpuacct.usage')) - cpuBase) / 1e9,
+        oomKills: () => keyed(join(dir('memory'), 'memory.oom_control'), 'oom_kill') - oomBase,
+        pidsRefused: () => keyed(join(dir('pids'), 'pids.events'), 'max') - pidsBase,
+        pids: () => [...new Set(procsFiles.flatMap(listPids))],
+        killAll: () => killLoop(procsFiles, null),
+        destroy() {
+          for (const c of controllers) tryRmdir(dir(c));
+        },
+      };
+    },
+    destroyAll() {
+      for (const c of controllers) tryRmdir(bases[c]!);
+    },
+  };
+}
+
+function v2Support(tag: string): CgroupSupport {
+  const own = ownPath('');
+  if (own === null) throw new Error('no cgroup v2 entry in /proc/self/cgroup');
+  // Processes may only live in leaves: our slots go in a sibling tree we create, with the
+  // controllers enabled from our own cgroup down (fails clearly if the parent does not delegate them).
+  const base = join(ROOT, own, tag);
+  tryMkdir(base);
+  writeFileSync(join(ROOT, own, 'cgroup.subtree_control'), '+memory +pids +cpu');
+  writeFileSync(join(base, 'cgroup.subtree_control'), '+memory +pids +cpu');
+  return {
+    version: 2,
+    reason: null,
+    createSlot(name) {
+      const dir = join(base, name);
+      tryMkdir(dir);
+      const procs = join(dir, 'cgroup.procs');
+      let cpuBase = 0;
+      let oomBase = 0;
+      let pidsBase = 0;
+      return {
+        procsFiles: [procs],
+        prepare({ memoryMb, processes }) {
+          writeFileSync(join(dir, 'memory.max'), String(memoryMb * 1024 * 1024));
+          if (existsSync(join(dir, 'memory.swap.max')))
+            writeFileSync(join(dir, 'memory.swap.max'), '0');
+          writeFileSync(join(dir, 'pids.max'), String(processes));
+          cpuBase = keyed(join(dir, 'cpu.stat'), 'usage_usec');
+          oomBase = keyed(join(dir, 'memory.events'), 'oom_kill');
+          pidsBase = keyed(join(dir, 'pids.events'), 'max');
+        },
+        cpuSeconds: () => (keyed(join(dir, 'cpu.stat'), 'usage_usec') - cpuBase) / 1e6,
+        oomKills: () => keyed(join(dir, 'memory.events'), 'oom_kill') - oomBase,
+        pidsRefused: () => keyed(join(dir, 'pids.events'), 'max') - pidsBase,
+        pids: () => listPids(procs),
+        killAll: () => killLoop([procs], join(dir, 'cgroup.kill')),
+        destroy: () => tryRmdir(dir),
+      };
+    },
+    destroyAll: () => tryRmdir(base),
+  };
+}
+
+const NONE = (reason: string): CgroupSupport => ({
+  version: null,
+  reason,
+  createSlot() {
+    throw new Error(`no cgroups: ${reason}`);
+  },
+  destroyAll() {},
+});
+
+/** Detect and set up cgroups for this grader process (tag = directory name of our subtree). */
+export function detectCgroups(tag: string): CgroupSupport {
+  if (process.platform !== 'linux') return NONE('not Linux');
+  const errors: string[] = [];
+  const unified = existsSync(join(ROOT, 'cgroup.controllers'));
+  const order = unified ? [v2Support, v1Support] : [v1Support, v2Support];
+  for (const attempt of order) {
+    try {
+      return attempt(tag);
+    } catch (error) {
+      errors.push(`${attempt === v1Support ? 'v1' : 'v2'}: ${(error as Error).message}`);
+    }
+  }
+  return NONE(errors.join('; '));
+}

@@ -1,0 +1,52 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/** Every setting of the grader server: name, default, validation (read once, here only). */
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+export const serverEnvSchema = z.object({
+  /** address the HTTP service listens on */
+  GRADER_HOST: z.string().default('127.0.0.1'),
+  GRADER_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  /** shared secret: callers send `Authorization: Bearer <secret>`; required by `serve` */
+  GRADER_SECRET: z.string().min(16, 'GRADER_SECRET must be at least 16 characters').optional(),
+  /** development only: run programs without bubblewrap; every result says unsafe: true */
+  GRADER_UNSAFE_NO_SANDBOX: flag,
+  /** Redis for the BullMQ worker mode */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** the interpreter that runs programs and tests */
+  GRADER_PYTHON: z.string().default('/usr/bin/python3'),
+  GRADER_BWRAP: z.string().default('/usr/bin/bwrap'),
+  /** slot i runs as uid GRADER_UID_BASE + i (no passwd entry needed) */
+  GRADER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
+  /** sandboxed processes alive at once (sleepers included) */
+  GRADER_MAX_RUNS: z.coerce.number().int().min(1).max(1024).default(128),
+  /** processes burning CPU at once (default: the cores) */
+  GRADER_CPU_SLOTS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** gradings waiting beyond the running ones before the service answers 503 busy */
+  GRADER_QUEUE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** bytes kept of stdout and of stderr */
+  GRADER_OUTPUT_CAP: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
+  /** BullMQ worker: gradings taken at once by one worker process */
+  GRADER_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  /** BullMQ queue name */
+  GRADER_QUEUE_NAME: z.string().default('lms-grade'),
+});
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export function readServerEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const parsed = serverEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid grader environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

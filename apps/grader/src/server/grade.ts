@@ -1,0 +1,326 @@
+import {
+  type GradeRequest,
+  type GradeResult,
+  type GradeStatus,
+  type LimitHit,
+  PROTOCOL_VERSION,
+  type RunRecord,
+  type TestResult,
+  testsDriverOutputSchema,
+} from '../harness/protocol.ts';
+import { HARNESS_SOURCES } from '../harness/sources.ts';
+import { buildWrapperProgram } from '../harness/wrapper.ts';
+import { type RunOutcome, type Sandbox, SandboxError } from './sandbox.ts';
+
+/**
+ * One grading on the server: [mypy --strict] → the program (its own sandboxed process) →
+ * the tests against the record of that run (another sandboxed process; the student's code is
+ * never executed there, so nothing it did can fake a pass) → [wrapper_test] → one GradeResult.
+ */
+
+const PY = ['-I', '-S', '-B', '-X', 'utf8'];
+/** The tests' process runs trusted code only: generous, fixed limits. */
+const TESTS_LIMITS = { wallSeconds: 30, cpuSeconds: 20, memoryMb: 512 };
+const MYPY_LIMITS = { wallSeconds: 60, cpuSeconds: 40, memoryMb: 1024, diskMb: 64 };
+const MESSAGE_CAP = 4000;
+
+const decoder = () => new TextDecoder('utf-8', { fatal: false });
+
+/** Bytes to text: invalid UTF-8 becomes U+FFFD, binary output survives as text. */
+export function decodeOutput(bytes: Buffer): string {
+  return decoder().decode(bytes);
+}
+
+/** The uncaught exception's traceback at the end of stderr, as the program driver prints it. */
+export function extractTraceback(stderr: string, exitCode: number | null): string | null {
+  if (exitCode === 0 || exitCode === null) return null;
+  const header = 'Traceback (most recent call last):\n';
+  const at = stderr.lastIndexOf(header);
+  if (at !== -1 && (at === 0 || stderr[at - 1] === '\n')) return stderr.slice(at);
+  const syntax = stderr.search(
+    /(^|\n) {2}File "main\.py", line \d+\n[\s\S]*(SyntaxError|IndentationError|TabError)[^\n]*\n?$/,
+  );
+  if (syntax !== -1) return stderr.slice(stderr[syntax] === '\n' ? syntax + 1 : syntax);
+  return null;
+}
+
+function clip(text: string): string {
+  return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
+}
+
+function limitMessage(limit: LimitHit, request: GradeRequest): string {
+  const { wallSeconds, cpuSeconds, memoryMb } = request.limits;
+  switch (limit) {
+    case 'wall':
+      return `Программа не завершилась за ${wallSeconds} с и была остановлена`;
+    case 'cpu':
+      return `Программа израсходовала больше ${cpuSeconds} с процессорного времени и была остановлена`;
+    case 'memory':
+      return `Программа превысила лимит памяти ${memoryMb} МБ и была остановлена`;
+    case 'output':
+      return 'Программа вывела слишком много (больше 64 КБ) и была остановлена';
+    case 'processes':
+      return 'Программа создала слишком много процессов или потоков';
+    case 'disk':
+      return 'Программа записала слишком много данных на диск';
+  }
+}
+
+function statusOfLimit(limit: LimitHit | null): GradeStatus | null {
+  if (limit === 'wall' || limit === 'cpu') return 'timeout';
+  if (limit === 'memory') return 'memory';
+  if (limit === 'output') return 'output_limit';
+  return null;
+}
+
+export interface GradeOptions {
+  /** called when the grading starts running (left the grader's queue) */
+  onStart?: () => void;
+}
+
+export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Promise<GradeResult> {
+  const startedAt = performance.now();
+  const tests: TestResult[] = [];
+  const durations = { programMs: 0, testsMs: 0, typecheckMs: 0, totalMs: 0, queuedMs: 0 };
+  const base = {
+    version: PROTOCOL_VERSION,
+    limits: request.limits,
+    stage: request.stage,
+    engine: sandbox.engine,
+    pythonVersion: sandbox.pythonVersion,
+    unsafe: sandbox.engine === 'cpython-unsafe',
+  } as const;
+  let typecheck: GradeResult['typecheck'] = null;
+  let program: RunOutcome | null = null;
+  let record: RunRecord | null = null;
+
+  const finish = (
+    status: GradeStatus,
+    message: string | null,
+    limitHit: LimitHit | null = null,
+  ): GradeResult => {
+    durations.totalMs = performance.now() - startedAt;
+    return {
+      ...base,
+      status,
+      message,
+      tests,
+      stdout: record?.stdout ?? '',
+      stderr: record?.stderr ?? '',
+      stdoutTruncated: record?.stdoutTruncated ?? false,
+      stderrTruncated: record?.stderrTruncated ?? false,
+      exitCode: record?.exitCode ?? null,
+      signal: record?.signal ?? null,
+      traceback: record?.traceback ?? null,
+      limitHit: limitHit ?? program?.limitHit ?? null,
+      durations,
+      typecheck,
+    };
+  };
+
+  try {
+    const { checks } = request;
+    const publicTests = checks.public;
+    const hiddenTests = request.stage === 'final' ? checks.hidden : null;
+    const wrapper = request.stage === 'final' ? checks.wrapperTest : null;
+    if (!publicTests && !hiddenTests && !wrapper) {
+      return finish(
+        'error',
+        'У задачи нет проверок для этого этапа (нужны tests_public.py, tests_hidden.py или wrapper_test)',
+      );
+    }
+
+    if (request.flags.runStaticTypeChecker) {
+      if (!sandbox.mypyAvailable) {
+        typecheck = {
+          tool: 'mypy',
+          available: false,
+          passed: null,
+          output: 'mypy не установлен на сервере проверки: статическая проверка типов пропущена',
+        };
+      } else {
+        const run = await sandbox.run({
+          files: { 'main.py': request.code },
+          args: (box) => [
+            '-I',
+            '-B',
+            '-m',
+            'mypy',
+            '--strict',
+            '--cache-dir=/dev/null',
+            '--no-color-output',
+            `${box}/main.py`,
+          ],
+          limits: MYPY_LIMITS,
+        });
+        durations.queuedMs += run.queuedMs;
+        durations.typecheckMs = run.elapsedMs;
+        const output = clip(decodeOutput(run.stdout) + decodeOutput(run.stderr)).replaceAll(
+          '/box/',
+          '',
+        );
+        if (run.limitHit) throw new SandboxError(`mypy hit its ${run.limitHit} limit`);
+        const passed = run.exitCode === 0;
+        if (run.exitCode !== 0 && run.exitCode !== 1)
+          throw new SandboxError(`mypy failed (exit ${run.exitCode}): ${output}`);
+        typecheck = { tool: 'mypy', available: true, passed, output };
+        tests.push({
+          name: 'mypy --strict',
+          status: passed ? 'passed' : 'failed',
+          message: passed ? null : output,
+          durationMs: run.elapsedMs,
+          origin: 'typecheck',
+        });
+        if (!passed)
+          return finish('failed', 'Статическая проверка типов (mypy --strict) нашла ошибки');
+      }
+    }
+
+    let worst: { status: GradeStatus; message: string; limit: LimitHit | null } | null = null;
+
+    if (publicTests || hiddenTests) {
+      program = await sandbox.run({
+        files: { 'main.py': request.code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
+        args: (box) => [...PY, `${box}/lms_runner.py`, 'program', `${box}/main.py`],
+        limits: request.limits,
+      });
+      durations.queuedMs += program.queuedMs;
+      durations.programMs = program.elapsedMs;
+      const stdout = decodeOutput(program.stdout);
+      const stderr = decodeOutput(program.stderr);
+      record = {
+        stdout,
+        stderr,
+        exitCode: program.exitCode,
+        signal: program.signal,
+        elapsed: program.elapsedMs / 1000,
+        timedOut: program.limitHit === 'wall' || program.limitHit === 'cpu',
+        traceback: program.limitHit ? null : extractTraceback(stderr, program.exitCode),
+        stdoutTruncated: program.stdoutTruncated,
+        stderrTruncated: program.stderrTruncated,
+      };
+
+      const files: Record<string, string> = {
+        'record.json': JSON.stringify({
+          stdout,
+          stderr,
+          exit_code: record.exitCode,
+          elapsed: record.elapsed,
+          timed_out: record.timedOut,
+          traceback: record.traceback,
+          source: request.code,
+        }),
+        'lms_runner.py': HARNESS_SOURCES['lms_runner.py'],
+        'lms_checks.py': HARNESS_SOURCES['lms_checks.py'],
+      };
+      if (publicTests) files['tests_public.py'] = publicTests;
+      if (hiddenTests) files['tests_hidden.py'] = hiddenTests;
+      const testsRun = await sandbox.run({
+        files,
+        args: (box) => [
+          ...PY,
+          `${box}/lms_runner.py`,
+          'tests',
+          `${box}/record.json`,
+          publicTests ? `${box}/tests_public.py` : '-',
+          hiddenTests ? `${box}/tests_hidden.py` : '-',
+        ],
+        limits: TESTS_LIMITS,
+        priority: true,
+      });
+      durations.queuedMs += testsRun.queuedMs;
+      durations.testsMs = testsRun.elapsedMs;
+      let parsed: ReturnType<typeof testsDriverOutputSchema.safeParse> | null = null;
+      try {
+        parsed = testsDriverOutputSchema.safeParse(JSON.parse(testsRun.stdout.toString('utf8')));
+      } catch {}
+      if (!parsed?.success) {
+        const why = testsRun.limitHit
+          ? `превышен лимит (${testsRun.limitHit})`
+          : clip(decodeOutput(testsRun.stderr).trim() || `код выхода ${testsRun.exitCode}`);
+        return finish('error', `Проверки задачи не смогли выполниться: ${why}`);
+      }
+      const out = parsed.data;
+      tests.push(...out.tests);
+      const limitStatus = statusOfLimit(program.limitHit);
+      if (limitStatus) {
+        worst = {
+          status: limitStatus,
+          message: limitMessage(program.limitHit!, request),
+          limit: program.limitHit,
+        };
+      } else if (out.syntaxError) {
+        worst = {
+          status: 'error',
+          message: `Программа не запускается: ${out.syntaxError}`,
+          limit: null,
+        };
+      } else if (out.loadError) {
+        worst = {
+          status: 'error',
+          message: `Ошибка в проверках задачи: ${out.loadError}`,
+          limit: null,
+        };
+      }
+    }
+
+    if (wrapper && !worst) {
+      const run = await sandbox.run({
+        files: {
+          'main.py': buildWrapperProgram(wrapper, request.code),
+          'lms_runner.py': HARNESS_SOURCES['lms_runner.py'],
+        },
+        args: (box) => [...PY, `${box}/lms_runner.py`, 'program', `${box}/main.py`],
+        limits: request.limits,
+        priority: record !== null,
+      });
+      durations.queuedMs += run.queuedMs;
+      if (!record) {
+        program = run;
+        durations.programMs = run.elapsedMs;
+        const stdout = decodeOutput(run.stdout);
+        const stderr = decodeOutput(run.stderr);
+        record = {
+          stdout,
+          stderr,
+          exitCode: run.exitCode,
+          signal: run.signal,
+          elapsed: run.elapsedMs / 1000,
+          timedOut: run.limitHit === 'wall' || run.limitHit === 'cpu',
+          traceback: run.limitHit ? null : extractTraceback(stderr, run.exitCode),
+          stdoutTruncated: run.stdoutTruncated,
+          stderrTruncated: run.stderrTruncated,
+        };
+      }
+      const passed = run.exitCode === 0 && !run.limitHit;
+      const output = clip(`${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`.trim());
+      tests.push({
+        name: 'wrapper_test',
+        status: passed ? 'passed' : 'failed',
+        message: passed
+          ? null
+          : output ||
+            (run.limitHit ? limitMessage(run.limitHit, request) : `код выхода ${run.exitCode}`),
+        durationMs: run.elapsedMs,
+        origin: 'wrapper',
+      });
+      const limitStatus = statusOfLimit(run.limitHit);
+      if (limitStatus)
+        worst = {
+          status: limitStatus,
+          message: limitMessage(run.limitHit!, request),
+          limit: run.limitHit,
+        };
+    }
+
+    if (worst) return finish(worst.status, worst.message, worst.limit);
+    if (tests.length === 0)
+      return finish('error', 'В проверках задачи нет ни одного теста (@test)');
+    const firstBad = tests.find((t) => t.status !== 'passed');
+    if (firstBad) return finish('failed', `${firstBad.name}: ${firstBad.message ?? 'не пройдено'}`);
+    return finish('passed', 'Все проверки пройдены');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return finish('sandbox_error', `Сбой сервера проверки: ${message}`);
+  }
+}
