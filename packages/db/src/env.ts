@@ -14,6 +14,10 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v)),
   NODE_ENV: z.string().optional(),
+  /** server used for PostgreSQL shadow databases by `lms-db diff`/`new` (default 127.0.0.1:5432) */
+  POSTGRES_URL: z.string().optional(),
+  /** print full errors from the CLI */
+  LMS_DEBUG: z.string().optional(),
 });
 
 export const env = envSchema.parse(process.env);

@@ -1,0 +1,171 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Db } from './client.ts';
+import { DbError } from './errors.ts';
+import { verifyPassword } from './password.ts';
+import { addMember, createCohort, getCohort } from './repo/cohorts.ts';
+import { parseCompiledCourse, publishCompiledCourse } from './repo/releases.ts';
+import { createUser, getUserByEmail } from './repo/users.ts';
+import { REPO_DIR } from './schema-files.ts';
+import type { UserRole } from './types.ts';
+
+export type DemoAccount = { email: string; password: string; name: string; role: UserRole };
+
+/** The demo accounts of the embedded default (printed by `lms-db seed`; change them in production). */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { email: 'admin@lms.local', password: 'demo-admin-pass', name: 'Admin', role: 'admin' },
+  {
+    email: 'instructor@lms.local',
+    password: 'demo-instructor-pass',
+    name: 'Ирина Преподаватель',
+    role: 'instructor',
+  },
+  {
+    email: 'student1@lms.local',
+    password: 'demo-student1-pass',
+    name: 'Анна Студентка',
+    role: 'student',
+  },
+  {
+    email: 'student2@lms.local',
+    password: 'demo-student2-pass',
+    name: 'Борис Студент',
+    role: 'student',
+  },
+];
+export const DEMO_COHORT = { slug: 'demo', name: 'Демо-группа' } as const;
+export const SHIPPED_COURSE_DIR = join(REPO_DIR, 'packages', 'content', 'courses', 'python');
+const CONTENT_CLI = join(REPO_DIR, 'packages', 'content', 'bin', 'lms-content.mjs');
+
+/**
+ * Compiles a course directory with the content package's CLI, as a subprocess (packages
+ * never import each other): `node packages/content/bin/lms-content.mjs build <dir>`, which
+ * prints the CompiledCourse JSON on stdout.
+ */
+export function compileCourse(courseDir: string = SHIPPED_COURSE_DIR): unknown {
+  if (!existsSync(CONTENT_CLI)) {
+    throw new DbError(
+      'NOT_FOUND',
+      `the course compiler ${CONTENT_CLI} does not exist yet; pass --course-json <compiled.json>`,
+    );
+  }
+  const out = spawnSync(process.execPath, [CONTENT_CLI, 'build', courseDir], {
+    cwd: REPO_DIR,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (out.status !== 0) {
+    const why = (out.stderr || out.stdout || String(out.error ?? ''))
+      .trim()
+      .split('\n')
+      .slice(-5)
+      .join('\n');
+    throw new DbError('INVALID', `compiling ${courseDir} failed (exit ${out.status}):\n${why}`);
+  }
+  try {
+    const parsed = JSON.parse(out.stdout) as Record<string, unknown>;
+    // accept the course itself or an envelope { course } / { compiled }
+    return (parsed.chapters ? parsed : (parsed.course ?? parsed.compiled ?? parsed)) as unknown;
+  } catch {
+    throw new DbError(
+      'INVALID',
+      `the course compiler printed something that is not JSON (first bytes: ${out.stdout.slice(0, 80)})`,
+    );
+  }
+}
+
+/** Every file of the course directory as { "<relative path>": "<text>" } (the release's source). */
+export function readCourseSource(courseDir: string = SHIPPED_COURSE_DIR): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (st.size <= 2 * 1024 * 1024)
+        files[relative(courseDir, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  if (existsSync(courseDir)) walk(courseDir);
+  return files;
+}
+
+export type SeedResult = {
+  accounts: Array<DemoAccount & { created: boolean }>;
+  cohort: { slug: string; created: boolean };
+  course: { slug: string; version: number; published: boolean } | null;
+};
+
+/**
+ * Demo data, idempotent: existing users, the cohort and an identical published release are left
+ * as they are (so a rerun never resets a changed password or progress).
+ */
+export async function seed(
+  db: Db,
+  input: { compiled: unknown | null; source?: Record<string, string> },
+): Promise<SeedResult> {
+  const accounts: SeedResult['accounts'] = [];
+  const ids = new Map<string, string>();
+  for (const acc of DEMO_ACCOUNTS) {
+    const existing = await getUserByEmail(db, acc.email);
+    if (existing) {
+      ids.set(acc.email, existing.id);
+      accounts.push({ ...acc, created: false });
+    } else {
+      const u = await createUser(db, { ...acc, emailVerified: true });
+      ids.set(acc.email, u.id);
+      accounts.push({ ...acc, created: true });
+    }
+  }
+  const adminId = ids.get(DEMO_ACCOUNTS[0]!.email)!;
+
+  let course: SeedResult['course'] = null;
+  if (input.compiled !== null) {
+    const compiled = parseCompiledCourse(input.compiled);
+    const { release, created } = await publishCompiledCourse(db, {
+      compiled: input.compiled,
+      source: input.source ?? {},
+      publishedById: adminId,
+    });
+    course = { slug: compiled.id, version: release.version, published: created };
+  }
+
+  let cohort = await getCohort(db, DEMO_COHORT.slug);
+  const cohortCreated = !cohort;
+  cohort ??= await createCohort(db, {
+    ...DEMO_COHORT,
+    ...(course ? { courseSlug: course.slug } : {}),
+  });
+  if (course && !cohort.course) {
+    const c = await db.course.findUniqueOrThrow({
+      where: { slug: course.slug },
+      select: { id: true },
+    });
+    await db.cohort.update({ where: { id: cohort.id }, data: { courseId: c.id } });
+  }
+  for (const acc of DEMO_ACCOUNTS) {
+    if (acc.role === 'admin') continue;
+    await addMember(db, {
+      cohortId: cohort.id,
+      userId: ids.get(acc.email)!,
+      role: acc.role === 'instructor' ? 'instructor' : 'student',
+    });
+  }
+  return { accounts, cohort: { slug: DEMO_COHORT.slug, created: cohortCreated }, course };
+}
+
+/** Demo accounts that still exist and still have their demo password (for the start banner). */
+export async function usableDemoAccounts(db: Db): Promise<DemoAccount[]> {
+  const out: DemoAccount[] = [];
+  for (const acc of DEMO_ACCOUNTS) {
+    const row = await db.account.findFirst({
+      where: { providerId: 'credential', user: { email: acc.email } },
+      select: { password: true },
+    });
+    if (row?.password && (await verifyPassword({ hash: row.password, password: acc.password })))
+      out.push(acc);
+  }
+  return out;
+}
