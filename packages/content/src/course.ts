@@ -16,6 +16,8 @@ import { SourceText } from './source.ts';
 export interface CompileCourseResult {
   course: CompiledCourse | null;
   errors: ContentError[];
+  /** the chapters that compiled without errors (all of them when course is not null) */
+  chapters: Chapter[];
 }
 
 const CHAPTER_DIR = /_chapter_(\d+)$/;
@@ -31,6 +33,7 @@ export function compileCourse(dir: string): CompileCourseResult {
       errors: [
         { file: dir, line: 1, column: 1, message: `course directory ${dir} does not exist` },
       ],
+      chapters: [],
     };
   }
 
@@ -107,7 +110,7 @@ export function compileCourse(dir: string): CompileCourseResult {
   }
 
   errors.sort(compareErrors);
-  if (errors.length > 0) return { course: null, errors };
+  if (errors.length > 0) return { course: null, errors, chapters };
   const withoutHash = {
     schemaVersion: SCHEMA_VERSION,
     id: courseId,
@@ -129,9 +132,10 @@ export function compileCourse(dir: string): CompileCourseResult {
           message: `internal compiler error: ${parsed.error.message}`,
         },
       ],
+      chapters,
     };
   }
-  return { course, errors };
+  return { course, errors, chapters };
 }
 
 function compareErrors(a: ContentError, b: ContentError): number {

@@ -1,0 +1,240 @@
+import { writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { compileCourse } from './course.ts';
+import {
+  type DoctorDetail,
+  type DoctorReport,
+  doctorJson,
+  doctorOk,
+  runDoctor,
+} from './doctor/doctor.ts';
+import {
+  type DoctorRunner,
+  findGraderBin,
+  graderCliRunner,
+  pythonSubprocessRunner,
+} from './doctor/runner.ts';
+import { readEnv } from './env.ts';
+import type { ContentError } from './schema.ts';
+
+const USAGE = `lms-content — the course compiler and doctor
+
+Usage:
+  lms-content build <courseDir> [--out FILE]      compile; JSON to stdout or FILE
+  lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors
+  lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--details] [--no-grader]
+      the course doctor: runs every example and compares its output, checks every reference
+      answer (must pass) and starter (must fail) with the grader
+
+Exit codes: 0 ok, 1 content problems, 2 bad usage.`;
+
+interface Args {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout']);
+const BOOL_FLAGS = new Set(['--json', '--details', '--no-grader', '--no-progress', '--help', '-h']);
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUE_FLAGS.has(a)) {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      flags.set(a, v);
+    } else if (BOOL_FLAGS.has(a)) {
+      flags.set(a, true);
+    } else if (a.startsWith('-')) {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      positional.push(a);
+    }
+  }
+  return { positional, flags };
+}
+
+function formatError(courseDir: string, e: ContentError): string {
+  const path = relative(process.cwd(), resolve(courseDir, e.file)) || e.file;
+  return `${path}:${e.line}:${e.column}: ${e.message}`;
+}
+
+function printErrors(courseDir: string, errors: ContentError[]) {
+  for (const e of errors) process.stderr.write(`${formatError(courseDir, e)}\n`);
+  if (errors.length > 0) process.stderr.write(`${errors.length} error(s)\n`);
+}
+
+function build(args: Args): number {
+  const dir = needCourseDir(args);
+  const { course, errors } = compileCourse(dir);
+  if (!course) {
+    printErrors(dir, errors);
+    return 1;
+  }
+  const json = `${JSON.stringify(course, null, 2)}\n`;
+  const out = args.flags.get('--out');
+  if (typeof out === 'string') {
+    writeFileSync(out, json);
+    process.stderr.write(
+      `${out}: ${course.chapters.length} chapters, hash ${course.hash.slice(0, 12)}\n`,
+    );
+  } else {
+    process.stdout.write(json);
+  }
+  return 0;
+}
+
+function stats(args: Args): number {
+  const dir = needCourseDir(args);
+  const { errors, chapters } = compileCourse(dir);
+  const result = {
+    chapters: chapters.length,
+    tasks: chapters.reduce((n, c) => n + c.tasks.length, 0),
+    examples: chapters.reduce((n, c) => n + c.examples.length, 0),
+    errors,
+  };
+  if (args.flags.has('--json')) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    process.stdout.write(
+      `${result.chapters} chapters, ${result.tasks} tasks, ${result.examples} examples, ${errors.length} errors\n`,
+    );
+    printErrors(dir, errors);
+  }
+  return errors.length > 0 ? 1 : 0;
+}
+
+function progressBar(enabled: boolean) {
+  if (!enabled) return undefined;
+  return (done: number, total: number, label: string) => {
+    const width = 24;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const text = `\r\x1b[2K  doctor ${bar} ${done}/${total} ${label}`.slice(
+      0,
+      (process.stderr.columns || 100) + 8,
+    );
+    process.stderr.write(done === total ? `${text}\n` : text);
+  };
+}
+
+const MARK: Record<DoctorDetail['outcome'], string> = {
+  exact: '✓',
+  ran: '✓',
+  passed: '✓',
+  loose: '≈',
+  mismatch: '✗',
+  failed: '✗',
+  error: '!',
+};
+
+function printHuman(dir: string, report: DoctorReport) {
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`runner: ${report.runner}`);
+  for (const d of report.details) {
+    const bad =
+      d.outcome === 'mismatch' ||
+      d.outcome === 'error' ||
+      (d.kind === 'answer' && d.outcome !== 'passed') ||
+      (d.kind === 'starter' && d.outcome === 'passed');
+    const mark = d.kind === 'starter' ? (d.outcome === 'failed' ? '✓' : '✗') : MARK[d.outcome];
+    const what =
+      d.kind === 'starter'
+        ? `starter ${d.outcome === 'failed' ? 'fails as it should' : d.outcome}`
+        : d.kind === 'answer'
+          ? `answer ${d.outcome}`
+          : d.outcome;
+    const time = d.elapsed !== null ? ` (${d.elapsed.toFixed(1)} s)` : '';
+    w(`${mark} ${d.id} ${what}${time}`);
+    if (d.message && (bad || d.outcome === 'loose' || d.kind === 'starter')) {
+      const where = formatError(dir, { ...d.source, message: '' }).replace(/: $/, '');
+      w(`    ${where}: ${d.message.split('\n').join('\n    ')}`);
+    }
+  }
+  for (const e of report.errors) w(`! ${formatError(dir, e)}`);
+  const { examples: ex, answers: an, starters: st } = report;
+  const loose = report.details.filter((d) => d.kind === 'example' && d.outcome === 'loose').length;
+  w(
+    `examples ${ex.matched}/${ex.total} matched (${loose} loosely), answers ${an.passed}/${an.total} passed, ` +
+      `starters ${st.failed}/${st.total} fail as they should, ${report.errors.length} errors`,
+  );
+  w(doctorOk(report) ? 'course is healthy' : 'course has problems');
+}
+
+async function check(args: Args): Promise<number> {
+  const dir = needCourseDir(args);
+  const env = readEnv();
+  const jobsFlag = args.flags.get('--jobs');
+  const jobs = typeof jobsFlag === 'string' ? Number(jobsFlag) : 4;
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+    throw new UsageError('--jobs needs a whole number 1..64');
+  const timeoutFlag = args.flags.get('--timeout');
+  const timeout = typeof timeoutFlag === 'string' ? Number(timeoutFlag) : 20;
+  if (!(timeout > 0)) throw new UsageError('--timeout needs a positive number of seconds');
+  const graderBin = args.flags.has('--no-grader')
+    ? null
+    : (env.LMS_GRADER_BIN ?? findGraderBin([process.cwd(), resolve(dir)]));
+  let runner: DoctorRunner;
+  if (graderBin) {
+    runner = graderCliRunner(graderBin);
+  } else {
+    runner = pythonSubprocessRunner(env.LMS_DOCTOR_PYTHON);
+    process.stderr.write(
+      `lms-content: grader CLI not found; examples run with ${env.LMS_DOCTOR_PYTHON} -I (no sandbox), answers and starters cannot be checked\n`,
+    );
+  }
+  const only = args.flags.get('--only');
+  const report = await runDoctor({
+    courseDir: dir,
+    only: typeof only === 'string' ? only : undefined,
+    jobs,
+    runner,
+    exampleTimeoutSeconds: timeout,
+    onProgress: progressBar(process.stderr.isTTY === true && !args.flags.has('--no-progress')),
+  });
+  if (args.flags.has('--json')) {
+    process.stdout.write(`${JSON.stringify(doctorJson(report, args.flags.has('--details')))}\n`);
+  } else {
+    printHuman(dir, report);
+  }
+  return doctorOk(report) ? 0 : 1;
+}
+
+function needCourseDir(args: Args): string {
+  const dir = args.positional[1];
+  if (!dir) throw new UsageError('missing <courseDir>');
+  if (args.positional.length > 2) throw new UsageError(`unexpected argument ${args.positional[2]}`);
+  return dir;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const command = args.positional[0];
+    if (args.flags.has('--help') || args.flags.has('-h') || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    switch (command) {
+      case 'build':
+        return build(args);
+      case 'stats':
+        return stats(args);
+      case 'check':
+        return await check(args);
+      default:
+        throw new UsageError(command ? `unknown command ${command}` : 'missing command');
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`lms-content: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`lms-content: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

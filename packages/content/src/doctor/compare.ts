@@ -1,0 +1,96 @@
+/** How the doctor compares an example's real output with its expected-output fence. */
+export type CompareMode = 'exact' | 'unordered' | 'ignore';
+
+export interface Tolerance {
+  /** absolute difference allowed between decimal numbers */
+  absolute: number;
+  /** relative difference allowed (of the expected value) */
+  relative: number;
+}
+
+export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.05, relative: 0.05 };
+
+export type Verdict =
+  | { verdict: 'exact' }
+  | { verdict: 'loose'; why: string }
+  | { verdict: 'mismatch'; why: string };
+
+/** Lines with trailing whitespace trimmed and trailing empty lines dropped. */
+export function outputLines(text: string): string[] {
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd());
+  while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+const DECIMAL = /(-?\d+\.\d+)/;
+
+/** Lines equal except for decimal numbers that are within the tolerance. */
+function looseLineMatch(expected: string, actual: string, tol: Tolerance): boolean {
+  const e = expected.split(DECIMAL);
+  const a = actual.split(DECIMAL);
+  if (e.length !== a.length || e.length === 1) return false;
+  for (let i = 0; i < e.length; i++) {
+    if (i % 2 === 0) {
+      if (e[i] !== a[i]) return false;
+    } else {
+      const x = Number(e[i]);
+      const y = Number(a[i]);
+      if (Math.abs(x - y) > Math.max(tol.absolute, tol.relative * Math.abs(x))) return false;
+    }
+  }
+  return true;
+}
+
+export function compareOutput(
+  expected: string,
+  actual: string,
+  mode: CompareMode = 'exact',
+  tolerance: Tolerance = DEFAULT_TOLERANCE,
+): Verdict {
+  const e = outputLines(expected);
+  const a = outputLines(actual);
+  if (mode === 'ignore') return { verdict: 'loose', why: 'output not compared (doctor.json)' };
+  if (e.length === a.length && e.every((l, i) => l === a[i])) return { verdict: 'exact' };
+  if (mode === 'unordered') {
+    const se = [...e].sort();
+    const sa = [...a].sort();
+    if (
+      se.length === sa.length &&
+      se.every((l, i) => l === sa[i] || looseLineMatch(l, sa[i]!, tolerance))
+    ) {
+      return { verdict: 'loose', why: 'same lines in another order (doctor.json: unordered)' };
+    }
+    return { verdict: 'mismatch', why: describeDiff(e, a) };
+  }
+  if (e.length === a.length) {
+    const loose: number[] = [];
+    let ok = true;
+    for (let i = 0; i < e.length && ok; i++) {
+      if (e[i] === a[i]) continue;
+      if (looseLineMatch(e[i]!, a[i]!, tolerance)) loose.push(i + 1);
+      else ok = false;
+    }
+    if (ok) {
+      const first = loose[0]!;
+      return {
+        verdict: 'loose',
+        why: `numbers differ within tolerance on line ${loose.join(', ')}: expected "${e[first - 1]}", got "${a[first - 1]}"`,
+      };
+    }
+  }
+  return { verdict: 'mismatch', why: describeDiff(e, a) };
+}
+
+function describeDiff(e: string[], a: string[]): string {
+  const n = Math.max(e.length, a.length);
+  for (let i = 0; i < n; i++) {
+    if (e[i] !== a[i]) {
+      const show = (s: string | undefined) => (s === undefined ? '(no line)' : JSON.stringify(s));
+      return `line ${i + 1}: expected ${show(e[i])}, got ${show(a[i])} (expected ${e.length} lines, got ${a.length})`;
+    }
+  }
+  return 'outputs differ';
+}

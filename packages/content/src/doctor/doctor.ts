@@ -1,0 +1,367 @@
+import { resolve } from 'node:path';
+import { compileCourse } from '../course.ts';
+import { typedOutputMatches } from '../output.ts';
+import type {
+  Chapter,
+  CompiledCourse,
+  ContentError,
+  Example,
+  SourcePosition,
+  Task,
+} from '../schema.ts';
+import { compareOutput, DEFAULT_TOLERANCE } from './compare.ts';
+import { pool } from './pool.ts';
+import type { DoctorRunner, TaskCheckResult } from './runner.ts';
+import { type ExampleRule, readSidecar } from './sidecar.ts';
+
+export type Outcome = 'exact' | 'loose' | 'ran' | 'mismatch' | 'passed' | 'failed' | 'error';
+
+export interface DoctorDetail {
+  id: string;
+  kind: 'example' | 'answer' | 'starter';
+  outcome: Outcome;
+  /** what went wrong, or why a match is loose */
+  message: string | null;
+  elapsed: number | null;
+  source: SourcePosition;
+}
+
+export interface DoctorReport {
+  examples: { total: number; matched: number; mismatched: string[] };
+  answers: { total: number; passed: number; failed: string[] };
+  starters: { total: number; failed: number; passed: string[] };
+  errors: ContentError[];
+  details: DoctorDetail[];
+  runner: string;
+}
+
+export interface DoctorOptions {
+  courseDir: string;
+  /** a chapter, task or example id */
+  only?: string;
+  /** parallel runs (examples sleep a lot, so more than the core count pays off) */
+  jobs?: number;
+  runner: DoctorRunner;
+  /** default wall-clock limit of one example */
+  exampleTimeoutSeconds?: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export function doctorOk(report: DoctorReport): boolean {
+  return (
+    report.errors.length === 0 &&
+    report.examples.mismatched.length === 0 &&
+    report.answers.failed.length === 0 &&
+    report.starters.passed.length === 0
+  );
+}
+
+/** The `--json` shape of `lms-content check` (issue 2), details only on request. */
+export function doctorJson(report: DoctorReport, withDetails = false): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    examples: report.examples,
+    answers: report.answers,
+    starters: report.starters,
+    errors: report.errors,
+  };
+  if (withDetails) {
+    json.details = report.details;
+    json.runner = report.runner;
+  }
+  return json;
+}
+
+interface Job {
+  label: string;
+  run: () => Promise<DoctorDetail[]>;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const courseDir = resolve(options.courseDir);
+  const report: DoctorReport = {
+    examples: { total: 0, matched: 0, mismatched: [] },
+    answers: { total: 0, passed: 0, failed: [] },
+    starters: { total: 0, failed: 0, passed: [] },
+    errors: [],
+    details: [],
+    runner: options.runner.describe,
+  };
+  const { course, errors } = compileCourse(courseDir);
+  if (!course) {
+    report.errors.push(...errors);
+    return report;
+  }
+  const selection = select(course, options.only);
+  if (!selection) {
+    report.errors.push({
+      file: '.',
+      line: 1,
+      column: 1,
+      message: `--only ${options.only}: no chapter, task or example of course ${course.id} has this id`,
+    });
+    return report;
+  }
+
+  const jobs: Job[] = [];
+  const timeout = options.exampleTimeoutSeconds ?? 20;
+  for (const { chapter, examples, tasks } of selection) {
+    const sidecar = readSidecar(
+      courseDir,
+      chapter.id,
+      chapter.examples.map((e) => e.id),
+    );
+    report.errors.push(...sidecar.errors);
+    for (const example of examples) {
+      report.examples.total++;
+      const rule = sidecar.rules.get(example.id);
+      jobs.push({
+        label: example.id,
+        run: async () => [await checkExample(options.runner, example, rule, timeout)],
+      });
+    }
+    for (const task of tasks) {
+      report.answers.total++;
+      report.starters.total++;
+      if (task.kind === 'output') {
+        jobs.push({ label: task.id, run: () => checkOutputTask(options.runner, task, timeout) });
+      } else {
+        const check = options.runner.checkTask;
+        if (!check) continue;
+        jobs.push({
+          label: `${task.id} answer`,
+          run: async () => [await checkSolution(check, courseDir, task, 'answer')],
+        });
+        jobs.push({
+          label: `${task.id} starter`,
+          run: async () => [await checkSolution(check, courseDir, task, 'starter')],
+        });
+      }
+    }
+  }
+  const programTasks = selection.flatMap((s) => s.tasks).filter((t) => t.kind === 'program');
+  if (!options.runner.checkTask && programTasks.length > 0) {
+    report.errors.push({
+      file: '.',
+      line: 1,
+      column: 1,
+      message:
+        `the grader CLI (lms-grader) was not found, so ${programTasks.length} reference answers and starters ` +
+        'were not checked: build apps/grader or set LMS_GRADER_BIN',
+    });
+  }
+
+  let done = 0;
+  options.onProgress?.(0, jobs.length, '');
+  const results = await pool(
+    options.jobs ?? 4,
+    jobs.map((job) => async () => {
+      const details = await job.run();
+      options.onProgress?.(++done, jobs.length, job.label);
+      return details;
+    }),
+  );
+  for (const detail of results.flat()) {
+    report.details.push(detail);
+    tally(report, detail);
+  }
+  return report;
+}
+
+function tally(report: DoctorReport, d: DoctorDetail) {
+  if (d.kind === 'example') {
+    if (d.outcome === 'exact' || d.outcome === 'loose' || d.outcome === 'ran')
+      report.examples.matched++;
+    else report.examples.mismatched.push(d.id);
+    if (d.outcome === 'error')
+      report.errors.push({ ...d.source, message: `${d.id}: ${d.message}` });
+  } else if (d.kind === 'answer') {
+    if (d.outcome === 'passed') report.answers.passed++;
+    else report.answers.failed.push(d.id);
+    if (d.outcome === 'error')
+      report.errors.push({ ...d.source, message: `${d.id}: ${d.message}` });
+  } else {
+    if (d.outcome === 'failed') report.starters.failed++;
+    else if (d.outcome === 'passed') report.starters.passed.push(d.id);
+    else report.errors.push({ ...d.source, message: `${d.id} starter: ${d.message}` });
+  }
+}
+
+function select(
+  course: CompiledCourse,
+  only: string | undefined,
+): Array<{ chapter: Chapter; examples: Example[]; tasks: Task[] }> | null {
+  if (!only)
+    return course.chapters.map((c) => ({ chapter: c, examples: c.examples, tasks: c.tasks }));
+  for (const chapter of course.chapters) {
+    if (chapter.id === only) return [{ chapter, examples: chapter.examples, tasks: chapter.tasks }];
+    const task = chapter.tasks.find((t) => t.id === only);
+    if (task) return [{ chapter, examples: [], tasks: [task] }];
+    const example = chapter.examples.find((e) => e.id === only);
+    if (example) return [{ chapter, examples: [example], tasks: [] }];
+  }
+  return null;
+}
+
+function tail(text: string, lines = 6): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function checkExample(
+  runner: DoctorRunner,
+  example: Example,
+  rule: ExampleRule | undefined,
+  defaultTimeout: number,
+): Promise<DoctorDetail> {
+  const base = { id: example.id, kind: 'example' as const, source: example.source };
+  const timeout = rule?.timeoutSeconds ?? defaultTimeout;
+  let run: Awaited<ReturnType<DoctorRunner['runProgram']>>;
+  try {
+    run = await runner.runProgram(example.code, timeout);
+  } catch (e) {
+    return {
+      ...base,
+      outcome: 'error',
+      message: `could not run: ${(e as Error).message}`,
+      elapsed: null,
+    };
+  }
+  const elapsed = Math.round(run.elapsed * 1000) / 1000;
+  if (run.timedOut) {
+    return {
+      ...base,
+      outcome: 'mismatch',
+      message: `did not finish in ${timeout} s (raise timeoutSeconds in doctor.json if it is meant to run that long)`,
+      elapsed,
+    };
+  }
+  const wantExit = rule?.exitCode ?? (example.expectedOutput === null ? 0 : null);
+  if (wantExit !== null && run.exitCode !== wantExit) {
+    return {
+      ...base,
+      outcome: 'mismatch',
+      message: `exited with ${run.exitCode}, expected ${wantExit}: ${tail(run.stderr)}`,
+      elapsed,
+    };
+  }
+  const mode = rule?.compare ?? 'exact';
+  if (example.expectedOutput === null || mode === 'ignore') {
+    return { ...base, outcome: 'ran', message: rule?.reason ?? null, elapsed };
+  }
+  const tolerance = { ...DEFAULT_TOLERANCE, ...(rule?.tolerance ?? {}) };
+  let verdict = compareOutput(example.expectedOutput, run.stdout, mode, tolerance);
+  if (verdict.verdict === 'mismatch' && run.stderr.trim() !== '') {
+    // an example may show the traceback it ends with
+    const withStderr = compareOutput(
+      example.expectedOutput,
+      run.stdout + run.stderr,
+      mode,
+      tolerance,
+    );
+    if (withStderr.verdict !== 'mismatch') verdict = withStderr;
+  }
+  if (verdict.verdict === 'exact') return { ...base, outcome: 'exact', message: null, elapsed };
+  if (verdict.verdict === 'loose') {
+    return {
+      ...base,
+      outcome: 'loose',
+      message: rule?.reason ? `${verdict.why}; ${rule.reason}` : verdict.why,
+      elapsed,
+    };
+  }
+  const stderr = run.stderr.trim() ? `; stderr: ${tail(run.stderr, 3)}` : '';
+  return { ...base, outcome: 'mismatch', message: `${verdict.why}${stderr}`, elapsed };
+}
+
+function describeFailure(r: TaskCheckResult): string {
+  const failing = r.tests.filter((t) => t.status !== 'passed');
+  const parts = failing.map((t) => `${t.name}: ${t.message ?? t.status}`);
+  return [`status ${r.status}`, r.message, ...parts].filter(Boolean).join('; ');
+}
+
+async function checkSolution(
+  check: NonNullable<DoctorRunner['checkTask']>,
+  courseDir: string,
+  task: Task,
+  which: 'answer' | 'starter',
+): Promise<DoctorDetail> {
+  const base = { id: task.id, kind: which, source: task.source };
+  const started = performance.now();
+  let r: TaskCheckResult;
+  try {
+    r = await check(courseDir, task.id, which === 'answer' ? task.answer : task.starter);
+  } catch (e) {
+    return {
+      ...base,
+      outcome: 'error',
+      message: `grader failed: ${(e as Error).message}`,
+      elapsed: null,
+    };
+  }
+  const elapsed = Math.round(performance.now() - started) / 1000;
+  if (r.status === 'sandbox_error') {
+    return {
+      ...base,
+      outcome: 'error',
+      message: `grader sandbox error: ${describeFailure(r)}`,
+      elapsed,
+    };
+  }
+  if (r.status === 'passed') {
+    return {
+      ...base,
+      outcome: 'passed',
+      message:
+        which === 'starter'
+          ? 'the starter code already passes every check: the checks are too weak'
+          : null,
+      elapsed,
+    };
+  }
+  return {
+    ...base,
+    outcome: 'failed',
+    message:
+      which === 'answer' ? `the reference answer fails: ${describeFailure(r)}` : describeFailure(r),
+    elapsed,
+  };
+}
+
+/** "What does this print?": the answer must be the program's real output; an empty guess must fail. */
+async function checkOutputTask(
+  runner: DoctorRunner,
+  task: Task,
+  timeout: number,
+): Promise<DoctorDetail[]> {
+  const base = { id: task.id, source: task.source };
+  let answer: DoctorDetail;
+  try {
+    const run = await runner.runProgram(task.starter, timeout);
+    const ok = !run.timedOut && typedOutputMatches(run.stdout, task.answer);
+    answer = {
+      ...base,
+      kind: 'answer',
+      outcome: ok ? 'passed' : 'failed',
+      message: ok
+        ? null
+        : `the answer is not what the program prints: ${compareOutput(task.answer, run.stdout).verdict === 'mismatch' ? (compareOutput(task.answer, run.stdout) as { why: string }).why : 'whitespace differs'}`,
+      elapsed: run.elapsed,
+    };
+  } catch (e) {
+    answer = {
+      ...base,
+      kind: 'answer',
+      outcome: 'error',
+      message: `could not run: ${(e as Error).message}`,
+      elapsed: null,
+    };
+  }
+  const emptyPasses = typedOutputMatches('', task.answer);
+  const starter: DoctorDetail = {
+    ...base,
+    kind: 'starter',
+    outcome: emptyPasses ? 'passed' : 'failed',
+    message: emptyPasses ? 'the answer is empty, so an empty guess passes' : null,
+    elapsed: 0,
+  };
+  return [answer, starter];
+}
