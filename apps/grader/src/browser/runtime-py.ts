@@ -347,6 +347,22 @@ class Timer:
         self.daemon = daemonic
 
 
+_monotonic = time.monotonic
+
+
+def _blocking_sleep(seconds):
+    """time.sleep that blocks like CPython's (Pyodide's yields to the event loop under JSPI)
+    and wakes every 50 ms so an interrupt (the time limit) can stop it."""
+    if not isinstance(seconds, (int, float)) or seconds <= 0:
+        return _orig_sleep(seconds)
+    end = _monotonic() + seconds
+    while True:
+        left = end - _monotonic()
+        if left <= 0:
+            return
+        _orig_sleep(min(left, 0.05))
+
+
 def _js_sleep(ms):
     return js.Promise.new(create_once_callable(lambda resolve, reject: js.setTimeout(resolve, ms)))
 
@@ -486,7 +502,7 @@ def _prepare(cap_bytes):
     sys.argv = [FILENAME]
     sys.path.insert(0, WORK_DIR)
     # CPython's behaviour where Pyodide's differs (see PYODIDE-NOTES.md):
-    time.sleep = _orig_sleep          # Pyodide's sleep yields to the event loop under JSPI
+    time.sleep = _blocking_sleep      # Pyodide's sleep yields to the event loop under JSPI
     asyncio.run = _asyncio_run        # Pyodide's leaves the program's other tasks running
     asyncio.runners.run = _asyncio_run
     threading.Timer = Timer           # no threads in Pyodide

@@ -1,0 +1,122 @@
+/** Turns a Pyodide run (and the public tests' output) into the grader's `GradeResult`. */
+import {
+  type GradeLimits,
+  type GradeResult,
+  type GradeStatus,
+  PROTOCOL_VERSION,
+  type TestResult,
+  type TestsDriverOutput,
+} from '../harness/protocol.ts';
+import type { ExecutionMode, PyodideRunRecord } from './messages.ts';
+
+export interface ResultContext {
+  limits: GradeLimits;
+  pythonVersion: string;
+  outputCapBytes: number;
+  totalMs: number;
+  queuedMs: number;
+  testsMs: number;
+}
+
+/**
+ * Status, in the server's order (src/server/grade.ts): the limit that ended the program
+ * (timeout, output_limit); a program that does not parse or checks that do not load
+ * (error); no tests at all (error); the first test that did not pass (failed, with its
+ * message); else passed. Without tests (a plain run, `tests` null) passed means the
+ * program exited with code 0, error that it did not. Messages are the server's.
+ */
+export function toGradeResult(
+  record: PyodideRunRecord,
+  tests: TestsDriverOutput | null,
+  context: ResultContext,
+): GradeResult {
+  const testResults: TestResult[] = (tests?.tests ?? []).map((test) => ({
+    name: test.name,
+    status: test.status,
+    message: test.message ?? null,
+    durationMs: test.durationMs,
+    origin: test.origin,
+  }));
+  let status: GradeStatus;
+  let message: string | null;
+  const limitHit = record.limit_hit;
+  const firstBad = testResults.find((test) => test.status !== 'passed');
+  if (limitHit === 'wall') {
+    status = 'timeout';
+    message = `Программа не завершилась за ${context.limits.wallSeconds} с и была остановлена`;
+  } else if (limitHit === 'output') {
+    status = 'output_limit';
+    message = `Программа вывела слишком много (больше ${Math.round(context.outputCapBytes / 1024)} КБ) и была остановлена`;
+  } else if (tests === null) {
+    status = record.exit_code === 0 ? 'passed' : 'error';
+    message = status === 'passed' ? null : `Программа завершилась с кодом ${record.exit_code}`;
+  } else if (tests.syntaxError) {
+    status = 'error';
+    message = `Программа не запускается: ${tests.syntaxError}`;
+  } else if (tests.loadError) {
+    status = 'error';
+    message = `Ошибка в проверках задачи: ${tests.loadError}`;
+  } else if (testResults.length === 0) {
+    status = 'error';
+    message = 'В проверках задачи нет ни одного теста (@test)';
+  } else if (firstBad) {
+    status = 'failed';
+    message = `${firstBad.name}: ${firstBad.message ?? 'не пройдено'}`;
+  } else {
+    status = 'passed';
+    message = 'Все проверки пройдены';
+  }
+  return {
+    version: PROTOCOL_VERSION,
+    status,
+    message,
+    tests: testResults,
+    stdout: record.stdout,
+    stderr: record.stderr,
+    stdoutTruncated: record.stdout_truncated,
+    stderrTruncated: record.stderr_truncated,
+    exitCode: record.exit_code,
+    signal: null,
+    traceback: record.traceback,
+    limitHit: limitHit,
+    durations: {
+      programMs: round(record.elapsed * 1000),
+      testsMs: round(context.testsMs),
+      typecheckMs: 0,
+      totalMs: round(context.totalMs),
+      queuedMs: round(context.queuedMs),
+    },
+    limits: context.limits,
+    stage: 'quick',
+    engine: 'pyodide',
+    pythonVersion: context.pythonVersion,
+    unsafe: false,
+    typecheck: null,
+  };
+}
+
+/** A run the page had to end by terminating the worker: only the streamed output is left. */
+export function abandonedRecord(
+  stdout: string,
+  stderr: string,
+  elapsedMs: number,
+  reason: 'wall' | 'stopped',
+  mode: ExecutionMode,
+): PyodideRunRecord {
+  return {
+    stdout,
+    stderr,
+    exit_code: null,
+    elapsed: elapsedMs / 1000,
+    timed_out: reason === 'wall',
+    traceback: null,
+    stdout_truncated: false,
+    stderr_truncated: false,
+    limit_hit: reason === 'wall' ? 'wall' : null,
+    mode,
+  };
+}
+
+function round(ms: number): number {
+  return Math.max(0, Math.round(ms * 10) / 10);
+}
