@@ -37,6 +37,10 @@ export const serverEnvSchema = z.object({
     .default(64 * 1024),
   /** BullMQ worker: gradings taken at once by one worker process */
   GRADER_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  /** BullMQ: a dead worker's job is retried after its lock expires (ms) */
+  GRADER_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** BullMQ: how often workers look for stalled jobs (ms) */
+  GRADER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   /** BullMQ queue name */
   GRADER_QUEUE_NAME: z.string().default('lms-grade'),
 });

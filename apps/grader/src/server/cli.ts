@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_GRADE_LIMITS,
+  type GradeResult,
+  type GradeStage,
+  gradeRequestSchema,
+} from '../harness/protocol.ts';
+import { readServerEnv, type ServerEnv } from './env.ts';
+import { decodeOutput, extractTraceback } from './grade.ts';
+import { buildHttpServer } from './http.ts';
+import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
+import { SandboxError } from './sandbox.ts';
+import { GradeService } from './service.ts';
+
+const USAGE = `usage: lms-grader <command>
+  serve                                    HTTP service (POST /v1/grade, /healthz, /metrics)
+  worker                                   BullMQ worker on REDIS_URL, queue ${GRADE_QUEUE}
+  check <courseDir> <taskId> <codeFile> [--json] [--stage final|quick]
+                                           grade a file against a task of a course
+  run <codeFile> [--json] [--wall S]       run a program in the sandbox, print what it did
+exit code: 0 when passed (check) / ran cleanly (run), 1 otherwise, 2 on bad usage`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 1): never {
+  console.error(`lms-grader: ${message}`);
+  process.exit(code);
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+async function startService(env: ServerEnv, maxRuns?: number): Promise<GradeService> {
+  try {
+    const service = await GradeService.create(maxRuns ? { ...env, GRADER_MAX_RUNS: maxRuns } : env);
+    if (service.sandbox.engine === 'cpython-unsafe') {
+      console.error(
+        'lms-grader: WARNING: GRADER_UNSAFE_NO_SANDBOX=1 — programs run WITHOUT a sandbox (development only)',
+      );
+    }
+    if (service.sandbox.cgroups.version === null) {
+      console.error(`lms-grader: no cgroups (${service.sandbox.cgroups.reason}); rlimits only`);
+    }
+    return service;
+  } catch (error) {
+    if (error instanceof SandboxError) fail(`cannot start: ${error.message}`);
+    throw error;
+  }
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      void close().finally(() => process.exit(0));
+    });
+  }
+}
+
+async function serve(env: ServerEnv): Promise<void> {
+  if (!env.GRADER_SECRET)
+    fail('GRADER_SECRET is not set: callers authenticate with it (Authorization: Bearer …)');
+  const service = await startService(env);
+  const app = buildHttpServer(service, { secret: env.GRADER_SECRET });
+  const address = await app.listen({ host: env.GRADER_HOST, port: env.GRADER_PORT });
+  console.log(
+    `lms-grader: listening on ${address} (engine ${service.sandbox.engine}, Python ${service.sandbox.pythonVersion}, ` +
+      `cgroups ${service.sandbox.cgroups.version ?? 'none'}, mypy ${service.sandbox.mypyAvailable ? 'yes' : 'no'})`,
+  );
+  onShutdown(async () => {
+    await app.close();
+    await service.close();
+  });
+}
+
+async function worker(env: ServerEnv): Promise<void> {
+  const service = await startService(env);
+  const w = startGradeWorker(service, {
+    redisUrl: env.REDIS_URL,
+    queueName: env.GRADER_QUEUE_NAME,
+    concurrency: env.GRADER_WORKER_CONCURRENCY,
+    lockDurationMs: env.GRADER_JOB_LOCK_MS,
+    stalledIntervalMs: env.GRADER_STALLED_INTERVAL_MS,
+  });
+  await w.waitUntilReady();
+  console.log(
+    `lms-grader: worker ${process.pid} on ${env.REDIS_URL} queue ${env.GRADER_QUEUE_NAME} ` +
+      `(concurrency ${env.GRADER_WORKER_CONCURRENCY}, engine ${service.sandbox.engine})`,
+  );
+  onShutdown(async () => {
+    await w.close();
+    await service.close();
+  });
+}
+
+function printResult(result: GradeResult): void {
+  const mark = { passed: '✓', failed: '✗', error: '!' } as const;
+  console.log(`${result.status.toUpperCase()}: ${result.message ?? ''}`);
+  for (const t of result.tests) {
+    console.log(
+      `  ${mark[t.status]} [${t.origin}] ${t.name}${t.message ? `\n      ${t.message.replaceAll('\n', '\n      ')}` : ''}`,
+    );
+  }
+  if (result.unsafe) console.log('  (unsafe: no sandbox)');
+  console.log(
+    `  engine ${result.engine}, Python ${result.pythonVersion}, program ${(result.durations.programMs / 1000).toFixed(2)} s` +
+      (result.limitHit ? `, limit hit: ${result.limitHit}` : ''),
+  );
+}
+
+async function check(env: ServerEnv, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      stage: { type: 'string', default: 'final' },
+    },
+  });
+  if (positionals.length !== 3) throw new UsageError('check needs <courseDir> <taskId> <codeFile>');
+  const [courseDir, taskId, codeFile] = positionals as [string, string, string];
+  if (values.stage !== 'final' && values.stage !== 'quick')
+    throw new UsageError('--stage is final or quick');
+  const code = readText(codeFile, 'code file');
+  const { compileCourse } = await import('@lms/content');
+  const compiled = compileCourse(resolve(courseDir));
+  if (!compiled.course) {
+    for (const e of compiled.errors) console.error(`${e.file}:${e.line}:${e.column}: ${e.message}`);
+    throw new UsageError(`course ${courseDir} does not compile`);
+  }
+  const task = compiled.course.chapters.flatMap((c) => c.tasks).find((t) => t.id === taskId);
+  if (!task) throw new UsageError(`no task ${taskId} in ${courseDir}`);
+  if (task.kind === 'output') {
+    const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+    const passed = norm(code) === norm(task.answer);
+    if (values.json)
+      console.log(JSON.stringify({ status: passed ? 'passed' : 'failed', kind: 'output' }));
+    else
+      console.log(
+        passed ? 'PASSED: the output matches' : 'FAILED: the output differs from the answer',
+      );
+    return passed ? 0 : 1;
+  }
+  const service = await startService(env, 8);
+  try {
+    const request = gradeRequestSchema.parse({
+      code,
+      taskId,
+      checks: task.checks,
+      limits: task.limits,
+      flags: { runStaticTypeChecker: task.flags.runStaticTypeChecker },
+      stage: values.stage as GradeStage,
+    });
+    const result = await service.grade(request);
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else printResult(result);
+    return result.status === 'passed' ? 0 : 1;
+  } finally {
+    await service.close();
+  }
+}
+
+async function run(env: ServerEnv, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, wall: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('run needs <codeFile>');
+  const wall = values.wall === undefined ? DEFAULT_GRADE_LIMITS.wallSeconds : Number(values.wall);
+  if (!Number.isFinite(wall) || wall <= 0 || wall > 120)
+    throw new UsageError('--wall is seconds, 0 < S ≤ 120');
+  const code = readText(positionals[0]!, 'code file');
+  const service = await startService(env, 4);
+  try {
+    const { HARNESS_SOURCES } = await import('../harness/sources.ts');
+    const outcome = await service.sandbox.run({
+      files: { 'main.py': code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
+      args: (box) => [
+        '-I',
+        '-S',
+        '-B',
+        '-X',
+        'utf8',
+        `${box}/lms_runner.py`,
+        'program',
+        `${box}/main.py`,
+      ],
+      limits: { ...DEFAULT_GRADE_LIMITS, wallSeconds: wall },
+    });
+    const stderr = decodeOutput(outcome.stderr);
+    const status =
+      outcome.limitHit === 'wall' || outcome.limitHit === 'cpu'
+        ? 'timeout'
+        : outcome.limitHit === 'memory'
+          ? 'memory'
+          : outcome.limitHit === 'output'
+            ? 'output_limit'
+            : outcome.exitCode === 0
+              ? 'ok'
+              : 'error';
+    const report = {
+      status,
+      stdout: decodeOutput(outcome.stdout),
+      stderr,
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      elapsed: outcome.elapsedMs / 1000,
+      traceback: outcome.limitHit ? null : extractTraceback(stderr, outcome.exitCode),
+      limitHit: outcome.limitHit,
+      stdoutTruncated: outcome.stdoutTruncated,
+      stderrTruncated: outcome.stderrTruncated,
+      engine: service.sandbox.engine,
+      pythonVersion: service.sandbox.pythonVersion,
+      unsafe: service.sandbox.engine === 'cpython-unsafe',
+    };
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      process.stdout.write(report.stdout);
+      process.stderr.write(report.stderr);
+      console.error(
+        `[${status}, exit ${report.exitCode ?? report.signal}, ${report.elapsed.toFixed(2)} s]`,
+      );
+    }
+    return status === 'ok' ? 0 : 1;
+  } finally {
+    await service.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  let env: ServerEnv;
+  try {
+    env = readServerEnv();
+  } catch (error) {
+    fail((error as Error).message, 2);
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(env);
+      case 'worker':
+        return await worker(env);
+      case 'check':
+        process.exitCode = await check(env, rest);
+        return;
+      case 'run':
+        process.exitCode = await run(env, rest);
+        return;
+      case undefined:
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exitCode = command === undefined ? 2 : 0;
+        return;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`lms-grader: ${(error as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import {
+  type GradeRequestInput,
+  type GradeResult,
+  parseGradeRequest,
+} from '../harness/protocol.ts';
+import type { GradeService } from './service.ts';
+
+/**
+ * Worker mode: any number of grader processes on any number of machines take jobs from one
+ * BullMQ queue. Contract (shared with apps/web/src/server/grader/queue.ts): queue `lms-grade`,
+ * job name `grade`, job id = the Attempt id, data `{ attemptId, request }`, return value a
+ * GradeResult. The caller stores the result from the queue's `completed` event, idempotently
+ * by attempt id. A worker killed with -9 stops renewing its job lock; another worker's
+ * stalled-job check puts the job back and grades it (the dead one never completed it, so it
+ * completes once).
+ */
+export const GRADE_QUEUE = 'lms-grade';
+
+export interface GradeJobData {
+  attemptId: string;
+  request: GradeRequestInput;
+}
+
+export function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    maxRetriesPerRequest: null,
+  };
+}
+
+export interface WorkerOptions {
+  redisUrl: string;
+  queueName?: string;
+  concurrency: number;
+  /** how long a job's lock lives without renewal: a dead worker's job is retried after this */
+  lockDurationMs?: number;
+  /** how often workers look for stalled jobs */
+  stalledIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export function startGradeWorker(
+  service: GradeService,
+  options: WorkerOptions,
+): Worker<GradeJobData, GradeResult> {
+  const log = options.log ?? ((line: string) => console.log(`[grader-worker] ${line}`));
+  const worker = new Worker<GradeJobData, GradeResult>(
+    options.queueName ?? GRADE_QUEUE,
+    async (job: Job<GradeJobData, GradeResult>) => {
+      const parsed = parseGradeRequest(job.data?.request);
+      if (!parsed.ok)
+        throw new UnrecoverableError(`invalid grade request in job ${job.id}: ${parsed.error}`);
+      const result = await service.grade(parsed.request);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      // the grader failed, not the program: let another attempt (maybe another worker) try
+      if (result.status === 'sandbox_error' && !lastAttempt)
+        throw new Error(result.message ?? 'sandbox error');
+      log(`job ${job.id}: ${result.status} in ${Math.round(result.durations.totalMs)} ms`);
+      return result;
+    },
+    {
+      connection: redisConnection(options.redisUrl),
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 15_000,
+      stalledInterval: options.stalledIntervalMs ?? 5_000,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('error', (error) => log(`error: ${error.message}`));
+  worker.on('failed', (job, error) => log(`job ${job?.id}: failed: ${error.message}`));
+  return worker;
+}
