@@ -35,6 +35,8 @@ export function createAuth(options: CreateAuthOptions) {
   });
   return betterAuth({
     appName: 'LMS',
+    // "User not found"/"Invalid password" warnings would log every failed sign-in
+    logger: { level: 'error' },
     secret: options.secret,
     baseURL: options.baseURL,
     trustedOrigins: [options.baseURL],
