@@ -1,5 +1,19 @@
 // Everything but the CodeEditor, which is its own entry (`@lms/ui/CodeEditor`) so that
 // CodeMirror lands in a lazily loaded chunk. Its shortcut table is light and exported here.
+export {
+  AttemptHistory,
+  type AttemptHistoryProps,
+  type AttemptSummary,
+} from './AttemptHistory.tsx';
+export { CodeDiff, type CodeDiffProps } from './CodeDiff.tsx';
+export {
+  BarChart,
+  type BarChartProps,
+  type BarDatum,
+  Sparkline,
+  type SparklineProps,
+  sparklinePoints,
+} from './charts.tsx';
 export { type ClassValue, cn, focusRing } from './cn.ts';
 export {
   type ComparedLine,
@@ -8,6 +22,17 @@ export {
   normalizeOutputLines,
   type OutputComparison,
 } from './compareOutput.ts';
+export {
+  type DiffLine,
+  type DiffOp,
+  type DiffOptions,
+  type DiffRow,
+  type DiffStats,
+  diffLines,
+  diffStats,
+  splitLines,
+  unifiedRows,
+} from './diff.ts';
 export { engineLabel, formatDuration, shortPythonVersion } from './format.ts';
 export { AlertIcon, CheckIcon, ClockIcon, CrossIcon, InfoIcon } from './icons.tsx';
 export {
@@ -29,6 +54,13 @@ export {
   type RunStatus,
 } from './OutputConsole.tsx';
 export {
+  type ChapterProgressItem,
+  ChapterProgressList,
+  type ChapterProgressListProps,
+  ProgressBar,
+  type ProgressBarProps,
+} from './Progress.tsx';
+export {
   ariaShortcut,
   Badge,
   type BadgeProps,
@@ -43,6 +75,7 @@ export {
   Spinner,
   shortcutKeys,
 } from './primitives.tsx';
+export { type EditorShortcuts, editorShortcuts, isMacPlatform } from './shortcuts.ts';
 export {
   collectHeadings,
   type HeadingEntry,

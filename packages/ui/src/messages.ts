@@ -69,6 +69,11 @@ export interface UiMessages {
   diffNoChanges: string;
   diffCollapsed: string;
   diffSummary: string;
+  diffOldLine: string;
+  diffNewLine: string;
+  diffChange: string;
+  diffCode: string;
+  attemptTests: string;
   // progress
   progress: string;
   progressValue: string;
@@ -155,6 +160,11 @@ const ru: UiMessages = {
   diffNoChanges: 'Код не изменился.',
   diffCollapsed: 'Скрыто неизменённых строк: {count}',
   diffSummary: 'Добавлено строк: {added}, удалено: {removed}',
+  diffOldLine: 'Строка было',
+  diffNewLine: 'Строка стало',
+  diffChange: 'Изменение',
+  diffCode: 'Код',
+  attemptTests: 'тесты {passed}/{total}',
   progress: 'Прогресс',
   progressValue: '{value} из {max}',
   chapterDone: 'Пройдена',
@@ -237,6 +247,11 @@ const en: UiMessages = {
   diffNoChanges: 'The code did not change.',
   diffCollapsed: '{count} unchanged lines hidden',
   diffSummary: '{added} lines added, {removed} removed',
+  diffOldLine: 'Old line',
+  diffNewLine: 'New line',
+  diffChange: 'Change',
+  diffCode: 'Code',
+  attemptTests: 'tests {passed}/{total}',
   progress: 'Progress',
   progressValue: '{value} of {max}',
   chapterDone: 'Done',
