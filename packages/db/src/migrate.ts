@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
@@ -129,12 +129,16 @@ function tracked(factory: SqlMigrationAwareDriverAdapterFactory, pgUrl?: string)
   };
 }
 
+/** Overrides for tests and tooling: another migrations directory, another base schema text. */
+export type MigrateOptions = { migrationsDir?: string; baseSchema?: string };
+
 export async function withEngine<T>(
   target: DbTarget,
   fn: (
     engine: SchemaEngine,
     ctx: { provider: Provider; schema: string; schemaFile: string },
   ) => Promise<T>,
+  options: MigrateOptions = {},
 ): Promise<T> {
   const provider: Provider = target.provider;
   if (target.provider === 'sqlite') ensureSqliteDir(target.file);
@@ -149,7 +153,7 @@ export async function withEngine<T>(
   );
   const mod = await loadEngineModule();
   const schemaFile = schemaPath(provider);
-  const schema = deriveSchema(readBaseSchema(), provider);
+  const schema = deriveSchema(options.baseSchema ?? readBaseSchema(), provider);
   const logs: string[] = [];
   let engine: SchemaEngine | undefined;
   try {
@@ -231,8 +235,8 @@ async function ensurePgDatabase(url: string): Promise<void> {
   }
 }
 
-export function readMigrations(provider: Provider): MigrationList {
-  const baseDir = migrationsDir(provider);
+export function readMigrations(provider: Provider, dir?: string): MigrationList {
+  const baseDir = dir ?? migrationsDir(provider);
   const lockPath = join(baseDir, 'migration_lock.toml');
   const dirs = existsSync(baseDir)
     ? readdirSync(baseDir, { withFileTypes: true })
@@ -299,35 +303,42 @@ export type MigrationStatus = {
   unknown: string[];
 };
 
-export async function migrationStatus(target: DbTarget): Promise<MigrationStatus> {
-  return withEngine(target, async (engine, { provider }) => {
-    const migrationsList = readMigrations(provider);
-    const d = await diagnose(engine, migrationsList);
-    const all = migrationsList.migrationDirectories.map((m) => m.path);
-    const pending =
-      d.history?.diagnostic === 'databaseIsBehind' ? d.history.unappliedMigrationNames : [];
-    const diverged = d.history?.diagnostic === 'historiesDiverge' ? d.history : undefined;
-    const unknown =
-      d.history?.diagnostic === 'migrationsDirectoryIsBehind'
-        ? d.history.unpersistedMigrationNames
-        : (diverged?.unpersistedMigrationNames ?? []);
-    const notApplied = new Set([
-      ...pending,
-      ...(diverged?.unappliedMigrationNames ?? []),
-      ...d.failedMigrationNames,
-    ]);
-    if (!d.hasMigrationsTable) for (const m of all) notApplied.add(m);
-    return {
-      provider,
-      applied: all.filter((m) => !notApplied.has(m)),
-      pending: d.hasMigrationsTable
-        ? [...pending, ...(diverged?.unappliedMigrationNames ?? [])]
-        : all,
-      failed: d.failedMigrationNames,
-      edited: d.editedMigrationNames,
-      unknown,
-    };
-  });
+export async function migrationStatus(
+  target: DbTarget,
+  options: MigrateOptions = {},
+): Promise<MigrationStatus> {
+  return withEngine(
+    target,
+    async (engine, { provider }) => {
+      const migrationsList = readMigrations(provider, options.migrationsDir);
+      const d = await diagnose(engine, migrationsList);
+      const all = migrationsList.migrationDirectories.map((m) => m.path);
+      const pending =
+        d.history?.diagnostic === 'databaseIsBehind' ? d.history.unappliedMigrationNames : [];
+      const diverged = d.history?.diagnostic === 'historiesDiverge' ? d.history : undefined;
+      const unknown =
+        d.history?.diagnostic === 'migrationsDirectoryIsBehind'
+          ? d.history.unpersistedMigrationNames
+          : (diverged?.unpersistedMigrationNames ?? []);
+      const notApplied = new Set([
+        ...pending,
+        ...(diverged?.unappliedMigrationNames ?? []),
+        ...d.failedMigrationNames,
+      ]);
+      if (!d.hasMigrationsTable) for (const m of all) notApplied.add(m);
+      return {
+        provider,
+        applied: all.filter((m) => !notApplied.has(m)),
+        pending: d.hasMigrationsTable
+          ? [...pending, ...(diverged?.unappliedMigrationNames ?? [])]
+          : all,
+        failed: d.failedMigrationNames,
+        edited: d.editedMigrationNames,
+        unknown,
+      };
+    },
+    options,
+  );
 }
 
 export type MigrateResult = { provider: Provider; applied: string[]; warnings: string[] };
@@ -336,43 +347,50 @@ export type MigrateResult = { provider: Provider; applied: string[]; warnings: s
  * Applies pending migrations (no-op when up to date). Refuses, with what happened and how to
  * recover, when a migration failed earlier (half-applied database) or the histories diverge.
  */
-export async function migrate(target: DbTarget): Promise<MigrateResult> {
-  return withEngine(target, async (engine, { provider }) => {
-    const migrationsList = readMigrations(provider);
-    if (migrationsList.migrationDirectories.length === 0) {
-      throw new DbError('MIGRATION', `no migrations in ${migrationsList.baseDir}`);
-    }
-    const d = await diagnose(engine, migrationsList);
-    const where = target.provider === 'sqlite' ? target.file : redact(target.url);
-    if (d.failedMigrationNames.length > 0) {
-      const name = d.failedMigrationNames[0]!;
-      throw new DbError('MIGRATION', failedMessage(name, where, null));
-    }
-    if (
-      d.history?.diagnostic === 'migrationsDirectoryIsBehind' ||
-      d.history?.diagnostic === 'historiesDiverge'
-    ) {
-      const names = d.history.unpersistedMigrationNames;
-      throw new DbError(
-        'MIGRATION',
-        `${where} has migrations this checkout does not know (${names.join(', ')}): it was migrated by a newer or different version of the app. Update the code, or use another database.`,
+export async function migrate(
+  target: DbTarget,
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
+  return withEngine(
+    target,
+    async (engine, { provider }) => {
+      const migrationsList = readMigrations(provider, options.migrationsDir);
+      if (migrationsList.migrationDirectories.length === 0) {
+        throw new DbError('MIGRATION', `no migrations in ${migrationsList.baseDir}`);
+      }
+      const d = await diagnose(engine, migrationsList);
+      const where = target.provider === 'sqlite' ? target.file : redact(target.url);
+      if (d.failedMigrationNames.length > 0) {
+        const name = d.failedMigrationNames[0]!;
+        throw new DbError('MIGRATION', failedMessage(name, where, null));
+      }
+      if (
+        d.history?.diagnostic === 'migrationsDirectoryIsBehind' ||
+        d.history?.diagnostic === 'historiesDiverge'
+      ) {
+        const names = d.history.unpersistedMigrationNames;
+        throw new DbError(
+          'MIGRATION',
+          `${where} has migrations this checkout does not know (${names.join(', ')}): it was migrated by a newer or different version of the app. Update the code, or use another database.`,
+        );
+      }
+      const warnings = d.editedMigrationNames.map(
+        (n) =>
+          `migration ${n} was edited after it was applied to ${where} (checksum differs); not re-applied`,
       );
-    }
-    const warnings = d.editedMigrationNames.map(
-      (n) =>
-        `migration ${n} was edited after it was applied to ${where} (checksum differs); not re-applied`,
-    );
-    try {
-      const out = await engine.applyMigrations({ migrationsList, filters: FILTERS });
-      return { provider, applied: out.appliedMigrationNames, warnings };
-    } catch (error) {
-      // Which migration failed? The engine recorded it as failed in _prisma_migrations.
-      const after = await diagnose(engine, migrationsList).catch(() => undefined);
-      const name = after?.failedMigrationNames[0];
-      if (name) throw new DbError('MIGRATION', failedMessage(name, where, oneLine(error)));
-      throw new DbError('MIGRATION', `migrating ${where} failed: ${oneLine(error)}`);
-    }
-  });
+      try {
+        const out = await engine.applyMigrations({ migrationsList, filters: FILTERS });
+        return { provider, applied: out.appliedMigrationNames, warnings };
+      } catch (error) {
+        // Which migration failed? The engine recorded it as failed in _prisma_migrations.
+        const after = await diagnose(engine, migrationsList).catch(() => undefined);
+        const name = after?.failedMigrationNames[0];
+        if (name) throw new DbError('MIGRATION', failedMessage(name, where, engineMessage(error)));
+        throw new DbError('MIGRATION', `migrating ${where} failed: ${engineMessage(error)}`);
+      }
+    },
+    options,
+  );
 }
 
 function failedMessage(name: string, where: string, cause: string | null): string {
@@ -388,24 +406,50 @@ export async function resolveMigration(
   target: DbTarget,
   name: string,
   as: 'applied' | 'rolled-back',
+  options: MigrateOptions = {},
 ): Promise<void> {
-  await withEngine(target, async (engine, { provider }) => {
-    const migrationsList = readMigrations(provider);
-    if (!migrationsList.migrationDirectories.some((m) => m.path === name)) {
-      throw new DbError('NOT_FOUND', `no migration named ${name} in ${migrationsList.baseDir}`);
-    }
-    if (as === 'applied') {
-      await wrapEngine(() => engine.markMigrationApplied({ migrationName: name, migrationsList }));
-    } else {
-      await wrapEngine(() => engine.markMigrationRolledBack({ migrationName: name }));
-    }
-  });
+  await withEngine(
+    target,
+    async (engine, { provider }) => {
+      const migrationsList = readMigrations(provider, options.migrationsDir);
+      if (!migrationsList.migrationDirectories.some((m) => m.path === name)) {
+        throw new DbError('NOT_FOUND', `no migration named ${name} in ${migrationsList.baseDir}`);
+      }
+      if (as === 'applied') {
+        await wrapEngine(() =>
+          engine.markMigrationApplied({ migrationName: name, migrationsList }),
+        );
+      } else {
+        await wrapEngine(() => engine.markMigrationRolledBack({ migrationName: name }));
+      }
+    },
+    options,
+  );
 }
 
 /** Drops everything in the database (SQLite: all tables; PostgreSQL: the schema) and re-applies the migrations. */
-export async function resetDatabase(target: DbTarget): Promise<MigrateResult> {
-  await withEngine(target, (engine) => wrapEngine(() => engine.reset({ filter: FILTERS })));
-  return migrate(target);
+export async function resetDatabase(
+  target: DbTarget,
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
+  if (target.provider === 'sqlite') {
+    // the engine's reset over the driver adapter leaves SQLite tables behind; a new file is cleaner
+    for (const f of [
+      target.file,
+      `${target.file}-wal`,
+      `${target.file}-shm`,
+      `${target.file}-journal`,
+    ]) {
+      rmSync(f, { force: true });
+    }
+  } else {
+    await withEngine(
+      target,
+      (engine) => wrapEngine(() => engine.reset({ filter: FILTERS })),
+      options,
+    );
+  }
+  return migrate(target, options);
 }
 
 /**
@@ -413,35 +457,47 @@ export async function resetDatabase(target: DbTarget): Promise<MigrateResult> {
  * (empty string when they agree). Needs a shadow database: an in-memory one for SQLite, a
  * temporary database on the server for PostgreSQL.
  */
-export async function pendingSchemaChanges(target: DbTarget): Promise<string> {
-  return withEngine(target, async (engine, { provider, schema, schemaFile }) => {
-    const out = await wrapEngine(() =>
-      engine.diff({
-        from: { tag: 'migrations', ...readMigrations(provider) },
-        to: { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] },
-        script: true,
-        exitCode: null,
-        filters: FILTERS,
-      }),
-    );
-    const sql = (out.stdout ?? '').trim();
-    return /^-- This is an empty migration\.?$/.test(sql) ? '' : sql;
-  });
+export async function pendingSchemaChanges(
+  target: DbTarget,
+  options: MigrateOptions = {},
+): Promise<string> {
+  return withEngine(
+    target,
+    async (engine, { provider, schema, schemaFile }) => {
+      const out = await wrapEngine(() =>
+        engine.diff({
+          from: { tag: 'migrations', ...readMigrations(provider, options.migrationsDir) },
+          to: { tag: 'schemaDatamodel', files: [{ path: schemaFile, content: schema }] },
+          script: true,
+          exitCode: null,
+          filters: FILTERS,
+        }),
+      );
+      const sql = (out.stdout ?? '').trim();
+      return /^-- This is an empty migration\.?$/.test(sql) ? '' : sql;
+    },
+    options,
+  );
 }
 
 /** Writes `<timestamp>_<name>/migration.sql` for the provider of `target`, from pending schema changes. Returns the directory, or null when nothing changed. */
-export async function writeMigration(target: DbTarget, dirName: string): Promise<string | null> {
-  const lock = join(migrationsDir(target.provider), 'migration_lock.toml');
+export async function writeMigration(
+  target: DbTarget,
+  dirName: string,
+  options: MigrateOptions = {},
+): Promise<string | null> {
+  const base = options.migrationsDir ?? migrationsDir(target.provider);
+  const lock = join(base, 'migration_lock.toml');
   if (!existsSync(lock)) {
-    mkdirSync(migrationsDir(target.provider), { recursive: true });
+    mkdirSync(base, { recursive: true });
     writeFileSync(
       lock,
       `# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "${target.provider}"\n`,
     );
   }
-  const sql = await pendingSchemaChanges(target);
+  const sql = await pendingSchemaChanges(target, options);
   if (!sql) return null;
-  const dir = join(migrationsDir(target.provider), dirName);
+  const dir = join(base, dirName);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'migration.sql'), `${sql}\n`);
   return dir;
@@ -459,6 +515,6 @@ async function wrapEngine<T>(fn: () => Promise<T>): Promise<T> {
 /** The engine's messages end with a span trace ("0: schema_engine_wasm::…"); keep the text before it. */
 function engineMessage(error: unknown): string {
   const msg = (error as { message?: string })?.message ?? String(error);
-  const text = msg.split(/\n\s*0: schema_engine/)[0]!.trim();
+  const text = msg.split(/\n\s*\d+: [a-z_]+::/)[0]!.trim();
   return text || oneLine(error);
 }

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pendingSchemaChanges, readMigrations } from '../src/migrate.ts';
+import { deriveSchema, PROVIDERS, readBaseSchema, schemaPath } from '../src/schema-files.ts';
+import { freshTarget, PROVIDERS_UNDER_TEST } from './helpers.ts';
+
+describe('one schema, two providers', () => {
+  it.each(PROVIDERS)(
+    'prisma/%s schema.prisma is derived from schema.base.prisma (run `npm run derive -w @lms/db`)',
+    (provider) => {
+      expect(readFileSync(schemaPath(provider), 'utf8')).toBe(
+        deriveSchema(readBaseSchema(), provider),
+      );
+    },
+  );
+
+  it('the two derived schemas differ only in provider and output', () => {
+    const [a, b] = PROVIDERS.map((p) => deriveSchema(readBaseSchema(), p).split('\n'));
+    const differing = a!.filter((line, i) => line !== b![i]);
+    expect(differing).toHaveLength(2);
+    expect(differing.join('\n')).toMatch(/provider|output/);
+  });
+
+  it('both providers have the same migration names', () => {
+    const names = PROVIDERS.map((p) => readMigrations(p).migrationDirectories.map((m) => m.path));
+    expect(names[0]!.length).toBeGreaterThan(0);
+    expect(names[0]).toEqual(names[1]);
+  });
+});
+
+describe.each(PROVIDERS_UNDER_TEST)('migrations match the schema (%s)', (provider) => {
+  it('diff from the migrations end state to the schema is empty, and non-empty after a schema change', async () => {
+    const { target, drop } = await freshTarget(provider);
+    try {
+      expect(await pendingSchemaChanges(target)).toBe('');
+      const changed = readBaseSchema().replace(
+        /model Setting \{\n/,
+        'model Setting {\n  description String?\n',
+      );
+      const sql = await pendingSchemaChanges(target, { baseSchema: changed });
+      expect(sql).toMatch(/ALTER TABLE "setting" ADD COLUMN\s+"description" TEXT/);
+    } finally {
+      await drop();
+    }
+  }, 60_000);
+});
