@@ -44,16 +44,50 @@ function looseLineMatch(expected: string, actual: string, tol: Tolerance): boole
   return true;
 }
 
+/**
+ * Lines whose count and position depend on timing (a ticker racing a sleep): they are
+ * left out of the line-by-line comparison, and their count may differ by `slack`.
+ */
+export interface VaryingLines {
+  lines: string[];
+  slack: number;
+}
+
 export function compareOutput(
   expected: string,
   actual: string,
   mode: CompareMode = 'exact',
   tolerance: Tolerance = DEFAULT_TOLERANCE,
+  varying?: VaryingLines,
 ): Verdict {
   const e = outputLines(expected);
   const a = outputLines(actual);
   if (mode === 'ignore') return { verdict: 'loose', why: 'output not compared (doctor.json)' };
   if (e.length === a.length && e.every((l, i) => l === a[i])) return { verdict: 'exact' };
+  if (varying && varying.lines.length > 0) {
+    const set = new Set(varying.lines);
+    for (const line of set) {
+      const ne = e.filter((l) => l === line).length;
+      const na = a.filter((l) => l === line).length;
+      if (Math.abs(ne - na) > varying.slack) {
+        return {
+          verdict: 'mismatch',
+          why: `"${line}" printed ${na} times, expected ${ne} (±${varying.slack}, doctor.json varyingLines)`,
+        };
+      }
+    }
+    const rest = compareOutput(
+      e.filter((l) => !set.has(l)).join('\n'),
+      a.filter((l) => !set.has(l)).join('\n'),
+      mode,
+      tolerance,
+    );
+    if (rest.verdict === 'mismatch') return rest;
+    return {
+      verdict: 'loose',
+      why: `lines ${[...set].map((l) => JSON.stringify(l)).join(', ')} vary with timing (doctor.json varyingLines)${rest.verdict === 'loose' ? `; ${rest.why}` : ''}`,
+    };
+  }
   if (mode === 'unordered') {
     const se = [...e].sort();
     const sa = [...a].sort();

@@ -248,7 +248,10 @@ async function checkExample(
     return { ...base, outcome: 'ran', message: rule?.reason ?? null, elapsed };
   }
   const tolerance = { ...DEFAULT_TOLERANCE, ...(rule?.tolerance ?? {}) };
-  let verdict = compareOutput(example.expectedOutput, run.stdout, mode, tolerance);
+  const varying = rule?.varyingLines
+    ? { lines: rule.varyingLines, slack: rule.varyingSlack }
+    : undefined;
+  let verdict = compareOutput(example.expectedOutput, run.stdout, mode, tolerance, varying);
   if (verdict.verdict === 'mismatch' && run.stderr.trim() !== '') {
     // an example may show the traceback it ends with
     const withStderr = compareOutput(
@@ -256,6 +259,7 @@ async function checkExample(
       run.stdout + run.stderr,
       mode,
       tolerance,
+      varying,
     );
     if (withStderr.verdict !== 'mismatch') verdict = withStderr;
   }

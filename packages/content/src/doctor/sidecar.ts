@@ -18,6 +18,9 @@ export const exampleRuleSchema = z
       .partial()
       .optional(),
     timeoutSeconds: z.number().positive().max(300).optional(),
+    /** lines whose count/position depends on timing: compared by count (±varyingSlack) only */
+    varyingLines: z.array(z.string()).optional(),
+    varyingSlack: z.number().int().nonnegative().default(1),
     /** the exit code the example is expected to end with (default 0 when it has no output fence) */
     exitCode: z.number().int().optional(),
     /** why the rule exists; shown in the report */
