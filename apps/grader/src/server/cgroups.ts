@@ -117,6 +117,46 @@ function tryRmdir(dir: string): void {
   } catch {}
 }
 
+/** Remove the subtrees of grader processes that died without cleaning up (kill -9). */
+function sweepStale(parent: string, tag: string): void {
+  const prefix = tag.replace(/\d+$/, '');
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (name === tag || !name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // still alive: not ours to touch
+    } catch {}
+    const dir = join(parent, name);
+    for (const procs of listProcsFiles(dir)) {
+      for (const p of listPids(procs)) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {}
+      }
+    }
+    tryRmdir(dir);
+  }
+}
+
+function listProcsFiles(dir: string): string[] {
+  const files: string[] = [];
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) files.push(...listProcsFiles(join(dir, entry.name)));
+    }
+  } catch {}
+  files.push(join(dir, 'cgroup.procs'));
+  return files;
+}
+
 function v1Support(tag: string): CgroupSupport {
   const controllers = ['memory', 'pids', 'cpuacct'] as const;
   const bases: Record<string, string> = {};
@@ -126,6 +166,7 @@ function v1Support(tag: string): CgroupSupport {
     if (!existsSync(join(mount, 'cgroup.procs')) || own === null) {
       throw new Error(`cgroup v1 controller ${c} is not mounted at ${mount}`);
     }
+    sweepStale(join(mount, own), tag);
     bases[c] = join(mount, own, tag);
     tryMkdir(bases[c]!);
   }
@@ -175,6 +216,7 @@ function v2Support(tag: string): CgroupSupport {
   if (own === null) throw new Error('no cgroup v2 entry in /proc/self/cgroup');
   // Processes may only live in leaves: our slots go in a sibling tree we create, with the
   // controllers enabled from our own cgroup down (fails clearly if the parent does not delegate them).
+  sweepStale(join(ROOT, own), tag);
   const base = join(ROOT, own, tag);
   tryMkdir(base);
   writeFileSync(join(ROOT, own, 'cgroup.subtree_control'), '+memory +pids +cpu');

@@ -190,6 +190,11 @@ export class Sandbox {
     return sandbox;
   }
 
+  /** the slots' cgroups (tests check they are empty) */
+  cgroupSlots(): CgroupSlot[] {
+    return this.slots.flatMap((s) => (s.cgroup ? [s.cgroup] : []));
+  }
+
   get inFlight(): number {
     return this.scheduler.running;
   }
