@@ -6,6 +6,7 @@ import { describe } from 'vitest';
 import { type GradeRequestInput, gradeRequestSchema } from '../../src/harness/protocol.ts';
 import { readServerEnv } from '../../src/server/env.ts';
 import { GradeService } from '../../src/server/service.ts';
+import { testEnv } from './env.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const GRADER_DIR = join(REPO, 'apps/grader');
@@ -22,7 +23,7 @@ const sandboxMissing =
 
 /** Runs the suite where the sandbox works; under CI=true it runs anyway (and fails clearly). */
 export const describeSandbox: typeof describe =
-  sandboxMissing && !process.env.CI
+  sandboxMissing && !testEnv.ci
     ? (((name: string, ...rest: unknown[]) => {
         console.warn(`[grader tests] skipping "${name}": ${sandboxMissing}`);
         return (describe.skip as (...a: unknown[]) => unknown)(name, ...rest);
