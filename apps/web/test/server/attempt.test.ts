@@ -107,6 +107,34 @@ describe('attempt.submit (final check)', () => {
     expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
   });
 
+  it('watch streams queued/running → verdict and ends', async () => {
+    const { session } = await makeUser(db, 'student');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    grader.respond = async () => {
+      await gate;
+      return { status: 200, json: gradeResult('failed') };
+    };
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(2)' });
+    const seen: string[] = [];
+    const stream = await api.attempt.watch({ id });
+    const consumed = (async () => {
+      for await (const a of stream) {
+        seen.push(a.status);
+        if (a.status === 'running') release();
+      }
+    })();
+    await consumed;
+    await transport.idle();
+    expect(seen[0]).toMatch(/queued|running/);
+    expect(seen).toContain('running');
+    expect(seen.at(-1)).toBe('failed');
+  });
+
   it('retries while the grader answers 503 busy, then stores the verdict', async () => {
     const { session } = await makeUser(db, 'student');
     grader.respond = (_body, n) =>

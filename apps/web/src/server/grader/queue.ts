@@ -23,7 +23,7 @@ export const GRADE_QUEUE = 'lms-grade';
  */
 export type GradeJobData = { attemptId: string; request: ReturnType<typeof buildGradeRequest> };
 
-function redisConnection(url: string) {
+export function redisConnection(url: string) {
   const u = new URL(url);
   return {
     host: u.hostname || '127.0.0.1',
@@ -52,14 +52,18 @@ function safeJson(text: string): unknown {
 export async function createQueueTransport(options: {
   db: Db;
   redisUrl: string;
+  /** default lms-grade (tests use their own) */
+  queueName?: string;
   log?: (line: string) => void;
 }): Promise<GraderTransport & { close(): Promise<void> }> {
   const { db } = options;
   const log = options.log ?? ((line: string) => console.warn(`[grader-queue] ${line}`));
   const { Queue, QueueEvents, Job } = await import('bullmq');
   const connection = redisConnection(options.redisUrl);
-  const queue = new Queue<GradeJobData, GradeResult>(GRADE_QUEUE, { connection });
-  const events = new QueueEvents(GRADE_QUEUE, { connection });
+  const name = options.queueName ?? GRADE_QUEUE;
+  const queue = new Queue<GradeJobData, GradeResult>(name, { connection });
+  const events = new QueueEvents(name, { connection });
+  await events.waitUntilReady();
 
   async function storeResult(attemptId: string, raw: unknown) {
     const result = parseResult(raw);
