@@ -1,6 +1,6 @@
 import type { Db } from '@lms/db';
 import type { GradeRequest } from '@lms/grader/protocol';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createQueueTransport,
@@ -62,6 +62,9 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
   });
   afterAll(async () => {
     await worker?.close();
+    const q = new Queue(queueName, { connection: redisConnection(REDIS_URL) });
+    await q.obliterate({ force: true });
+    await q.close();
     await t?.cleanup();
   });
 
