@@ -38,6 +38,8 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // e2e and bench open the dev server as 127.0.0.1 as well as localhost
+  allowedDevOrigins: ['127.0.0.1'],
   // workspace packages ship TypeScript sources; Next compiles them with the app
   transpilePackages: ['@lms/content', '@lms/ui', '@lms/grader'],
   // native / driver packages stay plain Node requires on the server

@@ -10,7 +10,7 @@ export default function ErrorPage(props: {
     <div className="mx-auto max-w-xl px-4 py-24 text-center">
       <h1 className="text-2xl font-semibold tracking-tight">{t.errors.generic}</h1>
       {props.error.digest && (
-        <p className="mt-2 font-mono text-xs text-zinc-500">{props.error.digest}</p>
+        <p className="mt-2 font-mono text-xs text-slate-500">{props.error.digest}</p>
       )}
       <button type="button" className="btn-primary mt-8" onClick={props.reset}>
         {t.errors.retry}

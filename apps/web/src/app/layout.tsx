@@ -15,16 +15,14 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export const viewport: Viewport = {
-  themeColor: [
-    { media: '(prefers-color-scheme: light)', color: '#ffffff' },
-    { media: '(prefers-color-scheme: dark)', color: '#09090b' },
-  ],
+  themeColor: '#ffffff',
+  colorScheme: 'light',
 };
 
 export default async function RootLayout(props: { children: ReactNode }) {
   const { locale, t } = await getI18n();
   return (
-    <html lang={locale}>
+    <html lang={locale} data-scroll-behavior="smooth">
       <body className="min-h-dvh font-sans">
         <a
           href="#main"

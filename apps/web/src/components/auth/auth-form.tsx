@@ -134,7 +134,7 @@ export function AuthForm(props: { mode: Mode; next: string; signUpEnabled: boole
         </button>
       </form>
       {signUp ? (
-        <p className="mt-4 text-center text-sm text-zinc-600 dark:text-zinc-400">
+        <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
           {t.auth.haveAccount}{' '}
           <Link
             className="font-medium text-brand-600 underline-offset-4 hover:underline dark:text-brand-100"
@@ -145,7 +145,7 @@ export function AuthForm(props: { mode: Mode; next: string; signUpEnabled: boole
         </p>
       ) : (
         props.signUpEnabled && (
-          <p className="mt-4 text-center text-sm text-zinc-600 dark:text-zinc-400">
+          <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
             {t.auth.noAccount}{' '}
             <Link
               className="font-medium text-brand-600 underline-offset-4 hover:underline dark:text-brand-100"

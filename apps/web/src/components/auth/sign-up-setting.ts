@@ -1,8 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
+import { getDb } from '@/server/db';
+import { isSignupEnabled } from '@/server/services/settings';
 
-/** Whether the sign-up form is offered (admin setting); read through the server's API. */
-export const getSignUpEnabled = cache(async (): Promise<boolean> => {
-  // wired to the server's settings procedure once it lands
-  return true;
-});
+/** Whether the sign-up form is offered (an admin can close sign-up). */
+export const getSignUpEnabled = cache(async (): Promise<boolean> => isSignupEnabled(getDb()));

@@ -14,7 +14,7 @@ export function LanguageSwitch() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   return (
-    <fieldset className="flex items-center gap-0.5 rounded-md border border-zinc-200 p-0.5 dark:border-zinc-700">
+    <fieldset className="flex items-center gap-0.5 rounded-md border border-slate-200 p-0.5 dark:border-slate-700">
       <legend className="sr-only">{t.header.language}</legend>
       {locales.map((l) => (
         <button
@@ -32,8 +32,8 @@ export function LanguageSwitch() {
           }
           className={`rounded px-2 py-0.5 text-xs font-semibold ${
             l === locale
-              ? 'bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900'
-              : 'text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800'
+              ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900'
+              : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
           }`}
         >
           {SHORT[l]}

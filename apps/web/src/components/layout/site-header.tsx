@@ -7,7 +7,7 @@ import { UserMenu } from './user-menu';
 export async function SiteHeader() {
   const [{ t }, viewer] = await Promise.all([getI18n(), getViewer()]);
   return (
-    <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/85 backdrop-blur dark:border-zinc-800 dark:bg-zinc-950/85">
+    <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/85 backdrop-blur dark:border-slate-800 dark:bg-slate-950/85">
       <div className="mx-auto flex h-14 max-w-7xl items-center gap-4 px-4">
         <Link href="/courses" className="flex items-center gap-2 font-semibold tracking-tight">
           <span

@@ -65,11 +65,11 @@ export function UserMenu(props: { viewer: Viewer }) {
           className="card absolute right-0 z-40 mt-2 w-64 p-3 text-sm"
         >
           <p className="truncate font-medium">{props.viewer.name}</p>
-          <p className="truncate text-zinc-500 dark:text-zinc-400">{props.viewer.email}</p>
-          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
+          <p className="truncate text-slate-500 dark:text-slate-400">{props.viewer.email}</p>
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
             {t.header.role[props.viewer.role]}
           </p>
-          <hr className="my-3 border-zinc-200 dark:border-zinc-700" />
+          <hr className="my-3 border-slate-200 dark:border-slate-700" />
           <button
             type="button"
             className="btn-secondary w-full"

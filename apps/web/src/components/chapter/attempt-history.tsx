@@ -1,0 +1,84 @@
+'use client';
+import type { VerdictStatus } from '@lms/ui';
+import { AttemptHistory as AttemptList } from '@lms/ui/AttemptHistory';
+import { CodeDiff } from '@lms/ui/CodeDiff';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ScrollableCode } from '@/components/scrollable-code';
+import { useI18n } from '@/i18n/client';
+import { useTRPC } from '@/trpc/react';
+import { useUiMessages } from './ui-messages';
+
+/**
+ * The task's attempts (final and quick), newest first, loaded when opened. Selecting one shows
+ * its code as a diff against the attempt before it.
+ */
+export function AttemptHistory(props: { taskId: string }) {
+  const { t } = useI18n();
+  const ui = useUiMessages();
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const list = useQuery({
+    ...trpc.attempt.list.queryOptions({ taskId: props.taskId }),
+    enabled: open,
+  });
+  const attempts = list.data ?? [];
+  const index = attempts.findIndex((a) => a.id === selectedId);
+  const selected = index >= 0 ? attempts[index] : undefined;
+  const previous = index >= 0 ? attempts[index + 1] : undefined;
+
+  return (
+    <details
+      className="group rounded-lg border border-slate-200"
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary className="cursor-pointer list-none rounded-lg px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
+        <span
+          aria-hidden="true"
+          className="mr-1 inline-block transition-transform group-open:rotate-90"
+        >
+          ▸
+        </span>
+        {t.task.history}
+        {list.data ? <span className="ml-1 text-slate-500">({attempts.length})</span> : null}
+      </summary>
+      <div className="space-y-3 border-t border-slate-200 p-3">
+        {list.isLoading ? (
+          <p className="text-sm text-slate-500">…</p>
+        ) : (
+          <AttemptList
+            title={null}
+            attempts={attempts.map((a) => ({
+              id: a.id,
+              createdAt: a.createdAt,
+              status: a.status as VerdictStatus,
+              testsPassed: a.testsPassed,
+              testsTotal: a.testsTotal,
+            }))}
+            selectedId={selectedId}
+            onSelect={setSelectedId}
+            messages={ui}
+          />
+        )}
+        {selected && (
+          <div className="space-y-2">
+            {selected.message && (
+              <p className="text-sm whitespace-pre-wrap text-slate-700">{selected.message}</p>
+            )}
+            {previous ? (
+              <CodeDiff
+                before={previous.code}
+                after={selected.code}
+                title={t.task.diff}
+                messages={ui}
+              />
+            ) : (
+              <ScrollableCode code={selected.code} />
+            )}
+          </div>
+        )}
+      </div>
+    </details>
+  );
+}
