@@ -162,6 +162,25 @@ describe('better-auth', () => {
     }
   });
 
+  it('successful sign-ins are never limited per email, and a success clears earlier failures', async () => {
+    const limited = createAuth({
+      db,
+      secret: 'test-secret-test-secret-test-secret-1234',
+      baseURL: BASE,
+      provider: 'sqlite',
+      signInPerIpPerMinute: 1000,
+      signInPerEmailPer10Min: 2,
+    });
+    await makeUser(db, 'student', 'often@example.test');
+    const ok = { email: 'often@example.test', password: 'correct horse battery' };
+    const bad = { email: 'often@example.test', password: 'wrong password!' };
+    const statuses: number[] = [];
+    for (const body of [ok, ok, ok, bad, ok, bad, ok, bad, bad, ok]) {
+      statuses.push((await post(limited, '/sign-in/email', body)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 401, 200, 401, 200, 401, 401, 429]);
+  });
+
   it('sign-in is rate limited per IP', async () => {
     const limited = createAuth({
       db,

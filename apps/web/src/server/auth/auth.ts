@@ -1,20 +1,21 @@
 import { hashPassword, verifyPassword } from '@lms/db';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
-import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import type { Db } from '../db';
 import { isSignupEnabled } from '../services/settings';
-import { createFixedWindowLimiter } from './rate-limit';
+import { createFailureLimiter } from './rate-limit';
 
 export type CreateAuthOptions = {
   db: Db;
   secret: string;
   baseURL: string;
   provider: 'sqlite' | 'postgresql';
-  /** sign-in tries per IP per minute (better-auth's limiter) */
+  /** sign-in tries per IP per minute (better-auth's limiter; default 30) */
   signInPerIpPerMinute?: number;
-  /** sign-in tries per email per 10 minutes (ours; same answer whether or not the email exists) */
+  /** FAILED sign-ins per email per 10 minutes before that email is refused (ours; default 10;
+   * same answer whether or not the email exists) */
   signInPerEmailPer10Min?: number;
 };
 
@@ -29,7 +30,7 @@ export const SIGNUP_CLOSED = 'Sign-up is closed. Ask an administrator for an acc
  */
 export function createAuth(options: CreateAuthOptions) {
   const { db } = options;
-  const perEmail = createFixedWindowLimiter({
+  const perEmail = createFailureLimiter({
     max: options.signInPerEmailPer10Min ?? 10,
     windowMs: 10 * 60_000,
   });
@@ -60,7 +61,7 @@ export function createAuth(options: CreateAuthOptions) {
       window: 60,
       max: 200,
       customRules: {
-        '/sign-in/email': { window: 60, max: options.signInPerIpPerMinute ?? 10 },
+        '/sign-in/email': { window: 60, max: options.signInPerIpPerMinute ?? 30 },
         '/sign-up/email': { window: 60, max: 5 },
       },
     },
@@ -70,12 +71,19 @@ export function createAuth(options: CreateAuthOptions) {
           throw new APIError('FORBIDDEN', { message: SIGNUP_CLOSED });
         }
         if (ctx.path === '/sign-in/email') {
-          const email = String((ctx.body as { email?: unknown } | undefined)?.email ?? '')
-            .trim()
-            .toLowerCase();
-          if (!perEmail.take(email)) {
+          const email = emailOf(ctx.body);
+          if (perEmail.blocked(email)) {
             throw new APIError('TOO_MANY_REQUESTS', { message: TOO_MANY_SIGN_INS });
           }
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const email = emailOf(ctx.body);
+        if (isAPIError(ctx.context.returned)) {
+          if ((ctx.context.returned as APIError).statusCode === 401) perEmail.fail(email);
+        } else {
+          perEmail.reset(email);
         }
       }),
     },
@@ -84,3 +92,9 @@ export function createAuth(options: CreateAuthOptions) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+function emailOf(body: unknown): string {
+  return String((body as { email?: unknown } | undefined)?.email ?? '')
+    .trim()
+    .toLowerCase();
+}
