@@ -5,8 +5,9 @@
  * index) and load it with `next/dynamic`, so CodeMirror stays out of the page's main chunk.
  *
  * Keyboard: Tab / Shift-Tab indent and dedent (4 spaces). To leave the editor with the
- * keyboard, press Escape and then Tab (CodeMirror's convention; Ctrl-M, or Shift-Alt-M on
- * macOS, toggles that mode for good). Run / check / submit / save shortcuts are in
+ * keyboard, press Escape and then Tab within 2 seconds (CodeMirror's convention; we make the
+ * first Escape count even when it closes an autocompletion). Ctrl-M (Shift-Alt-M on macOS)
+ * toggles that mode for good. Run / check / submit / save shortcuts are in
  * `editorShortcuts` (shortcuts.ts) and can be overridden per editor.
  */
 
@@ -101,9 +102,26 @@ export function actionKeymap(shortcuts: EditorShortcuts, handlers: () => Handler
   }));
 }
 
+/**
+ * Escape always arms CodeMirror's "next Tab leaves the editor" mode, even when it also
+ * closes an autocompletion (whose keymap would otherwise swallow the first Escape).
+ */
+const escapeThenTabLeaves = Prec.highest(
+  keymap.of([
+    {
+      key: 'Escape',
+      run: (view) => {
+        view.setTabFocusMode(2000);
+        return false;
+      },
+    },
+  ]),
+);
+
 /** Everything the editor is configured with, apart from the changing compartments. */
 export function pythonEditorExtensions(): Extension[] {
   return [
+    escapeThenTabLeaves,
     basicSetup,
     python(),
     indentUnit.of('    '),
