@@ -13,21 +13,28 @@ Browser: `run_program_captured(source, write_stdout, write_stderr)` returns the 
 then `lms_checks.run_tests(record, public)`.
 """
 
-import linecache
 import os
 import sys
 import time
-import traceback
 import types
+
+# linecache and traceback are imported only when a traceback is printed: they pull in
+# tokenize and re, which would add to every run's start-up time.
 
 PROGRAM_FILENAME = "main.py"
 _driver_module = None
 
 
 def compile_program(source, filename=PROGRAM_FILENAME):
-    """Compile the student's code; registers the source for tracebacks. Raises SyntaxError."""
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    """Compile the student's code. Raises SyntaxError."""
     return compile(source, filename, "exec", dont_inherit=True)
+
+
+def _register_source(source, filename):
+    """Make the source's lines available to traceback (whatever is on disk under that name)."""
+    import linecache
+
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
 
 
 def fresh_main_module(filename=PROGRAM_FILENAME):
@@ -42,6 +49,8 @@ def fresh_main_module(filename=PROGRAM_FILENAME):
 def clean_traceback(exc, filename=PROGRAM_FILENAME):
     """The exception formatted as CPython prints it, without the harness's frames: the
     frames before the first one in the student's file are dropped."""
+    import traceback
+
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != filename:
         tb = tb.tb_next
@@ -61,11 +70,15 @@ def exit_code_of(system_exit, write_stderr):
     return 1
 
 
-def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME):
-    """Run `source` as `__main__`. Returns (exit_code, traceback_text_or_None)."""
+def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME, before_exec=None):
+    """Run `source` as `__main__`. Returns (exit_code, traceback_text_or_None).
+    `before_exec` is called right before the student's code starts (after it compiled)."""
     try:
         code = compile_program(source, filename)
     except (SyntaxError, ValueError) as exc:
+        import traceback
+
+        _register_source(source, filename)
         if isinstance(exc, SyntaxError) and exc.lineno:
             # CPython fills `text` from the file named `filename` on disk, which may not be ours.
             lines = source.splitlines()
@@ -75,11 +88,14 @@ def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME):
         write_stderr(text)
         return 1, text
     module = fresh_main_module(filename)
+    if before_exec is not None:
+        before_exec()
     try:
         exec(code, module.__dict__)
     except SystemExit as exc:
         return exit_code_of(exc, write_stderr), None
     except BaseException as exc:  # KeyboardInterrupt included: CPython prints it too
+        _register_source(source, filename)
         text = clean_traceback(exc, filename)
         write_stderr(text)
         return 1, text
@@ -157,7 +173,7 @@ def _read(path):
         return f.read()
 
 
-def _main_program(path):
+def _main_program(path, start_fd=None):
     global _driver_module
     _driver_module = sys.modules.get("__main__")  # keep this module alive once replaced
     source = _read(path)
@@ -170,7 +186,17 @@ def _main_program(path):
         sys.stdout.reconfigure(line_buffering=True)
     except Exception:
         pass
-    exit_code, _ = exec_as_main(source, sys.stderr.write)
+    def started():
+        # Tells the grader the student's code starts now (its clock for run.elapsed), then
+        # closes the channel so the program cannot write on it.
+        if start_fd is not None:
+            try:
+                os.write(start_fd, b"s")
+                os.close(start_fd)
+            except OSError:
+                pass
+
+    exit_code, _ = exec_as_main(source, sys.stderr.write, before_exec=started)
     try:
         sys.stdout.flush()
     except Exception:  # the program may have closed or replaced it
@@ -194,12 +220,14 @@ def _main_tests(record_path, public_path, hidden_path):
 def main(argv):
     if len(argv) == 2 and argv[0] == "program":
         _main_program(argv[1])
+    elif len(argv) == 4 and argv[0] == "program" and argv[1] == "--start-fd":
+        _main_program(argv[3], int(argv[2]))
     elif len(argv) in (2, 3, 4) and argv[0] == "tests":
         padded = list(argv[1:]) + ["-"] * (4 - len(argv))
         _main_tests(*padded)
     else:
         sys.stderr.write(
-            "usage: lms_runner.py program <main.py>\n"
+            "usage: lms_runner.py program [--start-fd N] <main.py>\n"
             "       lms_runner.py tests <record.json> [tests_public.py|-] [tests_hidden.py|-]\n"
         )
         sys.exit(2)

@@ -11,7 +11,7 @@ import { readServerEnv, type ServerEnv } from './env.ts';
 import { decodeOutput, extractTraceback } from './grade.ts';
 import { buildHttpServer } from './http.ts';
 import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
-import { SandboxError } from './sandbox.ts';
+import { SandboxError, START_MARKER_FD } from './sandbox.ts';
 import { GradeService } from './service.ts';
 
 const USAGE = `usage: lms-grader <command>
@@ -216,7 +216,7 @@ async function run(env: ServerEnv, args: string[]): Promise<number> {
       stderr,
       exitCode: outcome.exitCode,
       signal: outcome.signal,
-      elapsed: outcome.elapsedMs / 1000,
+      elapsed: outcome.programElapsedMs / 1000,
       traceback: outcome.limitHit ? null : extractTraceback(stderr, outcome.exitCode),
       limitHit: outcome.limitHit,
       stdoutTruncated: outcome.stdoutTruncated,

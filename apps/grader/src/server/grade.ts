@@ -10,7 +10,7 @@ import {
 } from '../harness/protocol.ts';
 import { HARNESS_SOURCES } from '../harness/sources.ts';
 import { buildWrapperProgram } from '../harness/wrapper.ts';
-import { type RunOutcome, type Sandbox, SandboxError } from './sandbox.ts';
+import { type RunOutcome, type Sandbox, SandboxError, START_MARKER_FD } from './sandbox.ts';
 
 /**
  * One grading on the server: [mypy --strict] → the program (its own sandboxed process) →
@@ -181,11 +181,19 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     if (publicTests || hiddenTests) {
       program = await sandbox.run({
         files: { 'main.py': request.code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
-        args: (box) => [...PY, `${box}/lms_runner.py`, 'program', `${box}/main.py`],
+        args: (box) => [
+          ...PY,
+          `${box}/lms_runner.py`,
+          'program',
+          '--start-fd',
+          String(START_MARKER_FD),
+          `${box}/main.py`,
+        ],
         limits: request.limits,
+        startMarker: true,
       });
       durations.queuedMs += program.queuedMs;
-      durations.programMs = program.elapsedMs;
+      durations.programMs = program.programElapsedMs;
       const stdout = decodeOutput(program.stdout);
       const stderr = decodeOutput(program.stderr);
       record = {
@@ -193,7 +201,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
         stderr,
         exitCode: program.exitCode,
         signal: program.signal,
-        elapsed: program.elapsedMs / 1000,
+        elapsed: program.programElapsedMs / 1000,
         timedOut: program.limitHit === 'wall' || program.limitHit === 'cpu',
         traceback: program.limitHit ? null : extractTraceback(stderr, program.exitCode),
         stdoutTruncated: program.stdoutTruncated,
@@ -270,14 +278,22 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
           'main.py': buildWrapperProgram(wrapper, request.code),
           'lms_runner.py': HARNESS_SOURCES['lms_runner.py'],
         },
-        args: (box) => [...PY, `${box}/lms_runner.py`, 'program', `${box}/main.py`],
+        args: (box) => [
+          ...PY,
+          `${box}/lms_runner.py`,
+          'program',
+          '--start-fd',
+          String(START_MARKER_FD),
+          `${box}/main.py`,
+        ],
         limits: request.limits,
         priority: record !== null,
+        startMarker: true,
       });
       durations.queuedMs += run.queuedMs;
       if (!record) {
         program = run;
-        durations.programMs = run.elapsedMs;
+        durations.programMs = run.programElapsedMs;
         const stdout = decodeOutput(run.stdout);
         const stderr = decodeOutput(run.stderr);
         record = {
@@ -285,7 +301,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
           stderr,
           exitCode: run.exitCode,
           signal: run.signal,
-          elapsed: run.elapsedMs / 1000,
+          elapsed: run.programElapsedMs / 1000,
           timedOut: run.limitHit === 'wall' || run.limitHit === 'cpu',
           traceback: run.limitHit ? null : extractTraceback(stderr, run.exitCode),
           stdoutTruncated: run.stdoutTruncated,

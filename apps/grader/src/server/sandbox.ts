@@ -67,7 +67,16 @@ export interface RunSpec {
   limits: RunLimits;
   /** a second-stage run of a grading: goes before new gradings in the queue */
   priority?: boolean;
+  /**
+   * fd 3 is a pipe the program driver writes one byte to right before the student's code
+   * starts (`lms_runner.py program --start-fd 3`), then closes: `programElapsedMs` counts
+   * from there, so sandbox and interpreter start-up under load do not count as the program's time.
+   */
+  startMarker?: boolean;
 }
+
+/** the fd of the start marker pipe inside the sandbox */
+export const START_MARKER_FD = 3;
 
 export interface RunOutcome {
   stdout: Buffer;
@@ -77,6 +86,8 @@ export interface RunOutcome {
   exitCode: number | null;
   signal: string | null;
   elapsedMs: number;
+  /** from the start marker to exit (elapsedMs when there was no marker) */
+  programElapsedMs: number;
   queuedMs: number;
   cpuSeconds: number | null;
   limitHit: LimitHit | null;
@@ -224,6 +235,7 @@ export class Sandbox {
     slot.cgroup?.prepare({ memoryMb: limits.memoryMb, processes });
     const cap = this.options.outputCapBytes;
     const fileNames = Object.keys(spec.files);
+    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
     for (const name of fileNames) {
       if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.'))
         throw new SandboxError(`bad file name ${name}`);
@@ -302,7 +314,7 @@ export class Sandbox {
         String(diskMb * 1024 * 1024),
         '--tmpfs',
         '/box',
-        ...fileNames.flatMap((name, i) => ['--file', String(3 + i), `/box/${name}`]),
+        ...fileNames.flatMap((name, i) => ['--file', String(fdBase + i), `/box/${name}`]),
         '--remount-ro',
         '/',
         '--chdir',
@@ -338,7 +350,13 @@ export class Sandbox {
         child = spawn(command, argv, {
           env: {},
           cwd: hostDir ?? '/',
-          stdio: ['ignore', 'pipe', 'pipe', ...fileNames.map(() => 'pipe' as const)],
+          stdio: [
+            'ignore',
+            'pipe',
+            'pipe',
+            ...(spec.startMarker ? ['pipe' as const] : []),
+            ...(this.options.unsafe ? [] : fileNames.map(() => 'pipe' as const)),
+          ],
           detached: this.options.unsafe, // unsafe mode: own process group, killed as a group
         });
       } catch (error) {
@@ -355,12 +373,20 @@ export class Sandbox {
       });
       if (!this.options.unsafe) {
         fileNames.forEach((name, i) => {
-          const pipe = child.stdio[3 + i] as Writable | null;
+          const pipe = child.stdio[fdBase + i] as Writable | null;
           pipe?.on('error', () => {}); // bwrap died before reading: reported by its exit
           pipe?.end(spec.files[name]);
         });
       }
 
+      let programStarted: number | null = null;
+      if (spec.startMarker) {
+        const marker = child.stdio[START_MARKER_FD] as Readable | null;
+        marker?.once('data', () => {
+          programStarted ??= performance.now();
+        });
+        marker?.on('error', () => {});
+      }
       let limitHit: LimitHit | null = null;
       const streams = { stdout: new Capture(cap), stderr: new Capture(cap) };
       const kill = (reason: LimitHit | null) => {
@@ -390,7 +416,9 @@ export class Sandbox {
       const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
-        const elapsedMs = performance.now() - started;
+        const exitedAt = performance.now();
+        const elapsedMs = exitedAt - started;
+        const programElapsedMs = exitedAt - (programStarted ?? started);
         clearTimeout(wall);
         if (cpuWatch) clearInterval(cpuWatch);
         // a daemonised child may hold the pipes open: give them a moment, then stop reading
@@ -400,6 +428,7 @@ export class Sandbox {
         ]);
         child.stdout?.destroy();
         child.stderr?.destroy();
+        if (spec.startMarker) (child.stdio[START_MARKER_FD] as Readable | null)?.destroy();
         let leftoverProcesses = 0;
         let cpuSeconds: number | null = null;
         if (cgroup) {
@@ -438,6 +467,7 @@ export class Sandbox {
           exitCode,
           signal: sig,
           elapsedMs,
+          programElapsedMs,
           cpuSeconds,
           limitHit,
           leftoverProcesses,

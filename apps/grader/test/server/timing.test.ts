@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { GradeResult } from '../../src/harness/protocol.ts';
+import type { GradeService } from '../../src/server/service.ts';
+import { createService, describeSandbox, PARITY_DIR, request, taskChecks } from './helpers.ts';
+
+/**
+ * Task 0020's checks are about time ("about 3 s"): its verdicts must not change when the grader
+ * is fully loaded. Load = CPU hogs on every core for the whole test, plus many gradings at once.
+ */
+const TASK = 'python_chapter_0320_task_0020';
+const reference = readFileSync(join(PARITY_DIR, 'task_0020_reference.py'), 'utf8');
+const blocking = readFileSync(join(PARITY_DIR, 'task_0020_blocking_sleep.py'), 'utf8');
+const HOG = 'while True:\n    pass\n';
+
+describeSandbox('timing under full load (task 0020)', () => {
+  let service: GradeService;
+  afterAll(() => service?.close());
+  beforeAll(async () => {
+    service = await createService({ GRADER_UID_BASE: '62400', GRADER_MAX_RUNS: '64' });
+  });
+
+  it('gives the same verdicts with every core busy and 24 gradings at once', async () => {
+    const checks = taskChecks(TASK);
+    const hogChecks = {
+      public: 'from lms_checks import test\n@test("x")\ndef x(run): pass\n',
+      hidden: null,
+    };
+    const hogs = Array.from({ length: 4 }, () =>
+      service.grade(
+        request({ code: HOG, checks: hogChecks, limits: { wallSeconds: 8, cpuSeconds: 4 } }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 300)); // the hogs are running
+    const graded = await Promise.all([
+      ...Array.from({ length: 16 }, () => service.grade(request({ code: reference, checks }))),
+      ...Array.from({ length: 8 }, () => service.grade(request({ code: blocking, checks }))),
+    ]);
+    const statuses = (rs: GradeResult[]) => rs.map((r) => r.status);
+    expect(statuses(graded.slice(0, 16))).toEqual(Array(16).fill('passed'));
+    expect(statuses(graded.slice(16))).toEqual(Array(8).fill('failed'));
+    for (const r of graded.slice(0, 16)) expect(r.durations.programMs).toBeLessThan(4500);
+    expect(statuses(await Promise.all(hogs))).toEqual(Array(4).fill('timeout'));
+  }, 60_000);
+
+  it('grades many sleepers at once: waiting programs do not hold a CPU slot', async () => {
+    const sleeper =
+      'import asyncio\nasync def main():\n    await asyncio.sleep(2)\n    print("ok")\nasyncio.run(main())\n';
+    const checks = {
+      public:
+        'from lms_checks import test\n@test("ok")\ndef ok(run):\n    assert run.lines == ["ok"]\n',
+      hidden: null,
+    };
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => service.grade(request({ code: sleeper, checks }))),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(results.every((r) => r.status === 'passed')).toBe(true);
+    // 40 × 2 s one CPU slot at a time would take 40 s; cores-bounded (2 cores) 40 s / 2 = 20 s
+    expect(seconds).toBeLessThan(8);
+    console.log(`[timing] 40 concurrent sleepers (2 s each) graded in ${seconds.toFixed(2)} s`);
+  }, 60_000);
+});
