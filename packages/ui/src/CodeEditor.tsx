@@ -42,8 +42,9 @@ export interface CodeEditorProps {
   /** show the "Escape then Tab leaves the editor" hint under the editor (default true) */
   showTabHint?: boolean;
   autoFocus?: boolean;
-  /** CSS lengths of the editable area */
+  /** CSS lengths of the editable area; `minLines` sets minHeight in lines of code */
   minHeight?: string;
+  minLines?: number;
   maxHeight?: string;
   messages?: Partial<UiMessages>;
   className?: string;
@@ -149,7 +150,8 @@ export function CodeEditor(props: CodeEditorProps) {
     ariaDescribedBy,
     showTabHint = true,
     autoFocus = false,
-    minHeight = '8rem',
+    minLines,
+    minHeight = minLines ? `calc(${minLines} * 1.6em + 16px)` : '8rem',
     maxHeight = '32rem',
     className,
   } = props;
