@@ -26,20 +26,29 @@ export type CreateDbOptions = {
 const globalForDb = globalThis as unknown as { __lmsDb?: Map<string, Db> };
 
 /**
- * A Prisma client for `url` (or DATABASE_URL, or the embedded SQLite file). In development the
- * client is kept on globalThis so hot reloads do not open a new pool each time.
+ * A Prisma client for `url` (or DATABASE_URL, or the embedded SQLite file).
+ *
+ * - SQLite: ONE client per file per process, always (kept on globalThis). better-sqlite3 is
+ *   synchronous: a second connection in the same process waiting for the write lock blocks the
+ *   event loop, so the connection holding it (inside an interactive transaction) can never
+ *   finish — a deadlock until the busy timeout. One connection queues transactions instead.
+ *   Other processes (a CLI, a second server) are fine: WAL + busy timeout handle them.
+ * - PostgreSQL: a new pooled client per call, except in development, where it is kept on
+ *   globalThis so hot reloads do not open a new pool each time.
+ *
  * Throws DbError('CONFIG') on a malformed URL; connection problems surface on first use —
  * call `checkConnection(db)` to fail early with one clear line.
  */
 export function createDb(options: CreateDbOptions = {}): Db {
   const target = resolveTarget(options.url ?? env.DATABASE_URL);
-  const cacheKey = `${target.url}|${options.busyTimeoutMs ?? ''}|${options.poolSize ?? ''}`;
-  if (env.NODE_ENV === 'development' && !globalForDb.__lmsDb) globalForDb.__lmsDb = new Map();
-  const cache = env.NODE_ENV === 'development' ? globalForDb.__lmsDb : undefined;
-  const cached = cache?.get(cacheKey);
+  const cacheable = target.provider === 'sqlite' || env.NODE_ENV === 'development';
+  const cacheKey =
+    target.provider === 'sqlite' ? target.file : `${target.url}|${options.poolSize ?? ''}`;
+  if (cacheable && !globalForDb.__lmsDb) globalForDb.__lmsDb = new Map();
+  const cached = cacheable ? globalForDb.__lmsDb?.get(cacheKey) : undefined;
   if (cached) return cached;
   const db = openClient(target, options);
-  cache?.set(cacheKey, db);
+  if (cacheable) globalForDb.__lmsDb?.set(cacheKey, db);
   return db;
 }
 

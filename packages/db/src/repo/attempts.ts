@@ -13,6 +13,13 @@ import {
 } from '../types.ts';
 import type { DbOrTx } from './audit.ts';
 
+/**
+ * Interactive transactions wait for a connection (PostgreSQL pool) or for the connection's
+ * turn (SQLite: one connection, transactions queue) — under bursts this exceeds Prisma's
+ * 2 s default.
+ */
+export const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
+
 /** Longest code accepted (characters). */
 export const MAX_CODE_CHARS = 100_000;
 /** stdout/stderr are cut to this many characters, with a marker. */
@@ -169,18 +176,12 @@ export async function recordAttemptResult(
   }
   const where = 'attemptId' in ref ? { id: ref.attemptId } : { idempotencyKey: ref.idempotencyKey };
   const gradedAt = result.gradedAt ?? new Date();
+  // The guarded write comes first: it decides, atomically, who records the verdict (exactly
+  // once), and on SQLite it takes the write lock at once instead of upgrading a read lock
+  // (which fails under WAL when another connection committed meanwhile).
   return db.$transaction(async (tx) => {
-    const a = await tx.attempt.findUnique({
-      where,
-      select: { id: true, userId: true, taskId: true, stage: true },
-    });
-    if (!a)
-      throw new DbError(
-        'NOT_FOUND',
-        `no attempt ${'attemptId' in ref ? ref.attemptId : `with key ${ref.idempotencyKey}`}`,
-      );
     const updated = await tx.attempt.updateMany({
-      where: { id: a.id, status: { in: [...PENDING_ATTEMPT_STATUSES] } },
+      where: { ...where, status: { in: [...PENDING_ATTEMPT_STATUSES] } },
       data: {
         status: result.status,
         results: (result.results ?? undefined) as Prisma.InputJsonValue | undefined,
@@ -197,6 +198,13 @@ export async function recordAttemptResult(
         gradedAt,
       },
     });
+    const a = await tx.attempt.findUnique({ where, select: attemptSelect });
+    if (!a) {
+      throw new DbError(
+        'NOT_FOUND',
+        `no attempt ${'attemptId' in ref ? ref.attemptId : `with key ${ref.idempotencyKey}`}`,
+      );
+    }
     const recorded = updated.count === 1;
     if (recorded && result.status !== 'sandbox_error') {
       const final = a.stage === 'final';
@@ -221,9 +229,8 @@ export async function recordAttemptResult(
         });
       }
     }
-    const full = await tx.attempt.findUniqueOrThrow({ where: { id: a.id }, select: attemptSelect });
-    return { attempt: toView(full), recorded };
-  });
+    return { attempt: toView(a), recorded };
+  }, TX_OPTIONS);
 }
 
 /** Browser quick check: store attempt and verdict in one go (the browser already graded it). */
