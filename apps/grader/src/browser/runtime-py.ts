@@ -54,6 +54,7 @@ class _RunState:
         self.limit_hit = None  # "output" | "wall"
         self.timers = set()
         self.main_tasks = set()
+        self.source = None
 
     def write(self, stream, text):
         if self.limit_hit is not None:
@@ -204,7 +205,8 @@ def _asyncio_run(main, *, debug=None, loop_factory=None):
     task = loop.create_task(main)
     _run.main_tasks.add(task)
     try:
-        return run_sync(task)
+        _wait_sync(loop, task)
+        return task.result()
     finally:
         _run.main_tasks.discard(task)
         if not task.done():
@@ -220,6 +222,21 @@ def _asyncio_run(main, *, debug=None, loop_factory=None):
             run_sync(loop.create_task(loop.shutdown_asyncgens()))
         except BaseException:
             pass
+
+
+def _wait_sync(loop, task):
+    """Suspend until task is done without letting its exception cross into JS and back
+    (Pyodide formats the traceback on the way: hundreds of ms)."""
+    if task.done():
+        return
+    settled = loop.create_future()
+
+    def settle(_):
+        if not settled.done():
+            settled.set_result(None)
+
+    task.add_done_callback(settle)
+    run_sync(settled)
 
 
 async def _asyncio_run_awaited(main, *, debug=None, loop_factory=None):
@@ -316,7 +333,7 @@ class Timer:
             pass  # a limit was hit: the driver reports it
         except BaseException as exc:
             sys.stderr.write("Exception in thread %s:\n" % self.name)
-            sys.stderr.write(lms_runner.clean_traceback(exc, FILENAME))
+            sys.stderr.write(_clean_traceback(exc))
         finally:
             self.finished.set()
             self._finish()
@@ -590,9 +607,24 @@ def _outcome(state, exc):
         return lms_runner.exit_code_of(exc, lambda text: _safe_write(state, "stderr", text)), None
     if state.limit_hit is not None and isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
         return None, None
-    text = lms_runner.clean_traceback(exc, FILENAME)
+    text = _clean_traceback(exc)
     _safe_write(state, "stderr", text)
     return 1, text
+
+
+def _clean_traceback(exc):
+    """lms_runner.clean_traceback, also without this module's frames (asyncio.run)."""
+    import linecache
+
+    if _run is not None and _run.source is not None:
+        # something on the way (asyncio) may have cleared linecache
+        linecache.cache[FILENAME] = (len(_run.source), None, _run.source.splitlines(True), FILENAME)
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != FILENAME:
+        tb = tb.tb_next
+    te = traceback.TracebackException(type(exc), exc, tb)
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename != __file__])
+    return "".join(te.format())
 
 
 def _safe_write(state, stream, text):
@@ -623,6 +655,7 @@ def run_jspi(source, cap_bytes):
     """Run the program; called with stack switching (callPromising), so asyncio.run and
     Timer.join can wait. Returns the run record (dict)."""
     state = _prepare(cap_bytes)
+    state.source = source
     started = time.perf_counter()
     exit_code, tb = 0, None
     try:
@@ -645,6 +678,7 @@ def run_jspi(source, cap_bytes):
 async def run_awaited(source, cap_bytes):
     """Run the program without JSPI: top-level asyncio.run(...) becomes an await."""
     state = _run  # prepared by start_awaited
+    state.source = source
     started = time.perf_counter()
     exit_code, tb = 0, None
     try:
