@@ -35,24 +35,27 @@ type AttemptRow = {
   status: string;
 };
 
+/** A stored per-test result as the student sees it. */
+export type AttemptTestResult = {
+  name: string;
+  status: 'passed' | 'failed' | 'error';
+  message: string | null;
+  hidden: boolean;
+  origin: string;
+  durationMs: number;
+};
+
 function view<T extends AttemptRow>(row: T) {
-  const timings = (row.timings ?? null) as { limitHit?: string | null } | null;
+  const { results, timings, ...rest } = row;
+  const t = (timings ?? null) as { limitHit?: string | null } | null;
   return {
-    ...row,
-    results: (row.results ?? []) as Array<{
-      name: string;
-      status: 'passed' | 'failed' | 'error';
-      message: string | null;
-      hidden: boolean;
-      origin: string;
-      durationMs: number;
-    }>,
-    limitHit: timings?.limitHit ?? null,
+    ...rest,
+    timings: t as Record<string, number | string | boolean | null> | null,
+    results: (results ?? []) as AttemptTestResult[],
+    limitHit: t?.limitHit ?? null,
     done: isTerminal(row.status),
   };
 }
-
-export type AttemptView = ReturnType<typeof view<AttemptRow & Record<string, unknown>>>;
 
 async function findOwnAttempt(
   ctx: Context & { session: NonNullable<Context['session']> },
