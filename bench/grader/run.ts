@@ -74,7 +74,13 @@ const trivial = await Promise.all(
   ),
 );
 let seconds = (performance.now() - t0) / 1000;
-if (!trivial.every((r) => r.status === 'passed')) throw new Error('a trivial grading did not pass');
+const notPassed = trivial.filter((r) => r.status !== 'passed');
+if (notPassed.length) {
+  const r = notPassed[0]!;
+  throw new Error(
+    `${notPassed.length} trivial gradings did not pass, e.g. ${r.status}: ${r.message} ${r.stderr.slice(0, 500)}`,
+  );
+}
 console.log(
   `\n2. trivial gradings (program + tests = 2 sandboxed processes each), ${TRIVIAL} at once`,
 );
