@@ -1,25 +1,24 @@
 'use client';
+import { CodeEditor } from '@lms/ui/CodeEditor';
 import type { EditorProps } from './lazy-editor';
+import { useUiMessages } from './ui-messages';
 
-/** Placeholder until @lms/ui/CodeEditor lands: a plain textarea with the same shortcuts. */
+/** The lazily loaded chunk: CodeMirror 6 (Python) from @lms/ui, in the page's language. */
 export function CodeEditorBridge(props: EditorProps) {
-  const lines = Math.max(props.minLines ?? 6, props.value.split('\n').length + 1);
+  const messages = useUiMessages();
   return (
-    <textarea
-      aria-label={props.label}
+    <CodeEditor
       value={props.value}
+      onChange={props.onChange}
+      onRun={props.onRun}
+      onCheck={props.onCheck}
+      onSubmit={props.onSubmit}
+      onSave={props.onSave}
       readOnly={props.readOnly}
-      spellCheck={false}
-      rows={Math.min(lines, 40)}
-      onChange={(e) => props.onChange(e.target.value)}
-      onKeyDown={(e) => {
-        if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
-        e.preventDefault();
-        if (e.altKey) props.onSubmit?.();
-        else if (e.shiftKey) props.onCheck?.();
-        else props.onRun?.();
-      }}
-      className="block w-full rounded-lg border border-slate-300 bg-white p-3 font-mono text-sm leading-6"
+      ariaLabel={props.label}
+      minLines={props.minLines}
+      maxHeight="36rem"
+      messages={messages}
     />
   );
 }

@@ -9,6 +9,7 @@ export interface EditorProps {
   onRun?: () => void;
   onCheck?: () => void;
   onSubmit?: () => void;
+  onSave?: () => void;
   readOnly?: boolean;
   minLines?: number;
 }

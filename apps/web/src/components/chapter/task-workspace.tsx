@@ -3,6 +3,7 @@ import type { GradeResult } from '@lms/grader/protocol';
 import {
   Badge,
   Button,
+  InfoIcon,
   LessonBlocks,
   type OutputChunk,
   OutputConsole,
@@ -26,6 +27,19 @@ import { useUiMessages } from './ui-messages';
 
 type ChapterTask = RouterOutputs['chapter']['get']['chapter']['tasks'][number];
 type Attempt = RouterOutputs['attempt']['get'];
+
+function LockIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      className="mr-1 inline size-3.5 align-[-2px]"
+      fill="currentColor"
+    >
+      <path d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z" />
+    </svg>
+  );
+}
 
 const CODE_CAP_BYTES = 64 * 1024;
 const AUTOSAVE_MS = 800;
@@ -240,7 +254,8 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
       : null;
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    // the editor handles its own shortcuts (and marks the event handled)
+    if (e.defaultPrevented || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
     e.preventDefault();
     if (e.altKey) doSubmit();
     else if (e.shiftKey) void check();
@@ -287,6 +302,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
           onRun={() => void run()}
           onCheck={() => void check()}
           onSubmit={doSubmit}
+          onSave={flushDraft}
           minLines={10}
         />
         <p className="mt-1 text-xs text-slate-500">{t.task.shortcuts}</p>
@@ -439,7 +455,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
                   }
                   aria-expanded={false}
                 >
-                  💡 {t.task.showHint}
+                  <InfoIcon className="size-4" /> {t.task.showHint}
                 </Button>
               )}
             </div>
@@ -472,7 +488,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
               </Button>
             ) : (
               <p className="text-sm text-slate-500">
-                🔒{' '}
+                <LockIcon />{' '}
                 {task.answerState.needed > 0
                   ? format(t.task.answerLocked, { n: task.answerState.needed })
                   : t.task.answerLockedSolved}
