@@ -22,9 +22,12 @@ const USAGE = `lms-content — the course compiler and doctor
 Usage:
   lms-content build <courseDir> [--out FILE]      compile; JSON to stdout or FILE
   lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors
-  lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--details] [--no-grader]
+  lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--retries N] [--timeout S]
+                    [--details] [--no-grader] [--no-progress]
       the course doctor: runs every example and compares its output, checks every reference
-      answer (must pass) and starter (must fail) with the grader
+      answer (must pass) and starter (must fail) with the grader; --jobs parallel runs (4),
+      --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
+      --details adds per-run details to --json, --no-grader runs examples with python3 -I
 
 Exit codes: 0 ok, 1 content problems, 2 bad usage.`;
 
@@ -33,7 +36,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout']);
+const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout', '--retries']);
 const BOOL_FLAGS = new Set(['--json', '--details', '--no-grader', '--no-progress', '--help', '-h']);
 
 class UsageError extends Error {}
@@ -150,9 +153,14 @@ function printHuman(dir: string, report: DoctorReport) {
           : d.outcome;
     const time = d.elapsed !== null ? ` (${d.elapsed.toFixed(1)} s)` : '';
     w(`${mark} ${d.id} ${what}${time}`);
-    if (d.message && (bad || d.outcome === 'loose' || d.kind === 'starter')) {
+    const flaky = d.message?.includes('flaky:') ?? false;
+    if (d.message && (bad || flaky || d.outcome === 'loose')) {
       const where = formatError(dir, { ...d.source, message: '' }).replace(/: $/, '');
       w(`    ${where}: ${d.message.split('\n').join('\n    ')}`);
+    } else if (d.message && d.kind === 'starter') {
+      // a failing starter is expected: its first reason is enough
+      const first = d.message.split('\n')[0]!;
+      w(`    ${first.length > 160 ? `${first.slice(0, 157)}...` : first}`);
     }
   }
   for (const e of report.errors) w(`! ${formatError(dir, e)}`);
@@ -175,6 +183,10 @@ async function check(args: Args): Promise<number> {
   const timeoutFlag = args.flags.get('--timeout');
   const timeout = typeof timeoutFlag === 'string' ? Number(timeoutFlag) : 20;
   if (!(timeout > 0)) throw new UsageError('--timeout needs a positive number of seconds');
+  const retriesFlag = args.flags.get('--retries');
+  const retries = typeof retriesFlag === 'string' ? Number(retriesFlag) : 1;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 5)
+    throw new UsageError('--retries needs a whole number 0..5');
   const graderBin = args.flags.has('--no-grader')
     ? null
     : (env.LMS_GRADER_BIN ?? findGraderBin([process.cwd(), resolve(dir)]));
@@ -194,6 +206,7 @@ async function check(args: Args): Promise<number> {
     jobs,
     runner,
     exampleTimeoutSeconds: timeout,
+    retries,
     onProgress: progressBar(process.stderr.isTTY === true && !args.flags.has('--no-progress')),
   });
   if (args.flags.has('--json')) {

@@ -9,5 +9,6 @@ export {
 } from './compile.ts';
 export { type CompileCourseResult, compileCourse, readTaskFiles } from './course.ts';
 export { sha256, stableStringify } from './hash.ts';
+export { normalizeTypedOutput, typedOutputMatches } from './output.ts';
 export * from './schema.ts';
 export { slugify } from './slug.ts';

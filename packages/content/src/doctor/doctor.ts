@@ -44,6 +44,11 @@ export interface DoctorOptions {
   runner: DoctorRunner;
   /** default wall-clock limit of one example */
   exampleTimeoutSeconds?: number;
+  /**
+   * Reruns of a run that came out wrong, before it is reported (timing-dependent examples and
+   * checks on a loaded machine); a success on a rerun is reported with a "flaky" note.
+   */
+  retries?: number;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -155,7 +160,23 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const results = await pool(
     options.jobs ?? 4,
     jobs.map((job) => async () => {
-      const details = await job.run();
+      let details = await job.run();
+      for (let attempt = 1; attempt <= (options.retries ?? 0) && details.some(isBad); attempt++) {
+        const first = details
+          .filter(isBad)
+          .map((d) => d.message)
+          .join('; ');
+        details = (await job.run()).map((d) =>
+          isBad(d)
+            ? d
+            : {
+                ...d,
+                message: [d.message, `flaky: right on rerun ${attempt}, first run: ${first}`]
+                  .filter(Boolean)
+                  .join('; '),
+              },
+        );
+      }
       options.onProgress?.(++done, jobs.length, job.label);
       return details;
     }),
@@ -165,6 +186,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     tally(report, detail);
   }
   return report;
+}
+
+function isBad(d: DoctorDetail): boolean {
+  if (d.kind === 'starter') return d.outcome !== 'failed';
+  return d.outcome === 'mismatch' || d.outcome === 'failed' || d.outcome === 'error';
 }
 
 function tally(report: DoctorReport, d: DoctorDetail) {

@@ -1,0 +1,214 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareOutput } from '../src/doctor/compare.ts';
+import { doctorJson, doctorOk, runDoctor } from '../src/doctor/doctor.ts';
+import type { DoctorRunner, ProgramResult, TaskCheckResult } from '../src/doctor/runner.ts';
+import { compileCourse } from '../src/index.ts';
+import { COURSE_DIR } from './helpers.ts';
+
+const course = compileCourse(COURSE_DIR).course!;
+const chapter = course.chapters[0]!;
+const ex = (n: number) => chapter.examples[n - 1]!;
+
+/** A runner that answers from tables instead of running anything. */
+function fakeRunner(
+  outputs: Map<string, Partial<ProgramResult>>,
+  verdicts: (taskId: string, code: string) => TaskCheckResult,
+): DoctorRunner & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    describe: 'fake',
+    calls,
+    async runProgram(code) {
+      calls.push(`run:${code.slice(0, 20)}`);
+      const o = outputs.get(code) ?? {};
+      return { stdout: '', stderr: '', exitCode: 0, elapsed: 0.01, timedOut: false, ...o };
+    },
+    async checkTask(_dir, taskId, code) {
+      calls.push(`check:${taskId}`);
+      return verdicts(taskId, code);
+    },
+  };
+}
+
+const expectedOutputs = () =>
+  new Map<string, Partial<ProgramResult>>(
+    chapter.examples.map((e) => [e.code, { stdout: `${e.expectedOutput ?? ''}\n` }]),
+  );
+const honestGrader = (taskId: string, code: string): TaskCheckResult => {
+  const task = chapter.tasks.find((t) => t.id === taskId)!;
+  return code === task.answer
+    ? { status: 'passed', message: null, tests: [{ name: 't', status: 'passed', message: null }] }
+    : { status: 'failed', message: null, tests: [{ name: 't', status: 'failed', message: 'нет' }] };
+};
+
+describe('output comparison', () => {
+  it('is exact after trimming trailing whitespace and trailing blank lines', () => {
+    expect(compareOutput('a\nb', 'a  \nb\n\n')).toEqual({ verdict: 'exact' });
+    expect(compareOutput('a\nb', 'a\nc').verdict).toBe('mismatch');
+    expect(compareOutput(' a', 'a').verdict).toBe('mismatch');
+  });
+
+  it('matches decimal numbers within the tolerance as loose', () => {
+    const v = compareOutput('done in 5.0016 seconds', 'done in 5.0421 seconds');
+    expect(v.verdict).toBe('loose');
+    expect(compareOutput('done in 5.0016 seconds', 'done in 6.5 seconds').verdict).toBe('mismatch');
+    // integers are not loose
+    expect(compareOutput('5 tasks', '6 tasks').verdict).toBe('mismatch');
+  });
+
+  it('supports unordered and varying lines', () => {
+    expect(compareOutput('a\nb', 'b\na', 'unordered').verdict).toBe('loose');
+    const varying = { lines: ['Tick'], slack: 1 };
+    expect(
+      compareOutput('Tick\n1\nTick\n2', 'Tick\n1\nTick\n2\nTick', 'exact', undefined, varying)
+        .verdict,
+    ).toBe('loose');
+    expect(
+      compareOutput('Tick\n1\n2', 'Tick\nTick\nTick\n1\n2', 'exact', undefined, varying).verdict,
+    ).toBe('mismatch');
+    expect(compareOutput('Tick\n1\n2', 'Tick\n2\n1', 'exact', undefined, varying).verdict).toBe(
+      'mismatch',
+    );
+  });
+});
+
+describe('doctor with an injected runner', () => {
+  it('passes a healthy course and prints the issue JSON shape', async () => {
+    const runner = fakeRunner(expectedOutputs(), honestGrader);
+    const progress: number[] = [];
+    const report = await runDoctor({
+      courseDir: COURSE_DIR,
+      runner,
+      onProgress: (d) => progress.push(d),
+    });
+    expect(doctorJson(report)).toEqual({
+      examples: { total: 9, matched: 9, mismatched: [] },
+      answers: { total: 2, passed: 2, failed: [] },
+      starters: { total: 2, failed: 2, passed: [] },
+      errors: [],
+    });
+    expect(doctorOk(report)).toBe(true);
+    expect(runner.calls.filter((c) => c.startsWith('check:'))).toHaveLength(4);
+    expect(progress.at(-1)).toBe(13);
+    expect(report.details.find((d) => d.id === ex(3).id)?.outcome).toBe('ran');
+  });
+
+  it('reports mismatched examples, failing answers and passing starters', async () => {
+    const outputs = expectedOutputs();
+    outputs.set(ex(2).code, { stdout: '100\n41\nmain ended\n' });
+    outputs.set(ex(3).code, { stdout: '', stderr: 'Traceback...\nNameError: x\n', exitCode: 1 });
+    outputs.set(ex(7).code, { stdout: ex(7).expectedOutput!.replace('5.0016', '5.0100') });
+    const grader = (taskId: string): TaskCheckResult =>
+      taskId.endsWith('0010')
+        ? {
+            status: 'failed',
+            message: null,
+            tests: [{ name: 'Вывод', status: 'failed', message: 'не тот' }],
+          }
+        : { status: 'passed', message: null, tests: [] }; // 0020: starter passes too
+    const report = await runDoctor({
+      courseDir: COURSE_DIR,
+      runner: fakeRunner(outputs, grader),
+      jobs: 2,
+    });
+    expect(doctorJson(report)).toEqual({
+      examples: { total: 9, matched: 7, mismatched: [ex(2).id, ex(3).id] },
+      answers: { total: 2, passed: 1, failed: ['python_chapter_0320_task_0010'] },
+      starters: { total: 2, failed: 1, passed: ['python_chapter_0320_task_0020'] },
+      errors: [],
+    });
+    expect(doctorOk(report)).toBe(false);
+    const d2 = report.details.find((d) => d.id === ex(2).id)!;
+    expect(d2.message).toMatch(/line 2: expected "42", got "41"/);
+    expect(d2.source.line).toBe(40);
+    expect(report.details.find((d) => d.id === ex(7).id)?.outcome).toBe('loose');
+    const answer = report.details.find((d) => d.kind === 'answer' && d.outcome === 'failed')!;
+    expect(answer.message).toMatch(/Вывод: не тот/);
+  });
+
+  it('restricts the run with --only', async () => {
+    const runner = fakeRunner(expectedOutputs(), honestGrader);
+    const one = await runDoctor({
+      courseDir: COURSE_DIR,
+      runner,
+      only: 'python_chapter_0320_task_0020',
+    });
+    expect(doctorJson(one)).toMatchObject({
+      examples: { total: 0 },
+      answers: { total: 1, passed: 1 },
+      starters: { total: 1, failed: 1 },
+    });
+    const ex5 = await runDoctor({ courseDir: COURSE_DIR, runner, only: ex(5).id });
+    expect(ex5.examples).toEqual({ total: 1, matched: 1, mismatched: [] });
+    const none = await runDoctor({ courseDir: COURSE_DIR, runner, only: 'nope' });
+    expect(none.errors[0]!.message).toMatch(/--only nope/);
+  });
+
+  it('reruns a wrong result and reports a right rerun as flaky', async () => {
+    let runs = 0;
+    const base = fakeRunner(expectedOutputs(), honestGrader);
+    const runner: DoctorRunner = {
+      ...base,
+      async runProgram(code, wall) {
+        runs++;
+        if (runs === 1)
+          return { stdout: 'wrong\n', stderr: '', exitCode: 0, elapsed: 0, timedOut: false };
+        return base.runProgram(code, wall);
+      },
+    };
+    const report = await runDoctor({ courseDir: COURSE_DIR, runner, only: ex(1).id, retries: 1 });
+    expect(runs).toBe(2);
+    expect(report.examples).toEqual({ total: 1, matched: 1, mismatched: [] });
+    expect(report.details[0]!.message).toMatch(/flaky: right on rerun 1, first run: line 1/);
+    const strict = await runDoctor({ courseDir: COURSE_DIR, runner, only: ex(1).id, retries: 0 });
+    expect(strict.examples.matched).toBe(1); // runs > 1 now: the runner answers right
+  });
+
+  it('says so when the grader is missing, and treats runner crashes as errors', async () => {
+    const runner: DoctorRunner = {
+      describe: 'broken',
+      async runProgram() {
+        throw new Error('spawn failed');
+      },
+      checkTask: null,
+    };
+    const report = await runDoctor({ courseDir: COURSE_DIR, runner, only: 'python_chapter_0320' });
+    expect(report.examples.matched).toBe(0);
+    expect(
+      report.errors.some((e) => /grader CLI \(lms-grader\) was not found/.test(e.message)),
+    ).toBe(true);
+    expect(report.errors.some((e) => /could not run: spawn failed/.test(e.message))).toBe(true);
+  });
+});
+
+describe('doctor.json sidecar', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'lms-doctor-sidecar-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('applies varyingLines and reports a bad sidecar with its position', async () => {
+    const dir = join(tmp, 'python');
+    cpSync(COURSE_DIR, dir, { recursive: true });
+    const outputs = expectedOutputs();
+    outputs.set(ex(9).code, { stdout: `${ex(9).expectedOutput}\nTick\n` });
+    const runner = fakeRunner(outputs, honestGrader);
+    const ok = await runDoctor({ courseDir: dir, runner, only: ex(9).id });
+    expect(ok.examples.matched).toBe(1);
+    expect(ok.details[0]!.outcome).toBe('loose');
+    expect(ok.details[0]!.message).toMatch(/varyingLines/);
+
+    writeFileSync(
+      join(dir, 'python_chapter_0320', 'doctor.json'),
+      '{\n  "examples": {"08": {"compare": "fuzzy"}}\n}',
+    );
+    const bad = await runDoctor({ courseDir: dir, runner, only: ex(9).id });
+    expect(bad.errors[0]).toMatchObject({ file: 'python_chapter_0320/doctor.json', line: 1 });
+    expect(bad.errors[0]!.message).toMatch(/examples\.08\.compare/);
+
+    writeFileSync(join(dir, 'python_chapter_0320', 'doctor.json'), '{"examples": {"42": {}}');
+    const syntax = await runDoctor({ courseDir: dir, runner, only: ex(9).id });
+    expect(syntax.errors[0]!.message).toMatch(/not valid JSON/);
+  });
+});
