@@ -54,7 +54,13 @@ export function createAuth(options: CreateAuthOptions) {
         role: { type: 'string', required: false, defaultValue: 'student', input: false },
       },
     },
-    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    session: {
+      expiresIn: 60 * 60 * 24 * 14,
+      updateAge: 60 * 60 * 24,
+      // a signed cookie spares the session lookup on most requests; role changes and
+      // revocations take effect within a minute
+      cookieCache: { enabled: true, maxAge: 60 },
+    },
     rateLimit: {
       enabled: true,
       storage: 'memory',

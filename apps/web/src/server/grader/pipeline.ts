@@ -60,8 +60,8 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     });
     if (!attempt || attempt.stage !== 'final' || isTerminal(attempt.status)) return 'done';
     if (!(await markRunning(db, attemptId))) return 'done';
-    const { task } = await taskOfAttempt(db, attempt);
     try {
+      const { task } = await taskOfAttempt(db, attempt);
       const result =
         task.kind === 'output'
           ? gradeOutputTask(task, attempt.code)
