@@ -16,6 +16,7 @@ describe('course doctor on the shipped course', { timeout: 180_000 }, () => {
       only: 'python_chapter_0320',
       runner: { ...pythonSubprocessRunner(), checkTask: null },
       jobs: 9,
+      retries: 1,
     });
     expect(report.examples).toEqual({ total: 9, matched: 9, mismatched: [] });
     const byId = new Map(report.details.map((d) => [d.id, d]));
@@ -30,6 +31,7 @@ describe('course doctor on the shipped course', { timeout: 180_000 }, () => {
       courseDir: COURSE_DIR,
       runner: graderCliRunner(GRADER_BIN),
       jobs: 4,
+      retries: 1,
     });
     const problems = report.details.filter((d) =>
       d.kind === 'starter'
