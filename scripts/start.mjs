@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// Orchestrates the embedded runtime: migrate (+ seed on first run), build the web app when
+// its inputs changed (Turborepo's cache makes an unchanged build instant), then run the
+// grader service and the web server side by side until one exits or we get a signal.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dataDir = join(root, 'data');
+mkdirSync(dataDir, { recursive: true });
+
+const log = (msg) => console.log(`\x1b[1m[start]\x1b[0m ${msg}`);
+
+// Secrets are made once per installation and kept beside the database.
+const secretsFile = join(dataDir, 'secrets.json');
+if (!existsSync(secretsFile)) {
+  const secrets = {
+    GRADER_SECRET: randomBytes(32).toString('hex'),
+    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
+  };
+  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`);
+  chmodSync(secretsFile, 0o600);
+}
+const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+
+const port = process.env.PORT ?? '3000';
+const graderPort = process.env.GRADER_PORT ?? '4100';
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  GRADER_SECRET: process.env.GRADER_SECRET ?? secrets.GRADER_SECRET,
+  BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? secrets.BETTER_AUTH_SECRET,
+  BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${port}`,
+  GRADER_PORT: graderPort,
+  GRADER_URL: process.env.GRADER_URL ?? `http://127.0.0.1:${graderPort}`,
+  PORT: port,
+};
+
+function step(title, cmd, args) {
+  log(title);
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+  if (r.status !== 0) {
+    log(`failed: ${title} (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+// migrate, then seed only on first run (an existing database keeps every row)
+step('database: migrations, and the demo seed on first run', 'node', [
+  'packages/db/bin/lms-db.mjs',
+  'setup',
+]);
+step('web: building (cached when nothing changed)', 'npx', [
+  'turbo',
+  'run',
+  'build',
+  '--filter=@lms/web',
+  '--output-logs=errors-only',
+]);
+
+const children = [];
+function launch(name, cmd, args, cwd = root) {
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (line) => `${name.padEnd(6)}| ${line}`;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = '';
+    stream.on('data', (chunk) => {
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) console.log(prefix(line));
+    });
+  }
+  child.on('exit', (code, signal) => {
+    log(`${name} exited (${signal ?? code}); stopping`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+launch('grader', 'node', ['apps/grader/bin/lms-grader.mjs', 'serve']);
+launch('web', 'npx', ['next', 'start', '-p', port], join(root, 'apps/web'));
+log(`web on http://localhost:${port} · grader on http://127.0.0.1:${graderPort} · data in ${dataDir}`);
