@@ -65,6 +65,26 @@ describe('OutputConsole', () => {
     expect(screen.getByRole('status').textContent).toContain('Код выхода 1 · 87 мс');
   });
 
+  it('merges neighbouring chunks of one stream into one span', () => {
+    render(
+      <OutputConsole
+        chunks={[
+          { stream: 'stdout', text: 'a' },
+          { stream: 'stdout', text: 'b' },
+          { stream: 'stderr', text: 'E' },
+          { stream: 'stdout', text: 'c' },
+        ]}
+        status="done"
+      />,
+    );
+    const spans = [...screen.getByRole('log').querySelectorAll('[data-stream]')];
+    expect(spans.map((s) => `${s.getAttribute('data-stream')}:${s.textContent}`)).toEqual([
+      'stdout:ab',
+      'stderr:E',
+      'stdout:c',
+    ]);
+  });
+
   it('shows the truncation marker', () => {
     render(
       <OutputConsole

@@ -140,7 +140,7 @@ export function OutputConsole({
       {chunks.length === 0 ? (
         <span className="text-slate-400 italic">{status === 'running' ? '' : m.outputEmpty}</span>
       ) : (
-        chunks.map((chunk, index) =>
+        coalesce(chunks).map((chunk, index) =>
           chunk.stream === 'stderr' ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: chunks only get appended
             <span key={index} className="text-red-300" data-stream="stderr">
@@ -229,6 +229,18 @@ export function OutputConsole({
       )}
     </section>
   );
+}
+
+/** Neighbouring chunks of one stream as one span: a print loop makes thousands of chunks. */
+export function coalesce(chunks: OutputChunk[]): OutputChunk[] {
+  const out: OutputChunk[] = [];
+  for (const chunk of chunks) {
+    const last = out[out.length - 1];
+    if (last && last.stream === chunk.stream)
+      out[out.length - 1] = { stream: last.stream, text: last.text + chunk.text };
+    else out.push(chunk);
+  }
+  return out;
 }
 
 function displayLines(expected: string): string[] {
