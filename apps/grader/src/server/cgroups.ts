@@ -254,7 +254,7 @@ function v2Support(tag: string): CgroupSupport {
   };
 }
 
-const NONE = (reason: string): CgroupSupport => ({
+export const noCgroups = (reason: string): CgroupSupport => ({
   version: null,
   reason,
   createSlot() {
@@ -265,7 +265,7 @@ const NONE = (reason: string): CgroupSupport => ({
 
 /** Detect and set up cgroups for this grader process (tag = directory name of our subtree). */
 export function detectCgroups(tag: string): CgroupSupport {
-  if (process.platform !== 'linux') return NONE('not Linux');
+  if (process.platform !== 'linux') return noCgroups('not Linux');
   const errors: string[] = [];
   const unified = existsSync(join(ROOT, 'cgroup.controllers'));
   const order = unified ? [v2Support, v1Support] : [v1Support, v2Support];
@@ -276,5 +276,5 @@ export function detectCgroups(tag: string): CgroupSupport {
       errors.push(`${attempt === v1Support ? 'v1' : 'v2'}: ${(error as Error).message}`);
     }
   }
-  return NONE(errors.join('; '));
+  return noCgroups(errors.join('; '));
 }

@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { LimitHit } from '../harness/protocol.ts';
-import { type CgroupSlot, type CgroupSupport, detectCgroups } from './cgroups.ts';
+import { type CgroupSlot, type CgroupSupport, detectCgroups, noCgroups } from './cgroups.ts';
 import { CpuScheduler } from './scheduler.ts';
 
 /**
@@ -141,7 +141,8 @@ export class Sandbox {
   private constructor(readonly options: SandboxOptions) {
     this.engine = options.unsafe ? 'cpython-unsafe' : 'cpython-bwrap';
     const tag = options.cgroupTag ?? `lms-grader-${process.pid}`;
-    this.cgroups = detectCgroups(tag);
+    // unsafe mode runs the interpreter directly (no sh joining a cgroup): rlimits only
+    this.cgroups = options.unsafe ? noCgroups('unsafe mode (no sandbox)') : detectCgroups(tag);
     this.slots = Array.from({ length: options.maxRuns }, (_, index) => ({
       index,
       uid: options.uidBase + index,
