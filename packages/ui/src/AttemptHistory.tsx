@@ -24,6 +24,8 @@ export interface AttemptHistoryProps {
   formatDate?: (date: Date) => string;
   /** heading; set null to hide it (the list keeps its label) */
   title?: string | null;
+  /** level of that heading in the page's outline (default 3) */
+  headingLevel?: 2 | 3 | 4 | 5 | 6;
   messages?: Partial<UiMessages>;
   className?: string;
 }
@@ -42,9 +44,11 @@ export function AttemptHistory({
   onSelect,
   formatDate,
   title,
+  headingLevel = 3,
   messages,
   className,
 }: AttemptHistoryProps) {
+  const Heading = `h${headingLevel}` as const;
   const m = resolveMessages(messages);
   const label = title ?? m.attemptHistory;
   const dateFormat =
@@ -56,7 +60,9 @@ export function AttemptHistory({
 
   return (
     <section aria-label={label} className={cn('text-sm', className)}>
-      {title === null ? null : <h3 className="mb-2 font-semibold text-slate-900">{label}</h3>}
+      {title === null ? null : (
+        <Heading className="mb-2 font-semibold text-slate-900">{label}</Heading>
+      )}
       {attempts.length === 0 ? (
         <p className="text-slate-600">{m.attemptsEmpty}</p>
       ) : (

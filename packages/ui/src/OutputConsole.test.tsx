@@ -141,7 +141,8 @@ describe('OutputConsole', () => {
   });
 
   it('shows expected lines unmarked before the first run', () => {
-    render(<OutputConsole chunks={[]} expectedOutput={'a\nb'} />);
+    render(<OutputConsole chunks={[]} expectedOutput={'a\nb'} headingLevel={4} />);
+    expect(screen.getByRole('heading', { level: 4, name: 'Вывод' })).toBeTruthy();
     expect(screen.getByRole('status').textContent).toContain('Не запускалось');
     const items = screen.getByRole('list').querySelectorAll('li');
     expect(items).toHaveLength(2);

@@ -31,6 +31,8 @@ export interface OutputConsoleProps {
   expectedOutput?: string | null;
   /** heading of the console; default "Output" */
   label?: string;
+  /** level of that heading in the page's outline (default 3) */
+  headingLevel?: 2 | 3 | 4 | 5 | 6;
   messages?: Partial<UiMessages>;
   className?: string;
 }
@@ -80,9 +82,11 @@ export function OutputConsole({
   truncated = false,
   expectedOutput = null,
   label,
+  headingLevel = 3,
   messages,
   className,
 }: OutputConsoleProps) {
+  const Heading = `h${headingLevel}` as const;
   const m = resolveMessages(messages);
   const headingId = useId();
   const outputRef = useRef<HTMLPreElement>(null);
@@ -168,9 +172,9 @@ export function OutputConsole({
       className={cn('rounded-lg border border-slate-300 bg-white', className)}
     >
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-3 py-2 text-sm">
-        <h3 id={headingId} className="font-semibold text-slate-900">
+        <Heading id={headingId} className="font-semibold text-slate-900">
           {label ?? m.output}
-        </h3>
+        </Heading>
         <p role="status" className="flex items-center gap-2 text-slate-700">
           {status === 'running' ? <Spinner /> : null}
           {failedExit ? <AlertIcon className="size-4 text-red-700" /> : null}
