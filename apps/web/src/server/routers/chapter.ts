@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { findChapter, getPublishedCourse } from '../services/content';
 import { renderBlocks } from '../services/highlight';
-import { chapterProgress, failedFinalAttempts, progressByTask } from '../services/progress';
+import { chapterProgress, failedFinalAttemptsByTask, progressByTask } from '../services/progress';
 import { answerAfterFailed } from '../services/settings';
 import { studentChapter } from '../services/student-view';
 import { publicProcedure } from '../trpc';
@@ -23,7 +23,7 @@ export const chapterRouter = {
     const user = ctx.session?.user ?? null;
     const taskIds = chapter.tasks.map((t) => t.id);
 
-    const [progress, drafts, threshold] = user
+    const [progress, drafts, threshold, failedByTask] = user
       ? await Promise.all([
           progressByTask(ctx.db, user.id, taskIds),
           ctx.db.draft.findMany({
@@ -31,8 +31,9 @@ export const chapterRouter = {
             select: { taskId: true, code: true, updatedAt: true },
           }),
           answerAfterFailed(ctx.db, published.courseSlug),
+          failedFinalAttemptsByTask(ctx.db, user.id, taskIds),
         ])
-      : [new Map(), [], 0];
+      : [new Map(), [], 0, new Map<string, number>()];
     const draftOf = new Map(
       drafts.map((d) => [d.taskId, { code: d.code, updatedAt: d.updatedAt }]),
     );
@@ -42,8 +43,7 @@ export const chapterRouter = {
       base.tasks.map(async (t) => {
         const source = chapter.tasks.find((s) => s.id === t.id)!;
         const p = progress.get(t.id) ?? null;
-        const failed =
-          user && !p?.firstSolvedAt ? await failedFinalAttempts(ctx.db, user.id, t.id) : 0;
+        const failed = failedByTask.get(t.id) ?? 0;
         const solved = Boolean(p?.firstSolvedAt);
         const revealed = Boolean(p?.answerRevealedAt);
         return {

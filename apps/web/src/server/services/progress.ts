@@ -47,16 +47,29 @@ export function chapterProgress(
   return { solved, total: taskIds.length, done: taskIds.length > 0 && solved === taskIds.length };
 }
 
-/** Final attempts that did not pass (grader failures are not the student's and do not count). */
+/** Verdicts of final checks that count as failed (grader failures are not the student's). */
+const FAILED_STATUSES = ['failed', 'error', 'timeout', 'memory', 'output_limit'];
+
+/** Final attempts that did not pass. */
 export async function failedFinalAttempts(db: Db, userId: string, taskId: string): Promise<number> {
   return db.attempt.count({
-    where: {
-      userId,
-      taskId,
-      stage: 'final',
-      status: { in: ['failed', 'error', 'timeout', 'memory', 'output_limit'] },
-    },
+    where: { userId, taskId, stage: 'final', status: { in: FAILED_STATUSES } },
   });
+}
+
+/** The same for several tasks in one query. */
+export async function failedFinalAttemptsByTask(
+  db: Db,
+  userId: string,
+  taskIds: string[],
+): Promise<Map<string, number>> {
+  if (taskIds.length === 0) return new Map();
+  const rows = await db.attempt.groupBy({
+    by: ['taskId'],
+    where: { userId, taskId: { in: taskIds }, stage: 'final', status: { in: FAILED_STATUSES } },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.taskId, r._count._all]));
 }
 
 /**
