@@ -70,7 +70,13 @@ function openClient(target: DbTarget, options: CreateDbOptions): Db {
     const adapter = new PrismaBetterSqlite3({ url: target.file, timeout });
     return new SqlitePrismaClient({ adapter });
   }
-  const adapter = new PrismaPg({ ...pgConfig(target.url), max: options.poolSize ?? 10 });
+  // pg-pool applies connectionTimeoutMillis to waiting for a free pooled connection too;
+  // under bursts that wait is long, so allow as much as a transaction may wait (TX_OPTIONS).
+  const adapter = new PrismaPg({
+    ...pgConfig(target.url),
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 30_000,
+  });
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }
 
