@@ -1,7 +1,8 @@
 import type { Db } from '@lms/db';
 import type { GradeRequest } from '@lms/grader/protocol';
-import { Queue, Worker } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoverPendingAttempts } from '../../src/server/grader/pipeline';
 import {
   createQueueTransport,
   type GradeJobData,
@@ -97,6 +98,52 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
         where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
       });
       expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('a job that finished while no web process listened is stored at the next start', async () => {
+    const { user, session } = await makeUser(db, 'student');
+    const release = await db.contentRelease.findFirst({
+      where: { status: 'published' },
+      select: { id: true },
+    });
+    const attempt = await db.attempt.create({
+      data: {
+        userId: user.id,
+        taskId: 't1',
+        releaseId: release!.id,
+        stage: 'final',
+        status: 'queued',
+        code: 'good()',
+      },
+    });
+    // the previous web process enqueued it and died; the worker graded it meanwhile
+    const queue = new Queue(queueName, { connection: redisConnection(REDIS_URL) });
+    await queue.add(
+      'grade',
+      { attemptId: attempt.id, request: { code: 'good()', checks: {}, stage: 'final' } },
+      { jobId: attempt.id },
+    );
+    await expect
+      .poll(async () => (await Job.fromId(queue, attempt.id))?.getState(), { timeout: 15_000 })
+      .toBe('completed');
+    await queue.close();
+    expect((await db.attempt.findUnique({ where: { id: attempt.id } }))?.status).toBe('queued');
+
+    const transport = await createQueueTransport({
+      db,
+      redisUrl: REDIS_URL,
+      queueName,
+      log: () => {},
+    });
+    try {
+      await recoverPendingAttempts(db, transport);
+      const api = callerFor(db, session, { grader: transport });
+      await expect
+        .poll(async () => (await api.attempt.get({ id: attempt.id })).status, { timeout: 15_000 })
+        .toBe('passed');
     } finally {
       await transport.close();
     }
