@@ -161,3 +161,32 @@ describe('wrapper_test', () => {
     expect(r.stdout).toBe(`q"uote\n${code.length}\n`);
   });
 });
+
+describe('record as a Python literal', () => {
+  it('round-trips every string the program may print, through ast.literal_eval', async () => {
+    const { pythonLiteral } = await import('../server/grade.ts');
+    const record = {
+      ...baseRecord,
+      stdout: 'line\n"quoted" \\ back\u0000nul\u2028sep\ttab\u{1F600}\ud800',
+      exit_code: null,
+      elapsed: 1e-7,
+      timed_out: true,
+    };
+    const file = join(dir, 'record.py');
+    writeFileSync(file, pythonLiteral(record));
+    const pub = join(dir, 'echo.py');
+    writeFileSync(
+      pub,
+      'from lms_checks import test\n@test("echo")\ndef e(run):\n    assert False, repr([run.stdout, run.exit_code, run.elapsed, run.timed_out])\n',
+    );
+    const out = execFileSync(
+      PYTHON,
+      ['-I', '-S', '-B', '-X', 'utf8', RUNNER, 'tests', file, pub, '-'],
+      { encoding: 'utf8' },
+    );
+    const message = testsDriverOutputSchema.parse(JSON.parse(out)).tests[0]!.message!;
+    expect(message).toBe(
+      String.raw`['line\n"quoted" \\ back\x00nul\u2028sep\ttab😀\ud800', None, 1e-07, True]`,
+    );
+  });
+});

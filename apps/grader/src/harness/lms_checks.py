@@ -43,6 +43,9 @@ def _split_lines(text):
     return lines
 
 
+_UNPARSED = object()
+
+
 class Run:
     """The record of one run of the student's program, as the tests see it."""
 
@@ -55,10 +58,17 @@ class Run:
         self.timed_out = bool(record.get("timed_out", False))
         self.traceback = record.get("traceback")
         self.source = record.get("source", "")
-        try:
-            self.ast = ast.parse(self.source)
-        except (SyntaxError, ValueError):
-            self.ast = None
+        self._ast = _UNPARSED
+
+    @property
+    def ast(self):
+        """The program's ast.Module, or None when it does not parse (parsed on first use)."""
+        if self._ast is _UNPARSED:
+            try:
+                self._ast = ast.parse(self.source)
+            except (SyntaxError, ValueError):
+                self._ast = None
+        return self._ast
 
     def __repr__(self):
         return "Run(exit_code=%r, elapsed=%.3f, timed_out=%r, lines=%r)" % (

@@ -44,6 +44,24 @@ export function extractTraceback(stderr: string, exitCode: number | null): strin
   return null;
 }
 
+/**
+ * A Python literal of plain data, read back with ast.literal_eval by the tests' driver
+ * (cheaper to start than `json`). A JSON string literal is a valid Python str literal.
+ */
+export function pythonLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`).join(', ')}}`;
+  }
+  throw new TypeError(`no Python literal for ${typeof value}`);
+}
+
 function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
 }
@@ -209,7 +227,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       };
 
       const files: Record<string, string> = {
-        'record.json': JSON.stringify({
+        'record.py': pythonLiteral({
           stdout,
           stderr,
           exit_code: record.exitCode,
@@ -229,7 +247,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
           ...PY,
           `${box}/lms_runner.py`,
           'tests',
-          `${box}/record.json`,
+          `${box}/record.py`,
           publicTests ? `${box}/tests_public.py` : '-',
           hiddenTests ? `${box}/tests_hidden.py` : '-',
         ],

@@ -234,15 +234,20 @@ os._exit(0)
 found = []
 for root, dirs, files in os.walk("/"):
     if root == "/":
-        dirs[:] = [d for d in dirs if d not in ("proc", "sys")]
+        # /usr is the host's read-only /usr (no course content; too big to walk in 3 s)
+        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "usr")]
     for f in files:
         if f.startswith("tests_") or f.endswith("_hidden.py"):
             found.append(os.path.join(root, f))
 print("FOUND", found)
+print("LISTED", sorted(os.listdir("/")), sorted(os.listdir("/box")))
 `,
     hidden: 'from lms_checks import test\n@test("secret-hidden-check")\ndef h(run):\n    pass\n',
     expect: (r) => {
       expect(r.stdout).toContain('FOUND []');
+      expect(r.stdout).toContain(
+        "LISTED ['bin', 'box', 'dev', 'lib', 'lib64', 'proc', 'tmp', 'usr'] ['lms_runner.py', 'main.py']",
+      );
       expect(r.stdout).not.toContain('secret-hidden-check');
     },
   },
