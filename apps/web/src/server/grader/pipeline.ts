@@ -58,7 +58,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
       where: { id: attemptId },
       select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
     });
-    if (!attempt || attempt.stage !== 'final' || isTerminal(attempt.status)) return 'done';
+    if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return 'done';
     if (!(await markRunning(db, attemptId))) return 'done';
     try {
       const { task } = await taskOfAttempt(db, attempt);

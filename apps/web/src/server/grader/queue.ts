@@ -95,7 +95,7 @@ export async function createQueueTransport(options: {
         where: { id: attemptId },
         select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
       });
-      if (!attempt || attempt.stage !== 'final' || isTerminal(attempt.status)) return;
+      if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return;
       // a job that finished while no web instance was listening: store its verdict now
       const existing = await Job.fromId<GradeJobData, GradeResult>(queue, attemptId);
       if (existing) {
