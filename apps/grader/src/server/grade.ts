@@ -352,7 +352,11 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       return finish('error', 'В проверках задачи нет ни одного теста (@test)');
     const firstBad = tests.find((t) => t.status !== 'passed');
     if (firstBad) return finish('failed', `${firstBad.name}: ${firstBad.message ?? 'не пройдено'}`);
-    return finish('passed', 'Все проверки пройдены');
+    const skipped =
+      typecheck?.available === false
+        ? ' (проверка типов пропущена: mypy не установлен на сервере)'
+        : '';
+    return finish('passed', `Все проверки пройдены${skipped}`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return finish('sandbox_error', `Сбой сервера проверки: ${message}`);

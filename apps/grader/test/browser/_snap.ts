@@ -1,0 +1,17 @@
+import { PyodideEngine } from '../../src/browser/engine.ts';
+let snap: Uint8Array | null = null;
+let t = performance.now();
+const post = (m: any) => { if (m.type === 'snapshot') snap = m.bytes; if (m.type==='done') console.log('done', JSON.stringify(m.record).slice(0,200), m.tests && JSON.stringify(m.tests).slice(0,200)); };
+const a = await PyodideEngine.load({ indexURL: '/work/main/node_modules/pyodide/', interruptBuffer: null, snapshot: null, makeSnapshot: true, post });
+console.log('make', performance.now() - t, snap && (snap as Uint8Array).length, a.ready);
+await a.engine.run({ type: 'run', id: 1, code: 'import asyncio\nasync def m():\n  await asyncio.sleep(0.1)\n  print("ok")\nasyncio.run(m())', wallMs: 3000, outputCapBytes: 65536, publicTests: null });
+t = performance.now();
+const b = await PyodideEngine.load({ indexURL: '/work/main/node_modules/pyodide/', interruptBuffer: null, snapshot: snap, makeSnapshot: false, post });
+console.log('load from snapshot', performance.now() - t, b.ready);
+await b.engine.run({ type: 'run', id: 2, code: 'import asyncio\nasync def m():\n  await asyncio.sleep(0.1)\n  print("ok2")\nasyncio.run(m())\n1/0', wallMs: 3000, outputCapBytes: 65536, publicTests: 'from lms_checks import test\n@test("x")\ndef x(run):\n    assert "ok2" in run.lines' });
+await b.engine.run({ type: 'run', id: 3, code: 'from threading import Timer\nTimer(0.2, print, ["t"]).start()\nopen("f","w")', wallMs: 3000, outputCapBytes: 65536, publicTests: null });
+await b.engine.run({ type: 'run', id: 4, code: 'import os\nprint(os.listdir("."))', wallMs: 3000, outputCapBytes: 65536, publicTests: null });
+t = performance.now();
+const c = await PyodideEngine.load({ indexURL: '/work/main/node_modules/pyodide/', interruptBuffer: null, snapshot: null, makeSnapshot: false, post });
+console.log('plain load', performance.now() - t);
+process.exit(0);
