@@ -11,7 +11,7 @@ import { readServerEnv, type ServerEnv } from './env.ts';
 import { decodeOutput, extractTraceback } from './grade.ts';
 import { buildHttpServer } from './http.ts';
 import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
-import { SandboxError, START_MARKER_FD } from './sandbox.ts';
+import { SandboxError } from './sandbox.ts';
 import { GradeService } from './service.ts';
 
 const USAGE = `usage: lms-grader <command>
