@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/client.ts';
-import { courseProgress, getPublishedRelease, listMembers, verifyPassword } from '../src/index.ts';
 import {
+  courseProgress,
+  getPublishedRelease,
+  listMembers,
+  listPublishedTasks,
+  verifyPassword,
+} from '../src/index.ts';
+import {
+  compileCourse,
   DEMO_ACCOUNTS,
   DEMO_COHORT,
   readCourseSource,
@@ -68,6 +75,19 @@ describe.each(PROVIDERS_UNDER_TEST)('seed (%s)', (provider) => {
       (await courseProgress(db, { userId: student.userId, courseSlug: 'python' })).totalTasks,
     ).toBe(3);
   }, 60_000);
+
+  it.runIf(provider === 'sqlite')(
+    'publishes the shipped course compiled by packages/content (subprocess)',
+    async () => {
+      const compiled = compileCourse();
+      const r = await seed(db, { compiled, source: readCourseSource() });
+      expect(r.course?.published).toBe(true);
+      const tasks = await listPublishedTasks(db, 'python');
+      expect(tasks.length).toBeGreaterThan(0);
+      expect(tasks.every((t) => t.taskId.startsWith(t.chapterId))).toBe(true);
+    },
+    60_000,
+  );
 
   it('reads the shipped course directory as the release source', () => {
     const source = readCourseSource();
