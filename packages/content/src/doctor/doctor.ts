@@ -304,7 +304,7 @@ async function checkExample(
 
 function describeFailure(r: TaskCheckResult): string {
   const failing = r.tests.filter((t) => t.status !== 'passed');
-  const parts = failing.map((t) => `${t.name}: ${t.message ?? t.status}`);
+  const parts = [...new Set(failing.map((t) => `${t.name}: ${t.message ?? t.status}`))];
   return [`status ${r.status}`, r.message, ...parts].filter(Boolean).join('; ');
 }
 

@@ -24,11 +24,16 @@ def only_expected_lines(run):
     )
 
 
-@test("exists! выводится ровно один раз, последней строкой")
-def exists_once_and_last(run):
+@test("exists! выводится ровно один раз, и программа сразу завершается")
+def exists_once_then_ends(run):
     count = run.lines.count("exists!")
     assert count > 0, "Программа так и не вывела exists!. Проверяйте os.path.exists('senjun.py') в цикле."
-    assert count == 1, f"exists! выведено {count} раз, а нужно ровно один: после появления файла программа должна завершиться."
-    assert run.lines[-1] == "exists!", (
-        "После exists! программа напечатала что-то ещё. Как только файл появился, программа должна завершиться."
+    assert count == 1, (
+        f"exists! выведено {count} раз, а нужно ровно один: после появления файла программа должна завершиться."
+    )
+    after = run.lines[run.lines.index("exists!") + 1 :]
+    # A tick that fired in the same step of the event loop may still get printed; more may not.
+    assert len(after) <= 1, (
+        f"После exists! программа напечатала ещё {len(after)} строк(и). "
+        "Как только файл появился, программа должна завершиться, а не продолжать печатать tick."
     )
