@@ -21,6 +21,16 @@ const envSchema = z
       .min(32, 'BETTER_AUTH_SECRET must be at least 32 characters')
       .optional(),
     BETTER_AUTH_URL: z.url('BETTER_AUTH_URL must be a URL like http://localhost:3000').optional(),
+    BETTER_AUTH_TRUSTED_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .describe('comma-separated extra origins allowed to sign in (proxies)'),
     GRADER_URL: z
       .url('GRADER_URL must be a URL like http://127.0.0.1:4100')
       .default('http://127.0.0.1:4100'),

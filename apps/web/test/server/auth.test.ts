@@ -6,6 +6,7 @@ import {
   createAuth,
   SIGNUP_CLOSED,
   TOO_MANY_SIGN_INS,
+  trustedOrigins,
 } from '../../src/server/auth/auth';
 import { callerFor, createTestDb, makeUser } from './helpers';
 
@@ -221,5 +222,30 @@ describe('better-auth', () => {
       name: 'Late',
     });
     expect(again.status).toBe(200);
+  });
+
+  it('trusts the local origin under each of its names, and refuses foreign origins', async () => {
+    expect(trustedOrigins('http://localhost:3000', [])).toEqual(
+      expect.arrayContaining(['http://localhost:3000', 'http://127.0.0.1:3000']),
+    );
+    expect(trustedOrigins('https://lms.example.org', ['https://a.example.org'])).toEqual([
+      'https://lms.example.org',
+      'https://a.example.org',
+    ]);
+    await makeUser(db, 'student', 'origin@example.test');
+    const body = JSON.stringify({
+      email: 'origin@example.test',
+      password: 'correct horse battery',
+    });
+    const from = (origin: string) =>
+      auth.handler(
+        new Request(`${BASE}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin, cookie: 'x=1' },
+          body,
+        }),
+      );
+    expect((await from('http://127.0.0.1:3000')).status).toBe(200);
+    expect((await from('https://evil.example')).status).toBe(403);
   });
 });

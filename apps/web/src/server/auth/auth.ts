@@ -12,6 +12,8 @@ export type CreateAuthOptions = {
   secret: string;
   baseURL: string;
   provider: 'sqlite' | 'postgresql';
+  /** origins besides baseURL allowed to POST to /api/auth (e.g. other hostnames of a proxy) */
+  extraTrustedOrigins?: string[];
   /** sign-in tries per IP per minute (better-auth's limiter; default 30) */
   signInPerIpPerMinute?: number;
   /** FAILED sign-ins per email per 10 minutes before that email is refused (ours; default 10;
@@ -40,7 +42,9 @@ export function createAuth(options: CreateAuthOptions) {
     logger: { level: 'error' },
     secret: options.secret,
     baseURL: options.baseURL,
-    trustedOrigins: [options.baseURL],
+    // enforced in tests too (better-auth skips the origin check under NODE_ENV=test by default)
+    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
+    trustedOrigins: trustedOrigins(options.baseURL, options.extraTrustedOrigins ?? []),
     database: prismaAdapter(db, { provider: options.provider }),
     emailAndPassword: {
       enabled: true,
@@ -98,6 +102,18 @@ export function createAuth(options: CreateAuthOptions) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** baseURL, and for a local baseURL the same port on localhost / 127.0.0.1 / [::1]. */
+export function trustedOrigins(baseURL: string, extra: string[]): string[] {
+  const origins = new Set([new URL(baseURL).origin, ...extra]);
+  const u = new URL(baseURL);
+  if (['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) {
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      origins.add(`${u.protocol}//${host}${u.port ? `:${u.port}` : ''}`);
+    }
+  }
+  return [...origins];
+}
 
 function emailOf(body: unknown): string {
   return String((body as { email?: unknown } | undefined)?.email ?? '')

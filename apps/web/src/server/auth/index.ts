@@ -13,6 +13,7 @@ export function getAuth(): Auth {
       db: getDb(),
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
+      extraTrustedOrigins: e.BETTER_AUTH_TRUSTED_ORIGINS,
       provider: e.DATABASE_URL && /^postgres(ql)?:/i.test(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
     });
   }
