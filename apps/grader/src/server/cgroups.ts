@@ -119,17 +119,18 @@ function tryRmdir(dir: string): void {
 
 /** Remove the subtrees of grader processes that died without cleaning up (kill -9). */
 function sweepStale(parent: string, tag: string): void {
-  const prefix = tag.replace(/\d+$/, '');
   let entries: string[] = [];
   try {
     entries = readdirSync(parent);
   } catch {
     return;
   }
+  const prefix = tag.replace(/-\d+(-\d+)?$/, '');
+  const pattern = /-(\d+)(?:-\d+)?(?:-supervisor)?$/;
   for (const name of entries) {
-    if (name === tag || !name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (!name.startsWith(`${prefix}-`)) continue;
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
     try {
       process.kill(pid, 0);
       continue; // still alive: not ours to touch
@@ -212,15 +213,29 @@ function v1Support(tag: string): CgroupSupport {
 }
 
 function v2Support(tag: string): CgroupSupport {
+  if (!existsSync(join(ROOT, 'cgroup.controllers')))
+    throw new Error(`${ROOT} is not a cgroup v2 (unified) mount`);
   const own = ownPath('');
   if (own === null) throw new Error('no cgroup v2 entry in /proc/self/cgroup');
-  // Processes may only live in leaves: our slots go in a sibling tree we create, with the
-  // controllers enabled from our own cgroup down (fails clearly if the parent does not delegate them).
-  sweepStale(join(ROOT, own), tag);
-  const base = join(ROOT, own, tag);
+  // Processes may only live in leaves, and controllers are enabled top-down: enable them in
+  // our own cgroup (moving this process into a leaf of its own if it lives there, as a
+  // systemd unit with Delegate=yes does), then in our subtree.
+  const parent = join(ROOT, own);
+  sweepStale(parent, tag);
+  const base = join(parent, tag);
   tryMkdir(base);
-  writeFileSync(join(ROOT, own, 'cgroup.subtree_control'), '+memory +pids +cpu');
-  writeFileSync(join(base, 'cgroup.subtree_control'), '+memory +pids +cpu');
+  const enable = (dir: string) =>
+    writeFileSync(join(dir, 'cgroup.subtree_control'), '+memory +pids +cpu');
+  try {
+    enable(parent);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EBUSY') throw error;
+    const leaf = join(parent, `${tag}-supervisor`);
+    tryMkdir(leaf);
+    writeFileSync(join(leaf, 'cgroup.procs'), String(process.pid));
+    enable(parent);
+  }
+  enable(base);
   return {
     version: 2,
     reason: null,

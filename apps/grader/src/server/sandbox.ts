@@ -97,6 +97,8 @@ export interface RunOutcome {
 
 export class SandboxError extends Error {}
 
+let sandboxCount = 0;
+
 const SIGNALS: Record<number, string> = {
   1: 'SIGHUP',
   2: 'SIGINT',
@@ -140,7 +142,7 @@ export class Sandbox {
 
   private constructor(readonly options: SandboxOptions) {
     this.engine = options.unsafe ? 'cpython-unsafe' : 'cpython-bwrap';
-    const tag = options.cgroupTag ?? `lms-grader-${process.pid}`;
+    const tag = options.cgroupTag ?? `lms-grader-${process.pid}-${++sandboxCount}`;
     // unsafe mode runs the interpreter directly (no sh joining a cgroup): rlimits only
     this.cgroups = options.unsafe ? noCgroups('unsafe mode (no sandbox)') : detectCgroups(tag);
     this.slots = Array.from({ length: options.maxRuns }, (_, index) => ({
@@ -180,11 +182,17 @@ export class Sandbox {
           'RLIMIT_AS for memory (may break threads), RLIMIT_NPROC for processes, no CPU-aware admission',
       );
     }
-    const probe = await sandbox.run({
-      files: {},
-      args: () => ['-I', '-S', '-c', "import sys;print('%d.%d.%d' % sys.version_info[:3])"],
-      limits: { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 },
-    });
+    let probe: RunOutcome;
+    try {
+      probe = await sandbox.run({
+        files: {},
+        args: () => ['-I', '-S', '-c', "import sys;print('%d.%d.%d' % sys.version_info[:3])"],
+        limits: { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 },
+      });
+    } catch (error) {
+      await sandbox.close();
+      throw error;
+    }
     const version = probe.stdout.toString().trim();
     if (probe.exitCode !== 0 || !/^\d+\.\d+\.\d+$/.test(version)) {
       await sandbox.close();
@@ -460,6 +468,22 @@ export class Sandbox {
         if (!limitHit && cpuSeconds !== null && cpuSeconds > limits.cpuSeconds) limitHit = 'cpu';
         if (!limitHit && cgroup && sig === 'SIGKILL' && cgroup.pidsRefused() > 0)
           limitHit = 'processes';
+        // The sandbox itself failed to start (bad mount, missing binary, no user namespaces):
+        // its tools say so on stderr before anything of ours ran. With a start marker, a
+        // program printing the same words cannot be mistaken for it.
+        const stderrHead = streams.stderr.buffer().subarray(0, 2000).toString('utf8');
+        if (
+          exitCode !== 0 &&
+          !limitHit &&
+          programStarted === null &&
+          /^(bwrap|setpriv|prlimit|sh|\/bin\/sh): /m.test(stderrHead) &&
+          (spec.startMarker || !stderrHead.startsWith('Traceback'))
+        ) {
+          reject(
+            new SandboxError(`the sandbox failed to start: ${stderrHead.trim().slice(0, 500)}`),
+          );
+          return;
+        }
         resolve({
           stdout: streams.stdout.buffer(),
           stderr: streams.stderr.buffer(),

@@ -77,6 +77,14 @@ describeSandbox('CLI and start-up rules', () => {
     };
     await expect(Sandbox.create(options)).rejects.toThrow(SandboxError);
     await expect(Sandbox.create(options)).rejects.toThrow(/GRADER_UNSAFE_NO_SANDBOX=1/);
+    // a sandbox that cannot start is a sandbox error, never a student's failure
+    await expect(
+      Sandbox.create({
+        ...options,
+        bwrap: '/usr/bin/bwrap',
+        extraReadOnly: ['/nonexistent-python-prefix'],
+      }),
+    ).rejects.toThrow(/the sandbox failed to start: bwrap: Can't find source path/);
     const serve = await cli(['serve'], {
       GRADER_BWRAP: '/nonexistent/bwrap',
       GRADER_SECRET: 'x'.repeat(32),
