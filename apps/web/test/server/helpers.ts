@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompiledCourse } from '@lms/content/schema';
 import { createDb, createUser, type Db, publishCompiledCourse, resolveTarget } from '@lms/db';
-import { migrate } from '@lms/db/migrate';
+import { migrate, pgAdmin } from '@lms/db/migrate';
 import type { GradeRequest, GradeResult } from '@lms/grader/protocol';
 import { createContextInner, type Role, type Session } from '../../src/server/context';
 import type { GraderTransport } from '../../src/server/grader/transport';
@@ -29,6 +29,46 @@ export async function createTestDb(): Promise<{
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export const PG_URL_BASE = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/** A fresh PostgreSQL database (created by @lms/db's migrate), dropped on cleanup. */
+export async function createPgTestDb(): Promise<{
+  db: Db;
+  url: string;
+  cleanup: () => Promise<void>;
+}> {
+  const name = `lms_web_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const url = `${PG_URL_BASE}/${name}`;
+  await migrate(resolveTarget(url));
+  const db = createDb({ url, poolSize: 4 });
+  return {
+    db,
+    url,
+    async cleanup() {
+      await db.$disconnect();
+      await pgAdmin(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+export async function tcpReachable(url: string, defaultPort: number): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const s = createConnection({ host: u.hostname, port: Number(u.port || defaultPort) });
+    s.setTimeout(1000);
+    s.once('connect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
 }
 
 export async function makeUser(
