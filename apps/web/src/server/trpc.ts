@@ -10,8 +10,15 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     const appCode: AppErrorCode | null =
       error instanceof AppError ? error.appCode : cause instanceof AppError ? cause.appCode : null;
+    // unexpected failures keep their details in the server log (route handler onError)
+    const internal = error.code === 'INTERNAL_SERVER_ERROR' && appCode === null;
     return {
       ...shape,
+      message: internal
+        ? 'Something went wrong on the server. Please try again.'
+        : cause instanceof ZodError
+          ? describeIssues(cause)
+          : shape.message,
       // never ship server stack traces to the browser
       data: {
         code: shape.data.code,
@@ -23,6 +30,13 @@ const t = initTRPC.context<Context>().create({
     };
   },
 });
+
+/** "taskId: only letters…; code: …" — where and what, instead of zod's JSON dump. */
+function describeIssues(error: ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`)
+    .join('; ');
+}
 
 export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;

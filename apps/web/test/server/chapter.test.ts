@@ -230,4 +230,40 @@ describe('procedures by role', () => {
     expect(body.error.json.data).toMatchObject({ appCode: 'FORBIDDEN', code: 'FORBIDDEN' });
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts:/);
   });
+
+  it('bad input says what and where; unexpected failures are not described to the client', async () => {
+    const student = await makeUser(db, 'student');
+    const call = async (path: string, input: unknown, ctxDb: Db = db) => {
+      const res = await fetchRequestHandler({
+        endpoint: '/api/trpc',
+        req: new Request(`http://localhost/api/trpc/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ json: input }),
+        }),
+        router: appRouter,
+        createContext: () => createContextInner({ db: ctxDb, session: student.session }),
+        onError: () => {},
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { error: { json: { message: string } } },
+      };
+    };
+    const bad = await call('draft.save', { taskId: 'no spaces allowed', code: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.json.message).toMatch(/^taskId: only letters.*; code: /);
+
+    const broken = new Proxy({} as Db, {
+      get: () => {
+        throw new Error('SQLITE_CANTOPEN: /secret/path/lms.db');
+      },
+    });
+    const failed = await call('draft.save', { taskId: 't1', code: 'x' }, broken);
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.json.message).toBe(
+      'Something went wrong on the server. Please try again.',
+    );
+    expect(JSON.stringify(failed.body)).not.toContain('/secret/path');
+  });
 });
