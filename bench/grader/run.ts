@@ -5,6 +5,7 @@
  *    interleaved (p50/p95, ratio; target ≤ 1.6×)
  * 2. trivial gradings per second (program + tests: two sandboxed processes each)
  * 3. wall time to grade 100 concurrent correct solutions of task 0020 (each sleeps ~3 s; target < 8 s)
+ * 4. 20 waiting programs at once: CPU-aware admission vs a plain one-slot-per-core limit
  * Env: BENCH_N (runs in 1, default 60), BENCH_SECTIONS (e.g. "2,3"), any GRADER_* of the server.
  * The Pyodide figures are in bench/grader/pyodide.ts.
  */
@@ -19,7 +20,7 @@ import { GradeService } from '../../apps/grader/src/server/service.ts';
 const REPO = join(import.meta.dirname, '../..');
 const PYTHON = process.env.GRADER_PYTHON ?? '/usr/bin/python3';
 const N = Number(process.env.BENCH_N ?? 60);
-const SECTIONS = (process.env.BENCH_SECTIONS ?? '1,2,3').split(',');
+const SECTIONS = (process.env.BENCH_SECTIONS ?? '1,2,3,4').split(',');
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -138,9 +139,44 @@ async function task0020(): Promise<void> {
   if (failed) console.log(`   e.g. not passed: ${failed.status}: ${failed.message}`);
 }
 
+async function sleepers(): Promise<void> {
+  const COUNT = 20;
+  const code =
+    'import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    print("ok")\nasyncio.run(main())\n';
+  const checks = {
+    public:
+      'from lms_checks import test\n@test("ok")\ndef ok(run):\n    assert run.lines == ["ok"]\n',
+    hidden: null,
+  };
+  const timeBatch = async (svc: GradeService) => {
+    const t0 = performance.now();
+    const rs = await Promise.all(
+      Array.from({ length: COUNT }, () => svc.grade(gradeRequestSchema.parse({ code, checks }))),
+    );
+    if (!rs.every((r) => r.status === 'passed')) throw new Error('a sleeper did not pass');
+    return (performance.now() - t0) / 1000;
+  };
+  const ours = await timeBatch(service);
+  // baseline: slots held for the whole wall time, one per core (what a plain concurrency limit does)
+  const plain = await GradeService.create(
+    readServerEnv({
+      ...process.env,
+      GRADER_UID_BASE: '64300',
+      GRADER_MAX_RUNS: String(availableParallelism()),
+    }),
+  );
+  const baseline = await timeBatch(plain);
+  await plain.close();
+  console.log(`\n4. ${COUNT} programs that only wait (asyncio.sleep(1)), graded at once`);
+  console.log(
+    `   CPU-aware admission ${ours.toFixed(2)} s  vs  ${availableParallelism()} wall-time slots ${baseline.toFixed(2)} s  (${(baseline / ours).toFixed(1)}× faster)`,
+  );
+}
+
 if (SECTIONS.includes('1')) await startup();
 if (SECTIONS.includes('2')) await trivialRate();
 if (SECTIONS.includes('3')) await task0020();
+if (SECTIONS.includes('4')) await sleepers();
 console.log(
   `\nload average ${loadavg()[0]!.toFixed(1)} at the end (2 cores shared with other work inflate every figure)`,
 );
