@@ -167,6 +167,24 @@ describe('attempt.submit (final check)', () => {
     expect(progress?.attempts ?? 0).toBe(0);
   });
 
+  it('concurrent verdicts for one task are all stored and counted once each', async () => {
+    const { session } = await makeUser(db, 'student');
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => api.attempt.submit({ taskId: 't2', code: `print(${i})` })),
+    );
+    await transport.idle();
+    const statuses = await Promise.all(
+      ids.map(async ({ id }) => (await api.attempt.get({ id })).status),
+    );
+    expect(statuses).toEqual(['passed', 'passed', 'passed', 'passed', 'passed']);
+    const progress = await db.progress.findUnique({
+      where: { userId_taskId: { userId: session.user.id, taskId: 't2' } },
+    });
+    expect(progress?.attempts).toBe(5);
+  });
+
   it('pending attempts left by a crash are picked up again on start', async () => {
     const { user, session } = await makeUser(db, 'student');
     const release = await db.contentRelease.findFirst({

@@ -112,6 +112,25 @@ export async function applyGradeResult(
   attemptId: string,
   result: GradeResult,
 ): Promise<void> {
+  // two verdicts of one student's task landing at once may race on creating the Progress row
+  for (let i = 0; ; i++) {
+    try {
+      return await applyGradeResultOnce(db, attemptId, result);
+    } catch (error) {
+      if (i >= 2 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  return (
+    e?.code === 'P2002' ||
+    (typeof e?.message === 'string' && /Unique constraint failed/i.test(e.message))
+  );
+}
+
+async function applyGradeResultOnce(db: Db, attemptId: string, result: GradeResult): Promise<void> {
   const attempt = await db.attempt.findUnique({
     where: { id: attemptId },
     select: { id: true, userId: true, taskId: true, status: true, createdAt: true },
