@@ -26,15 +26,31 @@ _driver_module = None
 
 
 def compile_program(source, filename=PROGRAM_FILENAME):
-    """Compile the student's code. Raises SyntaxError."""
+    """Compile the student's code. Raises SyntaxError (format it with format_compile_error).
+    Does not register the source with linecache (that costs an import of tokenize and re on
+    every run): call register_source before formatting a traceback."""
     return compile(source, filename, "exec", dont_inherit=True)
 
 
-def _register_source(source, filename):
+def register_source(source, filename=PROGRAM_FILENAME):
     """Make the source's lines available to traceback (whatever is on disk under that name)."""
     import linecache
 
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+
+def format_compile_error(exc, source, filename=PROGRAM_FILENAME):
+    """A SyntaxError/ValueError from compile_program, as CPython prints it, with the line
+    taken from `source` (CPython reads it from the file named `filename` on disk, which may
+    be another file or none)."""
+    import traceback
+
+    register_source(source, filename)
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        lines = source.splitlines()
+        if 0 < exc.lineno <= len(lines):
+            exc.text = lines[exc.lineno - 1] + "\n"
+    return "".join(traceback.format_exception_only(type(exc), exc))
 
 
 def fresh_main_module(filename=PROGRAM_FILENAME):
@@ -76,15 +92,7 @@ def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME, before_exec=No
     try:
         code = compile_program(source, filename)
     except (SyntaxError, ValueError) as exc:
-        import traceback
-
-        _register_source(source, filename)
-        if isinstance(exc, SyntaxError) and exc.lineno:
-            # CPython fills `text` from the file named `filename` on disk, which may not be ours.
-            lines = source.splitlines()
-            if 0 < exc.lineno <= len(lines):
-                exc.text = lines[exc.lineno - 1] + "\n"
-        text = "".join(traceback.format_exception_only(type(exc), exc))
+        text = format_compile_error(exc, source, filename)
         write_stderr(text)
         return 1, text
     module = fresh_main_module(filename)
@@ -95,7 +103,7 @@ def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME, before_exec=No
     except SystemExit as exc:
         return exit_code_of(exc, write_stderr), None
     except BaseException as exc:  # KeyboardInterrupt included: CPython prints it too
-        _register_source(source, filename)
+        register_source(source, filename)
         text = clean_traceback(exc, filename)
         write_stderr(text)
         return 1, text
