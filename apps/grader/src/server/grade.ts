@@ -66,7 +66,7 @@ function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
 }
 
-function limitMessage(limit: LimitHit, request: GradeRequest): string {
+function limitMessage(limit: LimitHit, request: GradeRequest, outputCapBytes = 64 * 1024): string {
   const { wallSeconds, cpuSeconds, memoryMb } = request.limits;
   switch (limit) {
     case 'wall':
@@ -76,7 +76,7 @@ function limitMessage(limit: LimitHit, request: GradeRequest): string {
     case 'memory':
       return `Программа превысила лимит памяти ${memoryMb} МБ и была остановлена`;
     case 'output':
-      return 'Программа вывела слишком много (больше 64 КБ) и была остановлена';
+      return `Программа вывела слишком много (больше ${Math.round(outputCapBytes / 1024)} КБ) и была остановлена`;
     case 'processes':
       return 'Программа создала слишком много процессов или потоков';
     case 'disk':
@@ -272,7 +272,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       if (limitStatus) {
         worst = {
           status: limitStatus,
-          message: limitMessage(program.limitHit!, request),
+          message: limitMessage(program.limitHit!, request, sandbox.options.outputCapBytes),
           limit: program.limitHit,
         };
       } else if (out.syntaxError) {
@@ -334,7 +334,9 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
         message: passed
           ? null
           : output ||
-            (run.limitHit ? limitMessage(run.limitHit, request) : `код выхода ${run.exitCode}`),
+            (run.limitHit
+              ? limitMessage(run.limitHit, request, sandbox.options.outputCapBytes)
+              : `код выхода ${run.exitCode}`),
         durationMs: run.elapsedMs,
         origin: 'wrapper',
       });
@@ -342,7 +344,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       if (limitStatus)
         worst = {
           status: limitStatus,
-          message: limitMessage(run.limitHit!, request),
+          message: limitMessage(run.limitHit!, request, sandbox.options.outputCapBytes),
           limit: run.limitHit,
         };
     }
