@@ -1,6 +1,5 @@
 'use client';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { useI18n } from '@/i18n/client';
 import { format } from '@/i18n/config';
@@ -17,7 +16,6 @@ type Mode = 'sign-in' | 'sign-up';
  */
 export function AuthForm(props: { mode: Mode; next: string; signUpEnabled: boolean }) {
   const { t } = useI18n();
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -51,8 +49,8 @@ export function AuthForm(props: { mode: Mode; next: string; signUpEnabled: boole
         else show(t.auth.invalidCredentials);
         return;
       }
-      router.replace(props.next);
-      router.refresh();
+      // a full load: the header and every server component see the new session at once
+      window.location.assign(props.next);
     } catch {
       show(t.auth.unexpected);
     } finally {

@@ -1,5 +1,6 @@
 'use client';
 import { CodeEditor } from '@lms/ui/CodeEditor';
+import { applyEditorA11y } from './editor-a11y';
 import type { EditorProps } from './lazy-editor';
 import { useUiMessages } from './ui-messages';
 
@@ -19,6 +20,7 @@ export function CodeEditorBridge(props: EditorProps) {
       minLines={props.minLines}
       maxHeight="36rem"
       messages={messages}
+      onView={applyEditorA11y}
     />
   );
 }

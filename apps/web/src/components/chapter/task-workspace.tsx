@@ -47,7 +47,7 @@ const AUTOSAVE_MS = 800;
 type DraftState = 'clean' | 'dirty' | 'saving' | 'saved' | 'error';
 
 /** Final-check attempt row → what the verdict view shows. */
-function attemptVerdict(a: Attempt): VerdictResult {
+function attemptVerdict(a: Attempt, limits: VerdictResult['limits']): VerdictResult {
   return {
     status: a.status as VerdictResult['status'],
     message: a.message,
@@ -56,6 +56,7 @@ function attemptVerdict(a: Attempt): VerdictResult {
     engine: a.engine,
     pythonVersion: a.pythonVersion,
     durationMs: a.durationMs,
+    limits,
     stage: 'final',
     unsafe: a.engine === 'cpython-unsafe',
   };
@@ -248,7 +249,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
 
   const solved = task.progress?.solved ?? false;
   const finalView = finalAttempt
-    ? attemptVerdict(finalAttempt)
+    ? attemptVerdict(finalAttempt, task.limits)
     : submit.isPending
       ? ({ status: 'queued', stage: 'final' } as VerdictResult)
       : null;

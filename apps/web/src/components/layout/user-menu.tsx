@@ -1,5 +1,4 @@
 'use client';
-import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { authClient } from '@/components/auth/auth-client';
 import { useI18n } from '@/i18n/client';
@@ -9,7 +8,6 @@ export type Viewer = { name: string; email: string; role: 'student' | 'instructo
 /** A disclosure button with a small menu; Escape closes it and returns focus to the button. */
 export function UserMenu(props: { viewer: Viewer }) {
   const { t } = useI18n();
-  const router = useRouter();
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -75,9 +73,7 @@ export function UserMenu(props: { viewer: Viewer }) {
             className="btn-secondary w-full"
             onClick={async () => {
               await authClient.signOut();
-              setOpen(false);
-              router.push('/sign-in');
-              router.refresh();
+              window.location.assign('/sign-in');
             }}
           >
             {t.header.signOut}

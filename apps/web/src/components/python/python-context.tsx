@@ -54,19 +54,26 @@ export function PythonProvider(props: { baseUrl: string; children: ReactNode }) 
   const connect = useCallback(() => {
     if (!portRef.current) {
       setStatus('loading');
-      portRef.current = connectRunner(props.baseUrl);
-      portRef.current.then(
+      setError(null);
+      const pending = connectRunner(props.baseUrl);
+      portRef.current = pending;
+      // a runner replaced or disposed meanwhile (unmount, React's dev double mount) reports nothing
+      const current = () => portRef.current === pending;
+      pending.then(
         async (port) => {
           try {
             const info = await port.ready();
+            if (!current()) return;
             setPythonVersion(info.pythonVersion);
             setStatus('ready');
           } catch (e) {
+            if (!current()) return;
             setError(e instanceof Error ? e.message : String(e));
             setStatus('error');
           }
         },
         (e: unknown) => {
+          if (!current()) return;
           setError(e instanceof Error ? e.message : String(e));
           setStatus('error');
           portRef.current = null;
@@ -77,20 +84,14 @@ export function PythonProvider(props: { baseUrl: string; children: ReactNode }) 
   }, [props.baseUrl]);
 
   useEffect(() => {
-    // warm-up when the chapter opens; idle callback so the first paint is not delayed
-    const w = window as Window & {
-      requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
+    // warm-up as soon as the chapter is on screen: the worker loads while the reader reads
+    void connect();
+    return () => {
+      const pending = portRef.current;
+      portRef.current = null;
+      void pending?.then((p) => p.dispose()).catch(() => {});
     };
-    if (w.requestIdleCallback) w.requestIdleCallback(() => void connect(), { timeout: 500 });
-    else setTimeout(() => void connect(), 50);
   }, [connect]);
-
-  useEffect(
-    () => () => {
-      void portRef.current?.then((p) => p.dispose());
-    },
-    [],
-  );
 
   const api = useMemo<PythonApi>(
     () => ({

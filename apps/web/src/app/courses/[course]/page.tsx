@@ -62,7 +62,7 @@ export default async function CoursePage(props: Params) {
 
       <h2 className="mt-10 text-xl font-semibold">{t.course.chapters}</h2>
       <ol className="mt-4 space-y-3">
-        {data.chapters.map((c) => {
+        {data.chapters.map((c, index) => {
           const p = c.progress;
           return (
             <li
@@ -75,7 +75,7 @@ export default async function CoursePage(props: Params) {
                   p?.done ? 'bg-emerald-100 text-emerald-800' : 'bg-slate-100 text-slate-700'
                 }`}
               >
-                {p?.done ? '✓' : c.number}
+                {p?.done ? '✓' : index + 1}
               </span>
               <div className="min-w-0 flex-1">
                 <h3 className="font-medium">
