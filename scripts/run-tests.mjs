@@ -38,16 +38,26 @@ if (!only || only === 'lint') {
 if (!only || only === 'unit') {
   const out = join(stateDir, 'vitest.json');
   rmSync(out, { force: true });
-  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const code = run('npx', [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   const report = readJson(out);
   if (report) {
     totals.passed += report.numPassedTests;
     totals.failed += report.numFailedTests;
     totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
     // a suite that failed to load has no tests in it but must still count as a failure
-    const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+    const brokenFiles = report.testResults.filter(
+      (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    ).length;
     totals.failed += brokenFiles;
-    lines.push(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed, ${report.numPendingTests} skipped`);
+    lines.push(
+      `vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed, ${report.numPendingTests} skipped`,
+    );
   } else {
     totals.failed += 1;
     lines.push(`vitest: no report (exit ${code})`);
@@ -61,16 +71,22 @@ if (!only || only === 'unit') {
 if ((!only || only === 'e2e') && existsSync(join(root, 'e2e/playwright.config.ts'))) {
   const out = join(stateDir, 'e2e.json');
   rmSync(out, { force: true });
-  const code = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-  });
+  const code = run(
+    'npx',
+    ['playwright', 'test', '-c', 'e2e/playwright.config.ts', '--reporter=list,json'],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    },
+  );
   const report = readJson(out);
   if (report?.stats) {
     const { expected, unexpected, flaky, skipped } = report.stats;
     totals.passed += expected + flaky;
     totals.failed += unexpected;
     totals.skipped += skipped;
-    lines.push(`e2e: ${expected + flaky} passed (${flaky} flaky), ${unexpected} failed, ${skipped} skipped`);
+    lines.push(
+      `e2e: ${expected + flaky} passed (${flaky} flaky), ${unexpected} failed, ${skipped} skipped`,
+    );
     if (code !== 0 && unexpected === 0) {
       totals.failed += 1;
       lines.push(`e2e: exited ${code} outside any test`);

@@ -38,20 +38,31 @@ const env = {
   PORT: port,
 };
 
-function step(title, cmd, args) {
+function step(title, cmd, args, { capture = false } = {}) {
   log(title);
-  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    env,
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+  });
+  if (capture) process.stdout.write(r.stdout ?? '');
   if (r.status !== 0) {
     log(`failed: ${title} (exit ${r.status})`);
     process.exit(r.status ?? 1);
   }
+  return r.stdout ?? '';
 }
 
 // migrate, then seed only on first run (an existing database keeps every row)
-step('database: migrations, and the demo seed on first run', 'node', [
-  'packages/db/bin/lms-db.mjs',
-  'setup',
-]);
+const setupOutput = step(
+  'database: migrations, and the demo seed on first run',
+  'node',
+  ['packages/db/bin/lms-db.mjs', 'setup'],
+  { capture: true },
+);
+// the seed prints the demo accounts; repeat them once everything is up
+const accounts = setupOutput.slice(Math.max(0, setupOutput.indexOf('demo accounts')));
 step('web: building (cached when nothing changed)', 'npx', [
   'turbo',
   'run',
@@ -92,5 +103,19 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 launch('grader', 'node', ['apps/grader/bin/lms-grader.mjs', 'serve']);
-launch('web', 'npx', ['next', 'start', '-p', port], join(root, 'apps/web'));
-log(`web on http://localhost:${port} · grader on http://127.0.0.1:${graderPort} · data in ${dataDir}`);
+const web = launch(
+  'web',
+  'node',
+  [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port],
+  join(root, 'apps/web'),
+);
+let announced = false;
+web.stdout.on('data', (chunk) => {
+  if (announced || !String(chunk).includes('Ready')) return;
+  announced = true;
+  log(
+    `ready: http://localhost:${port}  (grader http://127.0.0.1:${graderPort}, data in ${dataDir})`,
+  );
+  if (accounts) console.log(accounts.trimEnd());
+  log('Ctrl-C stops both');
+});
