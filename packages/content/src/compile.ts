@@ -70,6 +70,8 @@ interface Item {
   column: number;
   /** for code nodes: language without the attribute block */
   lang: string | null;
+  /** for code nodes: written with ``` or ~~~ (not indented) */
+  fenced: boolean;
 }
 
 const taskJsonSchema = z
@@ -126,7 +128,7 @@ function compileChapterUnsafe(
     ),
   );
 
-  const items = root.children.map((node) => classify(node, converter, err));
+  const items = root.children.map((node) => classify(node, source, converter, err));
 
   const blocks: Block[] = [];
   const examples: Example[] = [];
@@ -299,8 +301,9 @@ function compileChapterUnsafe(
   return { chapter, errors };
 }
 
+/** An unlabelled fenced block (not an indented one) without attributes. */
 function isOutputFence(item: Item): boolean {
-  return item.node.type === 'code' && item.lang === null && item.attrs === null;
+  return item.node.type === 'code' && item.fenced && item.lang === null && item.attrs === null;
 }
 
 function describe(attrs: Attributes): string {
@@ -309,6 +312,7 @@ function describe(attrs: Attributes): string {
 
 function classify(
   node: RootContent,
+  source: SourceText,
   converter: BlockConverter,
   err: (line: number, column: number, message: string) => void,
 ): Item {
@@ -369,7 +373,8 @@ function classify(
     );
     role = 'plain';
   }
-  return { node, stripped, attrs, attrsAt: at, role, line, column, lang };
+  const fenced = node.type === 'code' && /^(`{3,}|~{3,})/.test(source.line(line).slice(column - 1));
+  return { node, stripped, attrs, attrsAt: at, role, line, column, lang, fenced };
 }
 
 function roleOf(cls: string): Role | null {

@@ -13,7 +13,7 @@ import type {
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
-import { type Attributes, splitTrailingAttributes } from './attrs.ts';
+import { type Attributes, parseFenceInfo, splitTrailingAttributes } from './attrs.ts';
 import type { Block, Inline } from './schema.ts';
 import { SlugRegistry, slugify } from './slug.ts';
 import type { SourceText } from './source.ts';
@@ -123,8 +123,19 @@ export class BlockConverter {
             items: node.children.map((item) => item.children.flatMap((c) => this.block(c, true))),
           },
         ];
-      case 'code':
+      case 'code': {
+        if (nested) {
+          const info = parseFenceInfo([node.lang, node.meta].filter(Boolean).join(' '));
+          if (info.attrs && info.attrs.classes.length > 0) {
+            this.onNestedAttributes({
+              attrs: info.attrs,
+              line: node.position?.start.line ?? 1,
+              column: node.position?.start.column ?? 1,
+            });
+          }
+        }
         return [{ kind: 'code', lang: codeLang(node.lang), code: node.value }];
+      }
       case 'blockquote':
         return [
           { kind: 'blockquote', children: node.children.flatMap((c) => this.block(c, true)) },

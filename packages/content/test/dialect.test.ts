@@ -147,3 +147,23 @@ describe('dialect features', () => {
     expect(typedOutputMatches('1\n2', '1 2')).toBe(false);
   });
 });
+
+describe('edge cases of the dialect', () => {
+  it('an indented code block after an example is not its output', () => {
+    const { chapter, errors } = compile(
+      `# Г\n\n${F}python {.example_for_playground}\nprint(1)\n${F}\n\n    indented\n`,
+    );
+    expect(errors).toEqual([]);
+    expect(chapter!.examples[0]!.expectedOutput).toBeNull();
+    expect(chapter!.blocks.at(-1)).toEqual({ kind: 'code', lang: null, code: 'indented' });
+  });
+
+  it('a fence with a dialect class inside a list is reported', () => {
+    const { errors } = compile(
+      `# Г\n\n- пункт\n\n  ${F}python {.example_for_playground}\n  print(1)\n  ${F}\n`,
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: 5, column: 3 });
+    expect(errors[0]!.message).toMatch(/inside a list item or quote has no effect/);
+  });
+});
