@@ -62,12 +62,6 @@ export interface WorkerLike {
   terminate(): void;
 }
 
-/** Where a memory snapshot of the started interpreter is kept between page loads. */
-export interface SnapshotStore {
-  load(): Promise<Uint8Array | null>;
-  save(bytes: Uint8Array): Promise<void>;
-}
-
 export interface PythonRunnerOptions {
   /** URL of the directory serving node_modules/pyodide/* (pyodide.mjs, pyodide.asm.wasm,
    * python_stdlib.zip, pyodide-lock.json); a trailing '/' is added when missing */
@@ -80,8 +74,9 @@ export interface PythonRunnerOptions {
   limits?: Partial<GradeLimits>;
   /** after the time limit: how long to wait for the worker to stop the program by itself */
   graceMs?: number;
-  /** Pyodide's memory snapshot (experimental API): faster starts after the first one */
-  snapshotStore?: SnapshotStore;
+  /** keep Pyodide's memory snapshot (experimental API, ~31 MB) in Cache Storage and start
+   * from it next time: a much faster start after the first (default true) */
+  snapshot?: boolean;
   /** defaults to globalThis.crossOriginIsolated */
   crossOriginIsolated?: boolean;
 }
@@ -182,9 +177,6 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
             setState('error');
             reject(new Error(`Pyodide failed to load from ${baseUrl}: ${message.message}`));
             break;
-          case 'snapshot':
-            options.snapshotStore?.save(message.bytes).catch(() => {});
-            break;
           case 'output':
             onOutputMessage(message.id, message.stream, message.text);
             break;
@@ -206,19 +198,12 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
           onCrash(current.id, text);
         }
       });
-      const start = async () => {
-        const snapshot = options.snapshotStore
-          ? await options.snapshotStore.load().catch(() => null)
-          : null;
-        spawned.postMessage({
-          type: 'init',
-          indexURL: baseUrl,
-          interruptBuffer: buffer,
-          snapshot,
-          makeSnapshot: options.snapshotStore !== undefined && snapshot === null,
-        });
-      };
-      start().catch(reject);
+      spawned.postMessage({
+        type: 'init',
+        indexURL: baseUrl,
+        interruptBuffer: buffer,
+        snapshot: options.snapshot ?? true,
+      });
     });
   }
 

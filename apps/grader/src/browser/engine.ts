@@ -24,14 +24,32 @@ const OUTPUT_FLUSH_MS = 16;
 
 type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideAPI>;
 
+/** Where the memory snapshot of a started interpreter is kept (Cache Storage in the worker). */
+export interface SnapshotCache {
+  get(key: string): Promise<Uint8Array | null>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
 export interface EngineOptions {
   indexURL: string;
   interruptBuffer: SharedArrayBuffer | null;
-  snapshot: Uint8Array | null;
-  makeSnapshot: boolean;
+  /** null: no snapshot */
+  snapshotCache: SnapshotCache | null;
   post: (message: WorkerToClient) => void;
   /** defaults to importing `${indexURL}pyodide.mjs` */
-  importPyodide?: (url: string) => Promise<{ loadPyodide: LoadPyodide }>;
+  importPyodide?: (url: string) => Promise<{ loadPyodide: LoadPyodide; version: string }>;
+}
+
+/** Names the snapshot after everything baked into it: Pyodide and our Python sources. */
+export function snapshotKey(pyodideVersion: string): string {
+  let hash = 0x811c9dc5;
+  const text = RUNTIME_PY + JSON.stringify(HARNESS_SOURCES);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `lms-pyodide-${pyodideVersion}-${hash.toString(16)}`;
 }
 
 export class PyodideEngine {
@@ -52,30 +70,31 @@ export class PyodideEngine {
     const importer =
       options.importPyodide ??
       ((url: string) => import(/* webpackIgnore: true */ /* @vite-ignore */ url));
-    const { loadPyodide } = await importer(`${options.indexURL}pyodide.mjs`);
-    const useSnapshot = options.snapshot !== null && !options.makeSnapshot;
-    const pyodide = await loadPyodide({
+    const { loadPyodide, version } = await importer(`${options.indexURL}pyodide.mjs`);
+    const base = {
       indexURL: options.indexURL,
       // Nothing should reach the console: every run installs its own sys.stdout/stderr.
       stdout: () => {},
       stderr: () => {},
       env: { HOME: '/home/pyodide', PYTHONHASHSEED: '0' },
-      ...(options.makeSnapshot ? { _makeSnapshot: true } : {}),
-      ...(useSnapshot ? { _loadSnapshot: options.snapshot } : {}),
-    });
-    if (!useSnapshot) {
-      pyodide.FS.mkdirTree(HARNESS_DIR);
-      for (const [name, source] of Object.entries(HARNESS_SOURCES)) {
-        pyodide.FS.writeFile(`${HARNESS_DIR}/${name}`, source);
+    };
+    const cache = options.snapshotCache;
+    const key = snapshotKey(version);
+    const saved = cache ? await cache.get(key).catch(() => null) : null;
+    let fromSnapshot: PyodideAPI | null = null;
+    if (cache && saved) {
+      try {
+        // Modules are in the snapshot's memory; files (MEMFS) are not, and none are needed.
+        const loaded = await loadPyodide({ ...base, _loadSnapshot: saved });
+        loaded.pyimport(RUNTIME_MODULE_NAME);
+        fromSnapshot = loaded;
+      } catch {
+        fromSnapshot = null; // a stale or broken snapshot: forget it, start the slow way
+        await cache.delete(key).catch(() => {});
       }
-      pyodide.FS.writeFile(`${HARNESS_DIR}/${RUNTIME_MODULE_NAME}.py`, RUNTIME_PY);
-      pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(HARNESS_DIR)})`);
-      pyodide.runPython(`import ${RUNTIME_MODULE_NAME}`);
     }
-    if (options.makeSnapshot) {
-      const bytes = pyodide.makeMemorySnapshot();
-      options.post({ type: 'snapshot', bytes });
-    }
+    const snapshotUsed = fromSnapshot !== null;
+    const pyodide = fromSnapshot ?? (await startFresh(loadPyodide, base, cache, key));
     const runtime = pyodide.pyimport(RUNTIME_MODULE_NAME) as PyProxy;
     const interrupt = options.interruptBuffer ? new Int32Array(options.interruptBuffer) : null;
     if (interrupt) pyodide.setInterruptBuffer(interrupt);
@@ -89,7 +108,7 @@ export class PyodideEngine {
       pythonVersion,
       mode,
       loadMs: Math.round(performance.now() - started),
-      snapshotUsed: useSnapshot,
+      snapshotUsed,
     };
     return { engine, ready };
   }
@@ -166,6 +185,28 @@ export class PyodideEngine {
     record.limit_hit ??= null;
     return record;
   }
+}
+
+/** A plain start: harness files, runtime module; then a snapshot for next time. */
+async function startFresh(
+  loadPyodide: LoadPyodide,
+  base: Record<string, unknown>,
+  cache: SnapshotCache | null,
+  key: string,
+): Promise<PyodideAPI> {
+  const pyodide = await loadPyodide({ ...base, ...(cache ? { _makeSnapshot: true } : {}) });
+  pyodide.FS.mkdirTree(HARNESS_DIR);
+  for (const [name, source] of Object.entries(HARNESS_SOURCES)) {
+    pyodide.FS.writeFile(`${HARNESS_DIR}/${name}`, source);
+  }
+  pyodide.FS.writeFile(`${HARNESS_DIR}/${RUNTIME_MODULE_NAME}.py`, RUNTIME_PY);
+  pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(HARNESS_DIR)})`);
+  pyodide.runPython(`import ${RUNTIME_MODULE_NAME}`);
+  if (cache) {
+    const bytes = pyodide.makeMemorySnapshot();
+    cache.put(key, bytes).catch(() => {});
+  }
+  return pyodide;
 }
 
 /** JSPI (WebAssembly stack switching) present? Then asyncio.run can block as in CPython. */

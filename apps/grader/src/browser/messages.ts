@@ -28,10 +28,9 @@ export interface InitMessage {
   /** shared with the page when it is cross-origin isolated: the page writes a signal
    * number into it to interrupt Python that never yields */
   interruptBuffer: SharedArrayBuffer | null;
-  /** a memory snapshot made earlier by this worker (`snapshot` message) */
-  snapshot: Uint8Array | null;
-  /** make a snapshot after start-up and send it back (costs one slower start) */
-  makeSnapshot: boolean;
+  /** keep a memory snapshot of the started interpreter in Cache Storage and start from it
+   * next time (Pyodide's experimental `_makeSnapshot`/`_loadSnapshot`) */
+  snapshot: boolean;
 }
 
 export interface RunMessage {
@@ -53,11 +52,6 @@ export interface ReadyMessage {
   mode: ExecutionMode;
   loadMs: number;
   snapshotUsed: boolean;
-}
-
-export interface SnapshotMessage {
-  type: 'snapshot';
-  bytes: Uint8Array;
 }
 
 export interface LoadErrorMessage {
@@ -89,7 +83,6 @@ export interface CrashMessage {
 
 export type WorkerToClient =
   | ReadyMessage
-  | SnapshotMessage
   | LoadErrorMessage
   | OutputMessage
   | DoneMessage

@@ -2,7 +2,7 @@
  * The module Web Worker that runs Pyodide (start it with `{ type: 'module' }`). It waits
  * for an `init` message from `client.ts`, then runs one program or quick check at a time.
  */
-import { describe, PyodideEngine } from './engine.ts';
+import { describe, PyodideEngine, type SnapshotCache } from './engine.ts';
 import type { ClientToWorker, WorkerToClient } from './messages.ts';
 
 interface WorkerScope {
@@ -14,9 +14,37 @@ const scope = globalThis as unknown as WorkerScope;
 let engine: Promise<PyodideEngine> | null = null;
 
 function post(message: WorkerToClient): void {
-  if (message.type === 'snapshot')
-    scope.postMessage(message, [message.bytes.buffer as ArrayBuffer]);
-  else scope.postMessage(message);
+  scope.postMessage(message);
+}
+
+interface CacheStorageLike {
+  open(name: string): Promise<{
+    match(url: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | undefined>;
+    put(url: string, response: unknown): Promise<void>;
+    delete(url: string): Promise<boolean>;
+  }>;
+}
+declare const Response: new (body: Uint8Array) => unknown;
+
+/** The snapshot in Cache Storage, under a URL beside the Pyodide files it belongs to. */
+function cacheStorageSnapshots(indexURL: string): SnapshotCache | null {
+  const caches = (globalThis as { caches?: CacheStorageLike }).caches;
+  const location = (globalThis as { location?: { href: string } }).location;
+  if (!caches || !location || typeof Response !== 'function') return null;
+  const urlOf = (key: string) => new URL(`${indexURL}${key}.snapshot`, location.href).href;
+  const open = () => caches.open('lms-pyodide-snapshots');
+  return {
+    async get(key) {
+      const found = await (await open()).match(urlOf(key));
+      return found ? new Uint8Array(await found.arrayBuffer()) : null;
+    },
+    async put(key, bytes) {
+      await (await open()).put(urlOf(key), new Response(bytes));
+    },
+    async delete(key) {
+      await (await open()).delete(urlOf(key));
+    },
+  };
 }
 
 scope.addEventListener('message', (event) => {
@@ -26,8 +54,7 @@ scope.addEventListener('message', (event) => {
     engine = PyodideEngine.load({
       indexURL: message.indexURL,
       interruptBuffer: message.interruptBuffer,
-      snapshot: message.snapshot,
-      makeSnapshot: message.makeSnapshot,
+      snapshotCache: message.snapshot ? cacheStorageSnapshots(message.indexURL) : null,
       post,
     }).then(
       ({ engine: loaded, ready }) => {

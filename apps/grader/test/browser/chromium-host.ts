@@ -113,7 +113,7 @@ export function callRunner<T = any>(page: Page, method: string, ...args: unknown
 
 /** Opens the page and creates `window.runner` (a PythonRunner) in it. */
 export async function openRunnerPage(
-  browser: Browser,
+  browser: { newPage(): Promise<Page> },
   app: ServedApp,
   runnerOptions: Record<string, unknown> = {},
 ): Promise<Page> {

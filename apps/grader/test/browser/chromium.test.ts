@@ -35,8 +35,8 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
     const plainApp = await serve(bundleDir, false);
     apps.push(isolatedApp, plainApp);
     browser = await launchChromium();
-    isolatedPage = await openRunnerPage(browser, isolatedApp);
-    plainPage = await openRunnerPage(browser, plainApp);
+    isolatedPage = await openRunnerPage(await browser.newContext(), isolatedApp);
+    plainPage = await openRunnerPage(await browser.newContext(), plainApp);
   }, 60_000);
 
   afterAll(async () => {
@@ -107,6 +107,41 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
     expect(states.slice(before)).not.toContain('loading');
     const after = await callRunner(isolatedPage, 'runExample', 'print("still here")');
     expect(after.stdout).toBe('still here\n');
+  });
+
+  it("starts a second page from Pyodide's memory snapshot in Cache Storage", {
+    timeout: 120_000,
+  }, async () => {
+    // the isolated page's context made the snapshot on its first start
+    const second = await openRunnerPage(isolatedPage.context(), apps[0] as ServedApp);
+    try {
+      // the first start stores the snapshot without waiting: give it a moment
+      await second.waitForFunction(
+        () =>
+          (globalThis as any).caches
+            .open('lms-pyodide-snapshots')
+            .then((c: any) => c.keys())
+            .then((k: unknown[]) => k.length > 0),
+        undefined,
+        { timeout: 30_000 },
+      );
+      const info = await callRunner(second, 'warm');
+      expect(info).toMatchObject({
+        snapshotUsed: true,
+        mode: 'jspi',
+        pythonVersion: expect.stringMatching(/^3\./),
+      });
+      const reference = loadParityCases().find((c) => c.file === 'task_0020_reference.py');
+      const result = await callRunner(second, 'quickCheck', {
+        code: reference?.code,
+        checks: { public: reference?.publicTests },
+        limits: reference?.limits,
+        stage: 'quick',
+      });
+      expect(result.status).toBe('passed');
+    } finally {
+      await second.close();
+    }
   });
 
   it('terminates and respawns the worker on a page without shared memory', {

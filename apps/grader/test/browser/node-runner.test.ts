@@ -94,3 +94,22 @@ describe.concurrent('Pyodide engine in Node', () => {
     });
   }
 });
+
+describe("Pyodide's memory snapshot in Node", () => {
+  it('starts from the snapshot made by the first start, and drops a broken one', {
+    timeout: 240_000,
+  }, async () => {
+    const out = await runScenarios(['snapshot'], ['--experimental-wasm-stack-switching']);
+    const snap = out.snapshot;
+    expect(snap.keys).toEqual([expect.stringMatching(/^lms-pyodide-314\.0\.7-[0-9a-f]+$/)]);
+    expect([snap.first, snap.second, snap.third]).toEqual([false, true, false]);
+    expect(snap.mode).toBe('jspi');
+    // the snapshot-started engine runs task 0010's reference and its public tests
+    const [check, listing] = snap.records;
+    expect(check.record.stdout).toMatch(/^(tick\n){2,3}exists!\n$/);
+    expect(check.tests.tests.map((t: { status: string }) => t.status)).toEqual(
+      check.tests.tests.map(() => 'passed'),
+    );
+    expect(listing.record.stdout).toBe('[]\n');
+  });
+});

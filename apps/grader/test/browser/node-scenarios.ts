@@ -145,6 +145,74 @@ async function semantics(): Promise<void> {
   out.streaming = chunks;
 }
 
+/** Pyodide's memory snapshot: made on the first start, the second starts from it. */
+async function snapshot(): Promise<void> {
+  const { PyodideEngine } = await import('../../src/browser/engine.ts');
+  const stored = new Map<string, Uint8Array>();
+  const cache = {
+    get: async (key: string) => stored.get(key) ?? null,
+    put: async (key: string, bytes: Uint8Array) => {
+      stored.set(key, bytes);
+    },
+    delete: async (key: string) => {
+      stored.delete(key);
+    },
+  };
+  const records: unknown[] = [];
+  const post = (message: { type: string }) => {
+    if (message.type === 'done') records.push(message);
+  };
+  const load = () =>
+    PyodideEngine.load({
+      indexURL: PYODIDE_DIR,
+      interruptBuffer: null,
+      snapshotCache: cache,
+      post,
+    });
+  let started = performance.now();
+  const first = await load();
+  const firstMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the put is not awaited
+  started = performance.now();
+  const second = await load();
+  const secondMs = performance.now() - started;
+  const reference = readFileSync(
+    new URL('../fixtures/parity/task_0010_reference.py', import.meta.url),
+    'utf8',
+  );
+  const publicTests =
+    loadParityCases().find((c) => c.file === 'task_0010_reference.py')?.publicTests ?? '';
+  await second.engine.run({
+    type: 'run',
+    id: 1,
+    code: reference,
+    wallMs: 6000,
+    outputCapBytes: 65536,
+    publicTests,
+  });
+  await second.engine.run({
+    type: 'run',
+    id: 2,
+    code: 'import os\nprint(os.listdir("."))',
+    wallMs: 6000,
+    outputCapBytes: 65536,
+    publicTests: null,
+  });
+  // a broken snapshot is dropped and the engine starts the slow way
+  for (const key of stored.keys()) stored.set(key, new Uint8Array([1, 2, 3]));
+  const third = await load();
+  out.snapshot = {
+    keys: [...stored.keys()],
+    first: first.ready.snapshotUsed,
+    second: second.ready.snapshotUsed,
+    third: third.ready.snapshotUsed,
+    firstMs,
+    secondMs,
+    mode: second.engine.mode,
+    records,
+  };
+}
+
 async function parity(): Promise<void> {
   const info = await runner.warm();
   out.info = info;
@@ -163,6 +231,7 @@ async function parity(): Promise<void> {
 
 try {
   if (which === 'parity') await parity();
+  else if (which === 'snapshot') await snapshot();
   else await semantics();
   out.states = states;
   process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
