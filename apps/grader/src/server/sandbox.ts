@@ -430,14 +430,9 @@ export class Sandbox {
         const programElapsedMs = exitedAt - (programStarted ?? started);
         clearTimeout(wall);
         if (cpuWatch) clearInterval(cpuWatch);
-        // a daemonised child may hold the pipes open: give them a moment, then stop reading
-        await Promise.race([
-          Promise.all([endOf(child.stdout), endOf(child.stderr)]),
-          new Promise((r) => setTimeout(r, 100)),
-        ]);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        if (spec.startMarker) (child.stdio[START_MARKER_FD] as Readable | null)?.destroy();
+        // Whatever is left of the run (a daemonised child holding the pipes open) dies first;
+        // then the pipes reach end-of-file and everything the program wrote is read. Never
+        // stop reading before that: output still in the pipe would be lost.
         let leftoverProcesses = 0;
         let cpuSeconds: number | null = null;
         if (cgroup) {
@@ -450,6 +445,14 @@ export class Sandbox {
             process.kill(-child.pid, 'SIGKILL');
           } catch {}
         }
+        // the cap only matters without a cgroup (unsafe mode: a child that left the process group)
+        await Promise.race([
+          Promise.all([endOf(child.stdout), endOf(child.stderr)]),
+          new Promise((r) => setTimeout(r, cgroup ? 10_000 : 1000)),
+        ]);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        if (spec.startMarker) (child.stdio[START_MARKER_FD] as Readable | null)?.destroy();
         this.live.delete(child);
         if (hostDir) rmSync(hostDir, { recursive: true, force: true }); // unlinks symlinks, never follows them
         // bwrap reports a program killed by signal N as exit 128+N; RLIMIT_CPU sends SIGXCPU
