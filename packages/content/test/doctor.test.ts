@@ -1,10 +1,15 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareOutput } from '../src/doctor/compare.ts';
 import { doctorJson, doctorOk, runDoctor } from '../src/doctor/doctor.ts';
-import type { DoctorRunner, ProgramResult, TaskCheckResult } from '../src/doctor/runner.ts';
+import {
+  type DoctorRunner,
+  type ProgramResult,
+  pythonSubprocessRunner,
+  type TaskCheckResult,
+} from '../src/doctor/runner.ts';
 import { compileCourse } from '../src/index.ts';
 import { COURSE_DIR } from './helpers.ts';
 
@@ -210,5 +215,36 @@ describe('doctor.json sidecar', () => {
     writeFileSync(join(dir, 'python_chapter_0320', 'doctor.json'), '{"examples": {"42": {}}');
     const syntax = await runDoctor({ courseDir: dir, runner, only: ex(9).id });
     expect(syntax.errors[0]!.message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('doctor on an output task ("what does this print?")', () => {
+  const tmp2 = mkdtempSync(join(tmpdir(), 'lms-doctor-output-'));
+  afterAll(() => rmSync(tmp2, { recursive: true, force: true }));
+
+  it('checks the answer against the real output of the statement program', async () => {
+    const F = '```';
+    const make = (answer: string) => {
+      const dir = join(tmp2, answer.replace(/\W/g, '') || 'empty', 'py');
+      mkdirSync(join(dir, 'py_chapter_0010'), { recursive: true });
+      writeFileSync(
+        join(dir, 'py_chapter_0010', 'text.md'),
+        `# Г\n\nЧто выведет код? {.task_text}\n\n${F}python {.task_text}\nfor i in range(3):\n    print(i, i * i)\n${F}\n\n${F}consoleoutput {.task_source #py_chapter_0010_task_0010}\n${F}\nЦикл. {.task_hint}\n\n${F}consoleoutput {.task_answer}\n${answer}\n${F}\n`,
+      );
+      return dir;
+    };
+    const runner = { ...pythonSubprocessRunner(), checkTask: null };
+    const good = await runDoctor({ courseDir: make('0 0\n1  1\n2 4 '), runner });
+    expect(doctorJson(good)).toEqual({
+      examples: { total: 0, matched: 0, mismatched: [] },
+      answers: { total: 1, passed: 1, failed: [] },
+      starters: { total: 1, failed: 1, passed: [] },
+      errors: [],
+    });
+    const bad = await runDoctor({ courseDir: make('0 0\n1 1\n2 5'), runner });
+    expect(bad.answers.failed).toEqual(['py_chapter_0010_task_0010']);
+    expect(bad.details.find((d) => d.kind === 'answer')!.message).toMatch(
+      /line 3: expected "2 5", got "2 4"/,
+    );
   });
 });
