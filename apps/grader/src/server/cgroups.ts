@@ -87,7 +87,7 @@ async function killLoop(procsFiles: string[], cgroupKill: string | null): Promis
         process.kill(pid, 'SIGKILL');
       } catch {}
     }
-    await new Promise((r) => setTimeout(r, attempt < 5 ? 5 : 20));
+    await new Promise((r) => setTimeout(r, attempt < 5 ? 1 : 20));
   }
   return procsFiles.flatMap(listPids).length === 0;
 }
