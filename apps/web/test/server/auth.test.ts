@@ -55,6 +55,7 @@ describe('better-auth', () => {
       name: 'New',
     });
     expect(res.status).toBe(200);
+    expect(((await res.clone().json()) as { token: unknown }).token).toBeNull();
     const setCookie = res.headers.getSetCookie().join('\n');
     expect(setCookie).toMatch(/session_token=/);
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -102,6 +103,8 @@ describe('better-auth', () => {
       password: 'correct horse battery',
     });
     expect(res.status).toBe(200);
+    const body = (await res.clone().json()) as { token: unknown; user: { email: string } };
+    expect(body).toMatchObject({ token: null, user: { email: 'teach@example.test' } });
     const session = await getSessionFromHeaders(new Headers({ cookie: cookieHeader(res) }), auth);
     expect(session?.user).toMatchObject({ id: user.id, role: 'instructor' });
   });

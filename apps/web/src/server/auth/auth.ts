@@ -88,12 +88,24 @@ export function createAuth(options: CreateAuthOptions) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-in/email') return;
-        const email = emailOf(ctx.body);
-        if (isAPIError(ctx.context.returned)) {
-          if ((ctx.context.returned as APIError).statusCode === 401) perEmail.fail(email);
-        } else {
-          perEmail.reset(email);
+        if (ctx.path !== '/sign-in/email' && ctx.path !== '/sign-up/email') return;
+        const returned = ctx.context.returned;
+        if (ctx.path === '/sign-in/email') {
+          const email = emailOf(ctx.body);
+          if (isAPIError(returned)) {
+            if ((returned as APIError).statusCode === 401) perEmail.fail(email);
+          } else {
+            perEmail.reset(email);
+          }
+        }
+        // the session lives in the httpOnly cookie only: don't hand its token to page scripts
+        if (
+          returned &&
+          typeof returned === 'object' &&
+          !isAPIError(returned) &&
+          'token' in returned
+        ) {
+          return ctx.json({ ...(returned as Record<string, unknown>), token: null });
         }
       }),
     },
