@@ -23,7 +23,11 @@ export function getGraderTransport(): Promise<GraderTransport> {
         gradeOverHttp(request, {
           url: e.GRADER_URL,
           secret: e.GRADER_SECRET,
-          timeoutMs: e.GRADER_TIMEOUT_MS,
+          // never shorter than the task's own wall limit (twice, plus the grader's queueing)
+          timeoutMs: Math.max(
+            e.GRADER_TIMEOUT_MS,
+            ((request.limits?.wallSeconds ?? 10) * 2 + 15) * 1000,
+          ),
         }),
     });
   })();
