@@ -12,7 +12,7 @@ test.describe('sign-in', () => {
     await page.getByLabel('Эл. почта').fill(STUDENT1.email);
     await page.getByLabel('Пароль').fill('not-the-password');
     await page.getByRole('button', { name: 'Войти' }).click();
-    const alert = page.getByRole('alert');
+    const alert = page.locator('form [role="alert"]');
     await expect(alert).toBeVisible();
     const wrongPassword = await alert.textContent();
 
