@@ -41,7 +41,13 @@ function readText(path: string, what: string): string {
 
 async function startService(env: ServerEnv, maxRuns?: number): Promise<GradeService> {
   try {
-    const service = await GradeService.create(maxRuns ? { ...env, GRADER_MAX_RUNS: maxRuns } : env);
+    // one-shot commands (check, run) look for mypy only if a task asks for it
+    const service = await GradeService.create(
+      maxRuns ? { ...env, GRADER_MAX_RUNS: maxRuns } : env,
+      {
+        probeMypyAtStart: maxRuns === undefined,
+      },
+    );
     if (service.sandbox.engine === 'cpython-unsafe') {
       console.error(
         'lms-grader: WARNING: GRADER_UNSAFE_NO_SANDBOX=1 — programs run WITHOUT a sandbox (development only)',

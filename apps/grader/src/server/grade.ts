@@ -149,7 +149,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     }
 
     if (request.flags.runStaticTypeChecker) {
-      if (!sandbox.mypyAvailable) {
+      if (!(await sandbox.hasMypy())) {
         typecheck = {
           tool: 'mypy',
           available: false,

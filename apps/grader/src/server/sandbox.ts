@@ -47,6 +47,8 @@ export interface SandboxOptions {
   cgroupTag?: string;
   /** extra read-only binds for an interpreter outside /usr */
   extraReadOnly?: string[];
+  /** look for mypy at start (default); otherwise on first use (short-lived CLI runs) */
+  probeMypyAtStart?: boolean;
 }
 
 export interface RunLimits {
@@ -134,8 +136,9 @@ export class Sandbox {
   readonly scheduler: CpuScheduler;
   /** real version of the interpreter, as seen inside the sandbox */
   pythonVersion = 'unknown';
-  /** whether `python3 -m mypy` works inside the sandbox */
+  /** whether `python3 -m mypy` works inside the sandbox (known after `hasMypy()`) */
   mypyAvailable = false;
+  private mypyProbe: Promise<boolean> | null = null;
   private readonly slots: Slot[];
   private readonly live = new Set<ChildProcess>();
   private closed = false;
@@ -201,13 +204,24 @@ export class Sandbox {
       );
     }
     sandbox.pythonVersion = version;
-    const mypy = await sandbox.run({
+    if (options.probeMypyAtStart !== false) await sandbox.hasMypy();
+    return sandbox;
+  }
+
+  /** Whether mypy can run inside the sandbox (probed once). */
+  hasMypy(): Promise<boolean> {
+    this.mypyProbe ??= this.run({
       files: {},
       args: () => ['-I', '-c', 'import mypy.api'],
       limits: { wallSeconds: 20, cpuSeconds: 10, memoryMb: 512 },
-    });
-    sandbox.mypyAvailable = mypy.exitCode === 0;
-    return sandbox;
+    }).then(
+      (outcome) => {
+        this.mypyAvailable = outcome.exitCode === 0;
+        return this.mypyAvailable;
+      },
+      () => false,
+    );
+    return this.mypyProbe;
   }
 
   /** the slots' cgroups (tests check they are empty) */

@@ -53,6 +53,7 @@ export class GradeService {
       | 'GRADER_OUTPUT_CAP'
       | 'GRADER_QUEUE_LIMIT'
     >,
+    options: { probeMypyAtStart?: boolean } = {},
   ): Promise<GradeService> {
     const sandbox = await Sandbox.create({
       python: env.GRADER_PYTHON,
@@ -63,6 +64,7 @@ export class GradeService {
       cpuSlots: env.GRADER_CPU_SLOTS,
       outputCapBytes: env.GRADER_OUTPUT_CAP,
       extraReadOnly: interpreterBinds(env.GRADER_PYTHON),
+      probeMypyAtStart: options.probeMypyAtStart,
     });
     return new GradeService(sandbox, env.GRADER_MAX_RUNS + env.GRADER_QUEUE_LIMIT);
   }
