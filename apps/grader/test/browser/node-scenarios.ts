@@ -4,12 +4,17 @@
  * Run with `node [--experimental-wasm-stack-switching] --import tsx node-scenarios.ts
  * <semantics|parity> [isolated]`: the flag gives Pyodide JSPI, `isolated` the interrupt buffer.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPythonRunner, type RunnerState } from '../../src/browser/client.ts';
 import { createNodeWorker, PYODIDE_DIR } from './node-host.ts';
 import { loadParityCases } from './parity-cases.ts';
 
 const [which = 'semantics', isolation = ''] = process.argv.slice(2);
+// Workers keep their memory snapshot here (see node-worker-entry.ts); removed at the end.
+const snapshotDir = mkdtempSync(join(tmpdir(), 'lms-pyodide-snapshots-'));
+process.env.LMS_TEST_SNAPSHOT_DIR = snapshotDir;
 const runner = createPythonRunner({
   baseUrl: PYODIDE_DIR,
   createWorker: createNodeWorker,
@@ -120,6 +125,7 @@ async function semantics(): Promise<void> {
     blocked: { status: blocked.status, limitHit: blocked.limitHit },
     afterLimit: afterLimit.stdout,
     respawned: states.slice(busyStart).includes('loading'),
+    snapshotUsedNow: runner.info?.snapshotUsed,
   };
 
   // Exceptions and exit codes.
@@ -237,4 +243,5 @@ try {
   process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
 } finally {
   runner.dispose();
+  rmSync(snapshotDir, { recursive: true, force: true });
 }
