@@ -460,10 +460,14 @@ export class Sandbox {
           } catch {}
         }
         // the cap only matters without a cgroup (unsafe mode: a child that left the process group)
+        let capTimer: NodeJS.Timeout | undefined;
         await Promise.race([
           Promise.all([endOf(child.stdout), endOf(child.stderr)]),
-          new Promise((r) => setTimeout(r, cgroup ? 10_000 : 1000)),
+          new Promise((r) => {
+            capTimer = setTimeout(r, cgroup ? 10_000 : 1000);
+          }),
         ]);
+        clearTimeout(capTimer);
         child.stdout?.destroy();
         child.stderr?.destroy();
         if (spec.startMarker) (child.stdio[START_MARKER_FD] as Readable | null)?.destroy();
