@@ -55,6 +55,9 @@ export function renderMetrics(service: GradeService): string {
     '# HELP lms_grader_runs_busy Sandboxed processes counted as using CPU.',
     '# TYPE lms_grader_runs_busy gauge',
     `lms_grader_runs_busy ${scheduler.busy}`,
+    '# HELP lms_grader_cpu_load Cores the running programs use (sampled; unmeasured runs count as 1).',
+    '# TYPE lms_grader_cpu_load gauge',
+    `lms_grader_cpu_load ${scheduler.load.toFixed(3)}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,9 +1,9 @@
 /**
  * Admission of sandbox runs by CPU use, not by wall time: a run holds one of `maxRuns` slots
  * (a uid + cgroup each) for as long as it lives, but only counts against the `cpuSlots`
- * budget (the cores) while it is actually burning CPU. A program that only waits
- * (asyncio.sleep, time.sleep) stops counting after its first sample, so many sleepers are
- * graded at once while CPU-bound programs still get whole cores.
+ * budget (the cores) by the CPU it actually burns, sampled from its cgroup. A program that
+ * only waits (asyncio.sleep, time.sleep) stops counting after its first sample, so many
+ * sleepers are graded at once while CPU-bound programs still get whole cores.
  */
 
 export interface SlotProbe {
@@ -57,7 +57,20 @@ export class CpuScheduler {
     return this.active.size;
   }
 
-  /** runs counted as using CPU right now */
+  /**
+   * Cores our runs use right now: each run's measured rate (capped at 1), a run not yet
+   * measured counts as a whole core. Admission keeps this under `cpuSlots`: on an idle
+   * machine that is one CPU-bound run per core; when the cores are shared with other work,
+   * runs that get only a slice of a core leave room for more.
+   */
+  get load(): number {
+    let sum = 0;
+    for (const run of this.active.values())
+      sum += run.rate === null ? 1 : Math.min(1, Math.max(0, run.rate));
+    return sum;
+  }
+
+  /** runs counted as using CPU right now (rate ≥ busyRate, or not measured yet) */
   get busy(): number {
     let n = 0;
     for (const run of this.active.values()) {
@@ -96,7 +109,7 @@ export class CpuScheduler {
   }
 
   private admit(): void {
-    while (this.waiters.length > 0 && this.free.length > 0 && this.busy < this.options.cpuSlots) {
+    while (this.waiters.length > 0 && this.free.length > 0 && this.load < this.options.cpuSlots) {
       const waiter = this.waiters.shift()!;
       const slot = this.free.shift()!;
       this.active.set(slot, {
