@@ -103,12 +103,15 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Calls `window.runner[method](...args)` in the page. */
+type PageRunner = Record<string, (...args: unknown[]) => unknown>;
+
+/** Calls `window.runner[method](...args)` in the page (results are JSON, checked by tests). */
+// biome-ignore lint/suspicious/noExplicitAny: page results are untyped JSON
 export function callRunner<T = any>(page: Page, method: string, ...args: unknown[]): Promise<T> {
-  return page.evaluate(([m, a]) => (globalThis as any).runner[m as string](...(a as unknown[])), [
-    method,
-    args,
-  ] as const) as Promise<T>;
+  return page.evaluate(
+    ([m, a]) => (globalThis as unknown as { runner: PageRunner }).runner[m as string]?.(...a),
+    [method, args] as const,
+  ) as Promise<T>;
 }
 
 /** Opens the page and creates `window.runner` (a PythonRunner) in it. */

@@ -118,10 +118,14 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
       // the first start stores the snapshot without waiting: give it a moment
       await second.waitForFunction(
         () =>
-          (globalThis as any).caches
+          (
+            globalThis as unknown as {
+              caches: { open(n: string): Promise<{ keys(): Promise<unknown[]> }> };
+            }
+          ).caches
             .open('lms-pyodide-snapshots')
-            .then((c: any) => c.keys())
-            .then((k: unknown[]) => k.length > 0),
+            .then((c) => c.keys())
+            .then((k) => k.length > 0),
         undefined,
         { timeout: 30_000 },
       );
