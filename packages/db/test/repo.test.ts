@@ -11,8 +11,10 @@ import {
   createCohort,
   createDraftRelease,
   createUser,
+  findPublishedTask,
   getDraft,
   getPublishedRelease,
+  getPublishedReleaseSummary,
   getTaskProgress,
   getUserByEmail,
   isInstructorOf,
@@ -22,7 +24,9 @@ import {
   listCohortsForUser,
   listMembers,
   listPendingAttempts,
+  listPublishedReleases,
   listReleases,
+  listTaskProgress,
   MAX_OUTPUT_CHARS,
   markAttemptRunning,
   publishCompiledCourse,
@@ -31,6 +35,8 @@ import {
   recordAttemptResult,
   recordHintOpened,
   recordQuickCheck,
+  requeueAttempts,
+  setSetting,
   setSignupEnabled,
   setUserRole,
   updateDraftRelease,
@@ -370,5 +376,61 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     });
     const [e] = await listAuditLog(db, { action: 'test.action' });
     expect(e).toMatchObject({ actorId: admin.id, target: 't', payload: { n: 1, list: ['a'] } });
+  });
+
+  it('web needs: published release/task lookups without content, requeue, startedAt, progress rows, audited setting with its own action', async () => {
+    const published = await getPublishedRelease(db, 'python');
+    const summary = await getPublishedReleaseSummary(db, 'python');
+    expect(summary).toMatchObject({ id: published!.id, status: 'published' });
+    expect(summary).not.toHaveProperty('compiled');
+    expect(await getPublishedReleaseSummary(db, 'nope')).toBeNull();
+    const all = await listPublishedReleases(db);
+    expect(all.map((r) => [r.id, r.course.slug])).toEqual([[published!.id, 'python']]);
+    expect(await findPublishedTask(db, T3)).toEqual({
+      releaseId: published!.id,
+      courseSlug: 'python',
+      chapterId: 'python_chapter_0020',
+      position: 2,
+    });
+    expect(await findPublishedTask(db, 'no_such_task')).toBeNull();
+
+    const { attempt } = await createAttempt(db, {
+      userId: student2.id,
+      taskId: T3,
+      stage: 'final',
+      code: 'x = 1',
+    });
+    expect(await requeueAttempts(db, [attempt.id])).toBe(0); // queued already
+    expect(await markAttemptRunning(db, attempt.id)).toBe(true);
+    expect(await requeueAttempts(db, [attempt.id])).toBe(1);
+    expect((await listAttempts(db, { userId: student2.id, taskId: T3 }))[0]!.status).toBe('queued');
+    const startedAt = new Date('2026-01-02T03:04:05Z');
+    await recordAttemptResult(db, { attemptId: attempt.id }, { status: 'failed', startedAt });
+    expect(await requeueAttempts(db, [attempt.id])).toBe(0); // graded: left alone
+    expect(await requeueAttempts(db, [])).toBe(0);
+    const graded = (await listAttempts(db, { userId: student2.id, taskId: T3 }))[0]!;
+    expect(graded).toMatchObject({ status: 'failed', startedAt });
+
+    const rows = await listTaskProgress(db, { userId: student2.id, taskIds: [T1, T3] });
+    expect(rows.map((r) => [r.taskId, r.attempts])).toEqual([[T3, 1]]);
+    expect(await listTaskProgress(db, { userId: student2.id, taskIds: [] })).toEqual([]);
+
+    await setSetting(db, {
+      key: 'signup.enabled',
+      value: 'false',
+      actorId: admin.id,
+      action: 'settings.signup',
+      payload: { enabled: false },
+    });
+    expect(await isSignupEnabled(db)).toBe(false);
+    const [e] = await listAuditLog(db, { action: 'settings.signup' });
+    expect(e).toMatchObject({
+      actorId: admin.id,
+      target: 'signup.enabled',
+      payload: { enabled: false },
+    });
+    await setSignupEnabled(db, true, admin.id);
+    const [d] = await listAuditLog(db, { action: 'setting.set' });
+    expect(d).toMatchObject({ target: 'signup.enabled', payload: { value: 'true' } });
   });
 });

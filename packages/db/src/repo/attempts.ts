@@ -148,6 +148,8 @@ export type AttemptResultInput = {
   pythonVersion?: string | null;
   engine?: string | null;
   gradedAt?: Date;
+  /** when grading started, if known and not already stored (e.g. a browser quick check) */
+  startedAt?: Date;
 };
 
 export function capOutput(text: string | null | undefined): string | null {
@@ -196,6 +198,7 @@ export async function recordAttemptResult(
         pythonVersion: result.pythonVersion ?? null,
         engine: result.engine ?? null,
         gradedAt,
+        ...(result.startedAt ? { startedAt: result.startedAt } : {}),
       },
     });
     const a = await tx.attempt.findUnique({ where, select: attemptSelect });
@@ -231,6 +234,19 @@ export async function recordAttemptResult(
     }
     return { attempt: toView(a), recorded };
   }, TX_OPTIONS);
+}
+
+/**
+ * running → queued: the grader was unreachable and the attempt waits for a retry, or (after a
+ * restart) it is re-sent. Attempts with a verdict are left alone. Returns how many changed.
+ */
+export async function requeueAttempts(db: DbOrTx, attemptIds: string[]): Promise<number> {
+  if (attemptIds.length === 0) return 0;
+  const r = await db.attempt.updateMany({
+    where: { id: { in: attemptIds }, status: 'running' },
+    data: { status: 'queued' },
+  });
+  return r.count;
 }
 
 /** Browser quick check: store attempt and verdict in one go (the browser already graded it). */

@@ -37,6 +37,18 @@ export async function getTaskProgress(
   return p ?? emptyProgress(input.taskId);
 }
 
+/** A user's stored progress rows for these tasks (tasks never touched have no row). */
+export async function listTaskProgress(
+  db: DbOrTx,
+  input: { userId: string; taskIds: string[] },
+): Promise<TaskProgress[]> {
+  if (input.taskIds.length === 0) return [];
+  return db.progress.findMany({
+    where: { userId: input.userId, taskId: { in: input.taskIds } },
+    select: progressSelect,
+  });
+}
+
 /** First time the hint was opened (later calls keep the first time). */
 export async function recordHintOpened(
   db: DbOrTx,
@@ -116,9 +128,9 @@ export async function courseProgress(
   input: { userId: string; courseSlug: string },
 ): Promise<CourseProgress> {
   const index = await listPublishedTasks(db, input.courseSlug);
-  const rows = await db.progress.findMany({
-    where: { userId: input.userId, taskId: { in: index.map((t) => t.taskId) } },
-    select: progressSelect,
+  const rows = await listTaskProgress(db, {
+    userId: input.userId,
+    taskIds: index.map((t) => t.taskId),
   });
   const byTask = new Map(rows.map((r) => [r.taskId, r]));
   const chapters = new Map<string, TaskProgress[]>();

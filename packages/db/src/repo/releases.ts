@@ -242,6 +242,54 @@ export async function getPublishedRelease(
   return r ? { ...toSummary(r), compiled: r.compiled as JsonValue } : null;
 }
 
+/** The course's published release without its content (cheap: callers that cache content by release id). */
+export async function getPublishedReleaseSummary(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<ReleaseSummary | null> {
+  const r = await db.contentRelease.findFirst({
+    where: { course: { slug: courseSlug }, status: 'published' },
+    orderBy: { version: 'desc' },
+    select: releaseSummarySelect,
+  });
+  return r ? toSummary(r) : null;
+}
+
+/** The published release of every course that has one (no content), in course-slug order. */
+export async function listPublishedReleases(db: DbOrTx): Promise<ReleaseSummary[]> {
+  const rows = await db.contentRelease.findMany({
+    where: { status: 'published' },
+    orderBy: [{ course: { slug: 'asc' } }, { version: 'desc' }],
+    select: releaseSummarySelect,
+  });
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.course.id) && seen.add(r.course.id)).map(toSummary);
+}
+
+/** Where a task is published: its release, course and chapter (null if no published release has it). */
+export async function findPublishedTask(
+  db: DbOrTx,
+  taskId: string,
+): Promise<{ releaseId: string; courseSlug: string; chapterId: string; position: number } | null> {
+  const row = await db.releaseTask.findFirst({
+    where: { taskId, release: { status: 'published' } },
+    orderBy: { release: { version: 'desc' } },
+    select: {
+      releaseId: true,
+      chapterId: true,
+      position: true,
+      release: { select: { course: { select: { slug: true } } } },
+    },
+  });
+  if (!row) return null;
+  return {
+    releaseId: row.releaseId,
+    courseSlug: row.release.course.slug,
+    chapterId: row.chapterId,
+    position: row.position,
+  };
+}
+
 /** A release by id with compiled content (any status; for admins/previews). */
 export async function getRelease(db: DbOrTx, releaseId: string): Promise<PublishedRelease | null> {
   const r = await db.contentRelease.findUnique({

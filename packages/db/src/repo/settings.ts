@@ -1,3 +1,4 @@
+import type { JsonValue } from '../types.ts';
 import { audit, type DbOrTx } from './audit.ts';
 
 export const SIGNUP_ENABLED = 'signup.enabled';
@@ -7,10 +8,19 @@ export async function getSetting(db: DbOrTx, key: string): Promise<string | null
   return row?.value ?? null;
 }
 
-/** Upserts a setting and writes an audit entry `setting.set`. */
+/**
+ * Upserts a setting and writes an audit entry: `setting.set` with `{value}`, unless the caller
+ * names its own `action`/`payload` (e.g. the web app's `settings.signup`).
+ */
 export async function setSetting(
   db: DbOrTx,
-  input: { key: string; value: string; actorId: string | null },
+  input: {
+    key: string;
+    value: string;
+    actorId: string | null;
+    action?: string;
+    payload?: JsonValue;
+  },
 ): Promise<void> {
   await db.setting.upsert({
     where: { key: input.key },
@@ -19,9 +29,9 @@ export async function setSetting(
   });
   await audit(db, {
     actorId: input.actorId,
-    action: 'setting.set',
+    action: input.action ?? 'setting.set',
     target: input.key,
-    payload: { value: input.value },
+    payload: input.payload ?? { value: input.value },
   });
 }
 
