@@ -109,7 +109,12 @@ export class CpuScheduler {
   }
 
   private admit(): void {
-    while (this.waiters.length > 0 && this.free.length > 0 && this.load < this.options.cpuSlots) {
+    // start another run when at least half a core is left
+    while (
+      this.waiters.length > 0 &&
+      this.free.length > 0 &&
+      this.load + 0.5 <= this.options.cpuSlots
+    ) {
       const waiter = this.waiters.shift()!;
       const slot = this.free.shift()!;
       this.active.set(slot, {
