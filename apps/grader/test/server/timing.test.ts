@@ -58,8 +58,9 @@ describeSandbox('timing under full load (task 0020)', () => {
     );
     const seconds = (performance.now() - started) / 1000;
     expect(results.every((r) => r.status === 'passed')).toBe(true);
-    // 40 × 2 s one CPU slot at a time would take 40 s; cores-bounded (2 cores) 40 s / 2 = 20 s
-    expect(seconds).toBeLessThan(8);
+    // one wall-time slot per core (2 here) would need 40 × 2 s / 2 = 40 s; all at once ≈ 2 s plus
+    // start-up (a few seconds on this shared 2-core machine). Half the slot-bound time is a clear line.
+    expect(seconds).toBeLessThan(20);
     console.log(`[timing] 40 concurrent sleepers (2 s each) graded in ${seconds.toFixed(2)} s`);
   }, 60_000);
 });
