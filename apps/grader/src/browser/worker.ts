@@ -22,6 +22,7 @@ interface CacheStorageLike {
     match(url: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | undefined>;
     put(url: string, response: unknown): Promise<void>;
     delete(url: string): Promise<boolean>;
+    keys(): Promise<{ url: string }[]>;
   }>;
 }
 declare const Response: new (body: Uint8Array) => unknown;
@@ -39,7 +40,10 @@ function cacheStorageSnapshots(indexURL: string): SnapshotCache | null {
       return found ? new Uint8Array(await found.arrayBuffer()) : null;
     },
     async put(key, bytes) {
-      await (await open()).put(urlOf(key), new Response(bytes));
+      const cache = await open();
+      // one snapshot is enough (~31 MB): drop those of older Pyodide or harness versions
+      for (const old of await cache.keys()) if (old.url !== urlOf(key)) await cache.delete(old.url);
+      await cache.put(urlOf(key), new Response(bytes));
     },
     async delete(key) {
       await (await open()).delete(urlOf(key));

@@ -28,6 +28,7 @@ if (snapshotDir) {
       put: async (url: string, response: Response) => {
         await writeFile(fileOf(url), new Uint8Array(await response.arrayBuffer()));
       },
+      keys: async () => [],
       delete: async (url: string) => {
         await rm(fileOf(url), { force: true });
         return true;
