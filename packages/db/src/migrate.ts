@@ -163,6 +163,12 @@ export async function withEngine<T>(
       bindMigrationAwareSqlAdapterFactory(wrapper),
     );
     return await fn(engine, { provider, schema, schemaFile });
+  } catch (error) {
+    // say which database (e.g. "file is not a database" alone is not enough)
+    const where = target.provider === 'sqlite' ? target.file : redact(target.url);
+    const message = error instanceof DbError ? error.message : engineMessage(error);
+    if (message.includes(where)) throw error;
+    throw new DbError(error instanceof DbError ? error.code : 'MIGRATION', `${where}: ${message}`);
   } finally {
     engine?.free();
     await dispose();

@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pendingSchemaChanges, readMigrations } from '../src/migrate.ts';
-import { deriveSchema, PROVIDERS, readBaseSchema, schemaPath } from '../src/schema-files.ts';
-import { freshTarget, PROVIDERS_UNDER_TEST } from './helpers.ts';
+import { migrate, pendingSchemaChanges, readMigrations, writeMigration } from '../src/migrate.ts';
+import {
+  deriveSchema,
+  migrationsDir,
+  PROVIDERS,
+  readBaseSchema,
+  schemaPath,
+} from '../src/schema-files.ts';
+import { freshTarget, IN_CI, PROVIDERS_UNDER_TEST, pgStatus } from './helpers.ts';
 
 describe('one schema, two providers', () => {
   it.each(PROVIDERS)(
@@ -44,3 +52,29 @@ describe.each(PROVIDERS_UNDER_TEST)('migrations match the schema (%s)', (provide
     }
   }, 60_000);
 });
+
+describe.each(PROVIDERS_UNDER_TEST)('writing a migration (%s)', (provider) => {
+  it('writeMigration turns a schema change into a migration that migrate applies; then no drift', async () => {
+    const { target, drop } = await freshTarget(provider);
+    const dir = mkdtempSync(join(tmpdir(), 'lms-db-new-'));
+    try {
+      cpSync(migrationsDir(provider), dir, { recursive: true });
+      const changed = readBaseSchema().replace(
+        /model Setting \{\n/,
+        'model Setting {\n  note String?\n',
+      );
+      const opts = { migrationsDir: dir, baseSchema: changed };
+      const written = await writeMigration(target, '29990101000000_note', opts);
+      expect(written).toBe(join(dir, '29990101000000_note'));
+      expect(readFileSync(join(written!, 'migration.sql'), 'utf8')).toMatch(/"note" TEXT/);
+      expect(await writeMigration(target, '29990101000001_again', opts)).toBeNull();
+      expect((await migrate(target, opts)).applied).toContain('29990101000000_note');
+      expect(await pendingSchemaChanges(target, opts)).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await drop();
+    }
+  }, 90_000);
+});
+
+it.skipIf(pgStatus.ok || IN_CI)(`PostgreSQL tests skipped: ${pgStatus.reason}`, () => {});
