@@ -94,13 +94,13 @@ export function compileChapter(text: string, options: CompileChapterOptions): Co
   try {
     return compileChapterUnsafe(text, options, file, errors);
   } catch (err) {
-    // Nothing a chapter contains may crash the compiler; if it does, it is our bug.
-    errors.push({
-      file,
-      line: 1,
-      column: 1,
-      message: `internal compiler error (please report it): ${(err as Error)?.message ?? String(err)}`,
-    });
+    // Nothing a chapter contains may crash the compiler; if it does, it is our bug, except
+    // for a text nested so deeply (thousands of > or list levels) that the parser overflows.
+    const message =
+      err instanceof RangeError && /call stack/i.test(err.message)
+        ? 'the text is nested too deeply to parse (thousands of quote or list levels): flatten it'
+        : `internal compiler error (please report it): ${(err as Error)?.message ?? String(err)}`;
+    errors.push({ file, line: 1, column: 1, message });
     return { chapter: null, errors };
   }
 }
@@ -119,14 +119,7 @@ function compileChapterUnsafe(
 
   checkFences(root, source, err);
 
-  const converter = new BlockConverter(source, root, (found) =>
-    err(
-      found.line,
-      found.column,
-      `attribute block {${describe(found.attrs)}} inside a list item or quote has no effect: ` +
-        'attributes go at the end of a top-level paragraph, heading or fence, or of the last item of a list',
-    ),
-  );
+  const converter = new BlockConverter(source, root, err);
 
   const items = root.children.map((node) => classify(node, source, converter, err));
 
@@ -279,7 +272,12 @@ function compileChapterUnsafe(
       'the chapter has no title: start it with a level-1 heading, e.g. "# Глава 1. Введение"',
     );
   }
-  if (errors.length > 0) return { chapter: null, errors };
+  if (errors.length > 0) {
+    errors.sort((a, b) =>
+      a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column,
+    );
+    return { chapter: null, errors };
+  }
 
   const numberMatch = /_chapter_(\d+)$/.exec(chapterId);
   const withoutHash = {
@@ -572,7 +570,11 @@ function checkFences(
   source: SourceText,
   err: (line: number, column: number, message: string) => void,
 ) {
-  const visit = (node: { type: string; children?: unknown[]; position?: Code['position'] }) => {
+  type AnyNode = { type: string; children?: unknown[]; position?: Code['position'] };
+  // iterative: a hostile text may nest thousands of levels deep
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     if (node.type === 'code' && node.position) {
       const { start, end } = node.position;
       const opener = source.line(start.line).slice(start.column - 1);
@@ -596,7 +598,6 @@ function checkFences(
         }
       }
     }
-    if (Array.isArray(node.children)) for (const c of node.children) visit(c as never);
-  };
-  visit(root);
+    if (Array.isArray(node.children)) for (const c of node.children) stack.push(c as AnyNode);
+  }
 }

@@ -31,6 +31,9 @@ export interface FoundAttributes {
   column: number;
 }
 
+/** Deeper lists/quotes/emphasis are cut off (and reported): keeps recursion, zod and renderers safe. */
+export const MAX_DEPTH = 32;
+
 const INTERNAL_LINK = /^\/courses\/([^/#?\s]+)\/chapters\/([^/#?\s]+)\/?(?:#(\S*))?$/;
 
 /** Converts mdast to our block/inline model; trailing attribute blocks are split off. */
@@ -41,14 +44,37 @@ export class BlockConverter {
   constructor(
     private readonly source: SourceText,
     root: Root,
-    /** called for an attribute block found where it means nothing (inside a nested block) */
-    private readonly onNestedAttributes: (found: FoundAttributes) => void,
+    /** reports a problem found while converting (nested attributes, nesting too deep) */
+    private readonly report: (line: number, column: number, message: string) => void = () => {},
   ) {
-    const collect = (node: Nodes) => {
+    // iterative: a hostile text may nest thousands of levels deep
+    const stack: Nodes[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
       if (node.type === 'definition') this.definitions.set(node.identifier, node);
-      if ('children' in node) for (const child of node.children) collect(child as Nodes);
-    };
-    collect(root);
+      if ('children' in node) for (const child of node.children) stack.push(child as Nodes);
+    }
+  }
+
+  private tooDeepReported = false;
+
+  private nestedAttributes(found: FoundAttributes) {
+    this.report(
+      found.line,
+      found.column,
+      `attribute block {${describeAttributes(found.attrs)}} inside a list item or quote has no effect: ` +
+        'attributes go at the end of a top-level paragraph, heading or fence, or of the last item of a list',
+    );
+  }
+
+  private tooDeep(node: { position?: { start: { line: number; column: number } } }) {
+    if (this.tooDeepReported) return;
+    this.tooDeepReported = true;
+    this.report(
+      node.position?.start.line ?? 1,
+      node.position?.start.column ?? 1,
+      `lists, quotes or emphasis nested deeper than ${MAX_DEPTH} levels: flatten the structure`,
+    );
   }
 
   /**
@@ -101,16 +127,21 @@ export class BlockConverter {
   }
 
   /** Converts one node to blocks (zero or one, except containers that flatten). */
-  block(node: RootContent, nested: boolean): Block[] {
+  block(node: RootContent, nested: boolean, depth = 0): Block[] {
+    if (depth > MAX_DEPTH) {
+      this.tooDeep(node);
+      return [];
+    }
+    const sub = (c: RootContent) => this.block(c, true, depth + 1);
     switch (node.type) {
       case 'heading': {
         const { children, found } = this.takeTrailingAttributes(node);
-        if (found && nested && found.attrs.classes.length > 0) this.onNestedAttributes(found);
+        if (found && nested && found.attrs.classes.length > 0) this.nestedAttributes(found);
         return [this.heading(node, found?.attrs.id ?? null, children)];
       }
       case 'paragraph': {
         const { children, found } = this.takeTrailingAttributes(node);
-        if (found && nested && found.attrs.classes.length > 0) this.onNestedAttributes(found);
+        if (found && nested && found.attrs.classes.length > 0) this.nestedAttributes(found);
         if (children.length === 0) return [];
         return [{ kind: 'paragraph', children: this.inlines(children) }];
       }
@@ -120,14 +151,14 @@ export class BlockConverter {
             kind: 'list',
             ordered: node.ordered === true,
             start: node.ordered ? (node.start ?? 1) : null,
-            items: node.children.map((item) => item.children.flatMap((c) => this.block(c, true))),
+            items: node.children.map((item) => item.children.flatMap(sub)),
           },
         ];
       case 'code': {
         if (nested) {
           const info = parseFenceInfo([node.lang, node.meta].filter(Boolean).join(' '));
           if (info.attrs && info.attrs.classes.length > 0) {
-            this.onNestedAttributes({
+            this.nestedAttributes({
               attrs: info.attrs,
               line: node.position?.start.line ?? 1,
               column: node.position?.start.column ?? 1,
@@ -137,9 +168,7 @@ export class BlockConverter {
         return [{ kind: 'code', lang: codeLang(node.lang), code: node.value }];
       }
       case 'blockquote':
-        return [
-          { kind: 'blockquote', children: node.children.flatMap((c) => this.block(c, true)) },
-        ];
+        return [{ kind: 'blockquote', children: node.children.flatMap(sub) }];
       case 'thematicBreak':
         return [{ kind: 'thematicBreak' }];
       case 'table': {
@@ -157,19 +186,23 @@ export class BlockConverter {
         // Raw HTML is shown as text, never injected.
         return [{ kind: 'paragraph', children: [{ type: 'text', value: node.value }] }];
       case 'footnoteDefinition':
-        return node.children.flatMap((c) => this.block(c, true));
+        return node.children.flatMap(sub);
       case 'listItem':
-        return node.children.flatMap((c) => this.block(c, true));
+        return node.children.flatMap(sub);
       default:
         // definitions (used through references), yaml and anything unknown render nothing
         return [];
     }
   }
 
-  inlines(nodes: PhrasingContent[]): Inline[] {
+  inlines(nodes: PhrasingContent[], depth = 0): Inline[] {
     const out: Inline[] = [];
     for (const node of nodes) {
-      const inline = this.inline(node);
+      if (depth > MAX_DEPTH) {
+        this.tooDeep(node);
+        break;
+      }
+      const inline = this.inline(node, depth);
       if (!inline) continue;
       const prev = out.at(-1);
       if (inline.type === 'text' && prev?.type === 'text') prev.value += inline.value;
@@ -178,18 +211,19 @@ export class BlockConverter {
     return out;
   }
 
-  private inline(node: PhrasingContent): Inline | null {
+  private inline(node: PhrasingContent, depth: number): Inline | null {
+    const kids = (children: PhrasingContent[]) => this.inlines(children, depth + 1);
     switch (node.type) {
       case 'text':
         return { type: 'text', value: node.value };
       case 'inlineCode':
         return { type: 'code', value: node.value };
       case 'strong':
-        return { type: 'strong', children: this.inlines(node.children) };
+        return { type: 'strong', children: kids(node.children) };
       case 'emphasis':
-        return { type: 'emphasis', children: this.inlines(node.children) };
+        return { type: 'emphasis', children: kids(node.children) };
       case 'delete':
-        return { type: 'delete', children: this.inlines(node.children) };
+        return { type: 'delete', children: kids(node.children) };
       case 'break':
         return { type: 'break' };
       case 'html':
@@ -202,10 +236,10 @@ export class BlockConverter {
         return { type: 'image', src: def.url, alt: node.alt ?? '', title: def.title ?? null };
       }
       case 'link':
-        return link(node.url, node.title ?? null, this.inlines(node.children));
+        return link(node.url, node.title ?? null, kids(node.children));
       case 'linkReference': {
         const def = this.definitions.get(node.identifier);
-        const children = this.inlines(node.children);
+        const children = kids(node.children);
         if (!def) return { type: 'text', value: plainText(children) };
         return link(def.url, def.title ?? null, children);
       }
@@ -247,4 +281,8 @@ export function plainText(inlines: Inline[]): string {
     else if ('children' in i) out += plainText(i.children);
   }
   return out;
+}
+
+export function describeAttributes(attrs: Attributes): string {
+  return [...attrs.classes.map((c) => `.${c}`), ...(attrs.id ? [`#${attrs.id}`] : [])].join(' ');
 }

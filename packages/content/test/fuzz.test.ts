@@ -167,6 +167,18 @@ describe('fuzz: random and hostile markdown never crashes the compiler', {
     }
   });
 
+  it('deep nesting is cut off with an error, not a stack overflow', () => {
+    const r = compileChapter(`# T\n\n${'> '.repeat(100)}x`, {
+      courseId: 'c',
+      chapterId: 'c_chapter_0010',
+    });
+    expect(r.chapter).toBeNull();
+    expect(r.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/nested deeper than 32 levels/),
+    ]);
+    expect(r.errors[0]).toMatchObject({ line: 3 });
+  });
+
   it('pathological inputs', () => {
     for (const text of [
       '',
@@ -174,6 +186,9 @@ describe('fuzz: random and hostile markdown never crashes the compiler', {
       '`'.repeat(5000),
       '{'.repeat(5000),
       `# x ${'{.a}'.repeat(2000)}`,
+      `# T\n\n${'> '.repeat(3000)}x`,
+      `# T\n\n${Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- x`).join('\n')}`,
+      `# T\n\n${'**a '.repeat(40)}${'*b'.repeat(300)}`,
       `${'> '.repeat(500)}x`,
       `${'- '.repeat(500)}x`,
       `# T\n\n${'```python {.example_for_playground}\nprint(1)\n```\n```\n1\n```\n'.repeat(300)}`,
