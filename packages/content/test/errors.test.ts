@@ -183,6 +183,22 @@ describe('course-level errors', () => {
     expect(t.checks).toEqual({ public: null, hidden: null, wrapperTest: '#INJECT-b585472fa\n' });
   });
 
+  it('stray task directory and chapter without text.md', () => {
+    const dir = makeCourse('e', { 'tests_public.py': 'pass\n' });
+    mkdirSync(join(dir, CH, 'tasks', `${CH}_task_0099`));
+    mkdirSync(join(dir, 'py_chapter_0020'));
+    const r = compileCourse(dir);
+    expect(r.course).toBeNull();
+    expect(r.chapters.map((c) => c.id)).toEqual([CH]);
+    expect(r.errors.map((e) => [e.file, e.message.split(':')[0]])).toEqual([
+      [
+        `${CH}/tasks/${CH}_task_0099`,
+        `task directory ${CH}_task_0099 has no task in ${CH}/text.md`,
+      ],
+      ['py_chapter_0020/text.md', 'chapter py_chapter_0020 has no text.md'],
+    ]);
+  });
+
   it('a missing course directory is an error, not a crash', () => {
     const r = compileCourse(join(root, 'nope'));
     expect(r.course).toBeNull();
