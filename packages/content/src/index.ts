@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 export { type Attributes, parseFenceInfo, splitTrailingAttributes } from './attrs.ts';
 export {
   type CompileChapterOptions,
@@ -12,3 +14,6 @@ export { sha256, stableStringify } from './hash.ts';
 export { normalizeTypedOutput, typedOutputMatches } from './output.ts';
 export * from './schema.ts';
 export { slugify } from './slug.ts';
+
+/** The course shipped with the platform (`packages/content/courses/python`). */
+export const SHIPPED_COURSE_DIR = fileURLToPath(new URL('../courses/python', import.meta.url));

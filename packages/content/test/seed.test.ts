@@ -248,3 +248,10 @@ describe('seed course', () => {
 });
 
 export type { Chapter };
+
+describe('SHIPPED_COURSE_DIR', () => {
+  it('points at the seed course', async () => {
+    const { SHIPPED_COURSE_DIR } = await import('../src/index.ts');
+    expect(SHIPPED_COURSE_DIR.replace(/\/$/, '')).toBe(COURSE_DIR.replace(/\/$/, ''));
+  });
+});
