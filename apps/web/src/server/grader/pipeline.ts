@@ -1,3 +1,4 @@
+import { getAttempt, listPendingAttempts, requeueAttempts } from '@lms/db';
 import type { GradeRequestInput, GradeResult } from '@lms/grader/protocol';
 import type { Db } from '../db';
 import {
@@ -54,10 +55,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
   }
 
   async function gradeOnce(attemptId: string): Promise<'done' | 'retry'> {
-    const attempt = await db.attempt.findUnique({
-      where: { id: attemptId },
-      select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
-    });
+    const attempt = await getAttempt(db, attemptId);
     if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return 'done';
     if (!(await markRunning(db, attemptId))) return 'done';
     try {
@@ -71,10 +69,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     } catch (error) {
       if (error instanceof GraderError && error.retryable) {
         log(`attempt ${attemptId}: ${error.message}`);
-        await db.attempt.updateMany({
-          where: { id: attemptId, status: 'running' },
-          data: { status: 'queued' },
-        });
+        await requeueAttempts(db, [attemptId]);
         return 'retry';
       }
       log(`attempt ${attemptId}: ${(error as Error).message}`);
@@ -120,16 +115,12 @@ export async function recoverPendingAttempts(
   db: Db,
   transport: GraderTransport,
 ): Promise<{ recovered: number }> {
-  const pending = await db.attempt.findMany({
-    where: { stage: 'final', status: { in: ['queued', 'running'] } },
-    orderBy: { createdAt: 'asc' },
-    select: { id: true, status: true },
-  });
+  const pending = await listPendingAttempts(db, { stage: 'final', limit: 10_000 });
   if (pending.length === 0) return { recovered: 0 };
-  await db.attempt.updateMany({
-    where: { id: { in: pending.map((a) => a.id) }, status: 'running' },
-    data: { status: 'queued' },
-  });
+  await requeueAttempts(
+    db,
+    pending.filter((a) => a.status === 'running').map((a) => a.id),
+  );
   for (const a of pending) void transport.dispatch(a.id);
   return { recovered: pending.length };
 }

@@ -1,3 +1,4 @@
+import { getAttempt } from '@lms/db';
 import { type GradeResult, gradeResultSchema } from '@lms/grader/protocol';
 import type { Db } from '../db';
 import {
@@ -91,10 +92,7 @@ export async function createQueueTransport(options: {
   return {
     kind: 'queue',
     async dispatch(attemptId: string) {
-      const attempt = await db.attempt.findUnique({
-        where: { id: attemptId },
-        select: { id: true, taskId: true, releaseId: true, code: true, status: true, stage: true },
-      });
+      const attempt = await getAttempt(db, attemptId);
       if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return;
       // a job that finished while no web instance was listening: store its verdict now
       const existing = await Job.fromId<GradeJobData, GradeResult>(queue, attemptId);

@@ -1,3 +1,4 @@
+import { type AttemptView, getAttempt, listAttempts, recordQuickCheck } from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
@@ -6,34 +7,6 @@ import { assertCodeSize, createQueuedAttempt, isTerminal, OUTPUT_CAP } from '../
 import { getPublishedTask } from '../services/content';
 import { protectedProcedure } from '../trpc';
 import { attemptIdInput, codeField, slug } from './inputs';
-
-/** What a student sees of an attempt (never userId, release or idempotency key). */
-export const attemptSelect = {
-  id: true,
-  taskId: true,
-  stage: true,
-  status: true,
-  code: true,
-  results: true,
-  testsPassed: true,
-  testsTotal: true,
-  message: true,
-  stdout: true,
-  stderr: true,
-  timings: true,
-  durationMs: true,
-  pythonVersion: true,
-  engine: true,
-  createdAt: true,
-  startedAt: true,
-  gradedAt: true,
-} as const;
-
-type AttemptRow = {
-  timings: unknown;
-  results: unknown;
-  status: string;
-};
 
 /** A stored per-test result as the student sees it. */
 export type AttemptTestResult = {
@@ -45,15 +18,23 @@ export type AttemptTestResult = {
   durationMs: number;
 };
 
-function view<T extends AttemptRow>(row: T) {
-  const { results, timings, ...rest } = row;
+/** What a student sees of an attempt (never userId, release, engine details or idempotency key). */
+function view(attempt: AttemptView) {
+  const {
+    results,
+    timings,
+    userId: _owner,
+    releaseId: _release,
+    pythonImpl: _impl,
+    ...rest
+  } = attempt;
   const t = (timings ?? null) as { limitHit?: string | null } | null;
   return {
     ...rest,
     timings: t as Record<string, number | string | boolean | null> | null,
     results: (results ?? []) as AttemptTestResult[],
     limitHit: t?.limitHit ?? null,
-    done: isTerminal(row.status),
+    done: isTerminal(attempt.status),
   };
 }
 
@@ -61,15 +42,11 @@ async function findOwnAttempt(
   ctx: Context & { session: NonNullable<Context['session']> },
   id: string,
 ) {
-  const row = await ctx.db.attempt.findUnique({
-    where: { id },
-    select: { ...attemptSelect, userId: true },
-  });
+  const attempt = await getAttempt(ctx.db, id);
   const mayRead =
-    row && (row.userId === ctx.session.user.id || ctx.session.user.role !== 'student');
-  if (!row || !mayRead) throw new AppError('NOT_FOUND', 'No such attempt.');
-  const { userId: _owner, ...rest } = row;
-  return view(rest);
+    attempt && (attempt.userId === ctx.session.user.id || ctx.session.user.role !== 'student');
+  if (!attempt || !mayRead) throw new AppError('NOT_FOUND', 'No such attempt.');
+  return view(attempt);
 }
 
 const quickResultInput = z.object({
@@ -104,8 +81,6 @@ const quickResultInput = z.object({
   durationMs: z.number().nonnegative().max(3_600_000).optional(),
   pythonVersion: z.string().max(40).optional(),
 });
-
-const cut = (s: string) => (s.length > OUTPUT_CAP ? `${s.slice(0, OUTPUT_CAP)}\n… (cut)` : s);
 
 export const attemptRouter = {
   /**
@@ -160,38 +135,28 @@ export const attemptRouter = {
       const r = input.result;
       const tests = r.tests.map((t) => ({ ...t, hidden: false, origin: 'public' }));
       const now = new Date();
-      const [attempt] = await ctx.db.$transaction([
-        ctx.db.attempt.create({
-          data: {
-            userId,
-            taskId: input.taskId,
-            releaseId,
-            stage: 'quick',
-            status: r.status,
-            code: input.code,
-            results: tests,
-            testsPassed: tests.filter((t) => t.status === 'passed').length,
-            testsTotal: tests.length,
-            message: r.message,
-            stdout: cut(r.stdout),
-            stderr: cut(r.stderr),
-            durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
-            pythonImpl: 'pyodide',
-            pythonVersion: r.pythonVersion ?? null,
-            engine: 'pyodide',
-            startedAt: now,
-            gradedAt: now,
-          },
-          select: { id: true, status: true, createdAt: true },
-        }),
-        ctx.db.progress.upsert({
-          where: { userId_taskId: { userId, taskId: input.taskId } },
-          create: { userId, taskId: input.taskId, quickChecks: 1 },
-          update: { quickChecks: { increment: 1 } },
-          select: { id: true },
-        }),
-      ]);
-      return attempt;
+      const { attempt } = await recordQuickCheck(ctx.db, {
+        userId,
+        taskId: input.taskId,
+        releaseId,
+        code: input.code,
+        result: {
+          status: r.status,
+          results: tests,
+          testsPassed: tests.filter((t) => t.status === 'passed').length,
+          testsTotal: tests.length,
+          message: r.message,
+          stdout: r.stdout,
+          stderr: r.stderr,
+          durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
+          pythonImpl: 'pyodide',
+          pythonVersion: r.pythonVersion ?? null,
+          engine: 'pyodide',
+          startedAt: now,
+          gradedAt: now,
+        },
+      });
+      return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
     }),
 
   get: protectedProcedure
@@ -208,11 +173,11 @@ export const attemptRouter = {
       }),
     )
     .query(async ({ ctx, input }) => {
-      const rows = await ctx.db.attempt.findMany({
-        where: { userId: ctx.session.user.id, taskId: input.taskId, stage: input.stage },
-        orderBy: { createdAt: 'desc' },
-        take: input.limit,
-        select: attemptSelect,
+      const rows = await listAttempts(ctx.db, {
+        userId: ctx.session.user.id,
+        taskId: input.taskId,
+        stage: input.stage,
+        limit: input.limit,
       });
       return rows.map(view);
     }),

@@ -1,8 +1,9 @@
+import { getTaskProgress, recordAnswerRevealed, recordHintOpened } from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { AppError } from '../errors';
 import { getPublishedTask } from '../services/content';
 import { renderBlocks } from '../services/highlight';
-import { failedFinalAttempts, progressSelect } from '../services/progress';
+import { failedFinalAttempts } from '../services/progress';
 import { answerAfterFailed } from '../services/settings';
 import { protectedProcedure } from '../trpc';
 import { taskInput } from './inputs';
@@ -13,17 +14,7 @@ export const progressRouter = {
     const { task } = await getPublishedTask(ctx.db, input.taskId);
     if (task.hint.length === 0) throw new AppError('NOT_FOUND', 'This task has no hint.');
     const userId = ctx.session.user.id;
-    const now = new Date();
-    await ctx.db.progress.upsert({
-      where: { userId_taskId: { userId, taskId: task.id } },
-      create: { userId, taskId: task.id, hintOpenedAt: now },
-      update: {},
-      select: { id: true },
-    });
-    await ctx.db.progress.updateMany({
-      where: { userId, taskId: task.id, hintOpenedAt: null },
-      data: { hintOpenedAt: now },
-    });
+    await recordHintOpened(ctx.db, { userId, taskId: task.id });
     return { taskId: task.id, hint: await renderBlocks(task.hint) };
   }),
 
@@ -35,11 +26,8 @@ export const progressRouter = {
   revealAnswer: protectedProcedure.input(taskInput).mutation(async ({ ctx, input }) => {
     const { task, courseSlug } = await getPublishedTask(ctx.db, input.taskId);
     const user = ctx.session.user;
-    const progress = await ctx.db.progress.findUnique({
-      where: { userId_taskId: { userId: user.id, taskId: task.id } },
-      select: progressSelect,
-    });
-    const solved = Boolean(progress?.firstSolvedAt);
+    const progress = await getTaskProgress(ctx.db, { userId: user.id, taskId: task.id });
+    const solved = Boolean(progress.firstSolvedAt);
     if (!solved && user.role === 'student') {
       const [failed, needed] = await Promise.all([
         failedFinalAttempts(ctx.db, user.id, task.id),
@@ -52,17 +40,8 @@ export const progressRouter = {
         );
       }
     }
-    const now = new Date();
-    await ctx.db.progress.upsert({
-      where: { userId_taskId: { userId: user.id, taskId: task.id } },
-      create: { userId: user.id, taskId: task.id, answerRevealedAt: now, assisted: !solved },
-      update: {},
-      select: { id: true },
-    });
-    await ctx.db.progress.updateMany({
-      where: { userId: user.id, taskId: task.id, answerRevealedAt: null },
-      data: { answerRevealedAt: now, assisted: !solved },
-    });
+    // first reveal kept; before the first solve the task is marked assisted
+    await recordAnswerRevealed(ctx.db, { userId: user.id, taskId: task.id });
     return { taskId: task.id, answer: task.answer, assisted: !solved };
   }),
 } satisfies TRPCRouterRecord;

@@ -1,13 +1,12 @@
+import { setSetting } from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listPublishedCourses } from '../services/content';
 import {
   answerAfterFailed,
   answerAfterKey,
-  audit,
   isSignupEnabled,
   SETTING_SIGNUP,
-  setSetting,
 } from '../services/settings';
 import { adminProcedure, publicProcedure } from '../trpc';
 import { slug } from './inputs';
@@ -33,11 +32,11 @@ export const settingsRouter = {
   setSignup: adminProcedure
     .input(z.object({ enabled: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      await setSetting(ctx.db, SETTING_SIGNUP, String(input.enabled));
-      await audit(ctx.db, {
+      await setSetting(ctx.db, {
+        key: SETTING_SIGNUP,
+        value: String(input.enabled),
         actorId: ctx.session.user.id,
         action: 'settings.signup',
-        target: SETTING_SIGNUP,
         payload: { enabled: input.enabled },
       });
       return { enabled: input.enabled };
@@ -47,11 +46,11 @@ export const settingsRouter = {
     .input(z.object({ course: slug, attempts: z.number().int().min(0).max(100) }))
     .mutation(async ({ ctx, input }) => {
       const key = answerAfterKey(input.course);
-      await setSetting(ctx.db, key, String(input.attempts));
-      await audit(ctx.db, {
+      await setSetting(ctx.db, {
+        key,
+        value: String(input.attempts),
         actorId: ctx.session.user.id,
         action: 'settings.answerAfterFailedAttempts',
-        target: key,
         payload: { course: input.course, attempts: input.attempts },
       });
       return { course: input.course, attempts: input.attempts };

@@ -4,6 +4,12 @@ import {
   compiledCourseSchema,
   type Task,
 } from '@lms/content/schema';
+import {
+  findPublishedTask,
+  getPublishedReleaseSummary,
+  getRelease,
+  listPublishedReleases,
+} from '@lms/db';
 import type { Db } from '../db';
 import { AppError } from '../errors';
 
@@ -12,59 +18,53 @@ import { AppError } from '../errors';
  * published, so its parsed CompiledCourse is cached by release id for the process lifetime;
  * only the cheap "which release is published" lookup hits the database per request.
  */
-const courseCache = new Map<string, CompiledCourse>();
+const courseCache = new Map<string, { courseSlug: string; course: CompiledCourse }>();
 
 export type PublishedCourse = { releaseId: string; courseSlug: string; course: CompiledCourse };
 
 /** A release by id (published or archived since): attempts are graded against the release they were submitted to. */
-export async function getReleaseById(
+export async function getReleaseById(db: Db, releaseId: string): Promise<PublishedCourse | null> {
+  const cached = courseCache.get(releaseId);
+  if (cached) return { releaseId, ...cached };
+  const release = await getRelease(db, releaseId);
+  if (!release) return null;
+  return cacheRelease(releaseId, release.course.slug, release.compiled);
+}
+
+/** A published release's content, cached (or read once) by id. */
+async function publishedContent(
   db: Db,
   releaseId: string,
   courseSlug: string,
 ): Promise<PublishedCourse> {
-  let course = courseCache.get(releaseId);
-  if (!course) {
-    const row = await db.contentRelease.findUnique({
-      where: { id: releaseId },
-      select: { compiled: true },
-    });
-    if (!row)
-      throw new AppError('NOT_PUBLISHED', `Course "${courseSlug}" has no published content.`);
-    const raw = typeof row.compiled === 'string' ? JSON.parse(row.compiled) : row.compiled;
-    const parsed = compiledCourseSchema.safeParse(raw);
-    if (!parsed.success) {
-      // a published release that does not match the schema is a server bug, not the student's
-      throw new Error(`release ${releaseId}: compiled content does not match the schema`);
-    }
-    course = parsed.data;
-    courseCache.set(releaseId, course);
+  const published = await getReleaseById(db, releaseId);
+  if (!published)
+    throw new AppError('NOT_PUBLISHED', `Course "${courseSlug}" has no published content.`);
+  return published;
+}
+
+function cacheRelease(releaseId: string, courseSlug: string, compiled: unknown): PublishedCourse {
+  const raw = typeof compiled === 'string' ? JSON.parse(compiled) : compiled;
+  const parsed = compiledCourseSchema.safeParse(raw);
+  if (!parsed.success) {
+    // a published release that does not match the schema is a server bug, not the student's
+    throw new Error(`release ${releaseId}: compiled content does not match the schema`);
   }
-  return { releaseId, courseSlug, course };
+  courseCache.set(releaseId, { courseSlug, course: parsed.data });
+  return { releaseId, courseSlug, course: parsed.data };
 }
 
 export async function getPublishedCourse(db: Db, courseSlug: string): Promise<PublishedCourse> {
-  const release = await db.contentRelease.findFirst({
-    where: { status: 'published', course: { slug: courseSlug } },
-    orderBy: { version: 'desc' },
-    select: { id: true },
-  });
+  const release = await getPublishedReleaseSummary(db, courseSlug);
   if (!release) throw new AppError('NOT_FOUND', `No published course "${courseSlug}".`);
-  return getReleaseById(db, release.id, courseSlug);
+  return publishedContent(db, release.id, courseSlug);
 }
 
 /** Every course with a published release, in title order. */
 export async function listPublishedCourses(db: Db): Promise<PublishedCourse[]> {
-  const releases = await db.contentRelease.findMany({
-    where: { status: 'published' },
-    orderBy: [{ courseId: 'asc' }, { version: 'desc' }],
-    select: { id: true, courseId: true, course: { select: { slug: true } } },
-  });
-  const seen = new Set<string>();
   const out: PublishedCourse[] = [];
-  for (const r of releases) {
-    if (seen.has(r.courseId)) continue;
-    seen.add(r.courseId);
-    out.push(await getReleaseById(db, r.id, r.course.slug));
+  for (const r of await listPublishedReleases(db)) {
+    out.push(await publishedContent(db, r.id, r.course.slug));
   }
   return out.sort((a, b) => a.course.title.localeCompare(b.course.title));
 }
@@ -73,13 +73,9 @@ export type PublishedTask = PublishedCourse & { chapter: Chapter; task: Task };
 
 /** The task as the currently published release of its course has it. */
 export async function getPublishedTask(db: Db, taskId: string): Promise<PublishedTask> {
-  const row = await db.releaseTask.findFirst({
-    where: { taskId, release: { status: 'published' } },
-    orderBy: { release: { version: 'desc' } },
-    select: { releaseId: true, release: { select: { course: { select: { slug: true } } } } },
-  });
-  if (!row) throw new AppError('NOT_FOUND', `No published task "${taskId}".`);
-  const published = await getReleaseById(db, row.releaseId, row.release.course.slug);
+  const where = await findPublishedTask(db, taskId);
+  if (!where) throw new AppError('NOT_FOUND', `No published task "${taskId}".`);
+  const published = await publishedContent(db, where.releaseId, where.courseSlug);
   return { ...published, ...findTask(published, taskId) };
 }
 

@@ -1,38 +1,16 @@
 import type { CompiledCourse } from '@lms/content/schema';
+import { listTaskProgress, type TaskProgress } from '@lms/db';
 import type { Db } from '../db';
 
-export const progressSelect = {
-  taskId: true,
-  attempts: true,
-  quickChecks: true,
-  firstSolvedAt: true,
-  lastAttemptAt: true,
-  hintOpenedAt: true,
-  answerRevealedAt: true,
-  assisted: true,
-} as const;
+export type { TaskProgress };
 
-export type TaskProgress = {
-  taskId: string;
-  attempts: number;
-  quickChecks: number;
-  firstSolvedAt: Date | null;
-  lastAttemptAt: Date | null;
-  hintOpenedAt: Date | null;
-  answerRevealedAt: Date | null;
-  assisted: boolean;
-};
-
+/** The student's progress rows for these tasks, by task id (@lms/db's listTaskProgress). */
 export async function progressByTask(
   db: Db,
   userId: string,
   taskIds: string[],
 ): Promise<Map<string, TaskProgress>> {
-  if (taskIds.length === 0) return new Map();
-  const rows = await db.progress.findMany({
-    where: { userId, taskId: { in: taskIds } },
-    select: progressSelect,
-  });
+  const rows = await listTaskProgress(db, { userId, taskIds });
   return new Map(rows.map((r) => [r.taskId, r]));
 }
 
