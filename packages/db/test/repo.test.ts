@@ -22,6 +22,7 @@ import {
   listAttempts,
   listAuditLog,
   listCohortsForUser,
+  listDrafts,
   listMembers,
   listPendingAttempts,
   listPublishedReleases,
@@ -362,6 +363,14 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     await upsertDraft(db, { userId: student.id, taskId: T3, code: 'a = 2' });
     expect(await getDraft(db, { userId: student.id, taskId: T3 })).toMatchObject({ code: 'a = 2' });
     expect(await db.draft.count({ where: { userId: student.id } })).toBe(1);
+    await upsertDraft(db, { userId: student.id, taskId: T1, code: 'b = 1' });
+    const both = await listDrafts(db, { userId: student.id, taskIds: [T3, T1, T2] });
+    expect(both.map((d) => [d.taskId, d.code])).toEqual([
+      [T1, 'b = 1'],
+      [T3, 'a = 2'],
+    ]);
+    expect(await listDrafts(db, { userId: student2.id, taskIds: [T1, T3] })).toEqual([]);
+    expect(await listDrafts(db, { userId: student.id, taskIds: [] })).toEqual([]);
     await expect(
       upsertDraft(db, { userId: student.id, taskId: T3, code: 'x'.repeat(200_000) }),
     ).rejects.toMatchObject({ code: 'INVALID' });

@@ -33,6 +33,19 @@ export async function getDraft(
   });
 }
 
+/** A user's drafts of these tasks (tasks without one are absent). */
+export async function listDrafts(
+  db: DbOrTx,
+  input: { userId: string; taskIds: string[] },
+): Promise<DraftView[]> {
+  if (input.taskIds.length === 0) return [];
+  return db.draft.findMany({
+    where: { userId: input.userId, taskId: { in: input.taskIds } },
+    orderBy: { taskId: 'asc' },
+    select: { taskId: true, code: true, updatedAt: true },
+  });
+}
+
 export async function deleteDraft(
   db: DbOrTx,
   input: { userId: string; taskId: string },
