@@ -1,3 +1,4 @@
+import { listDrafts } from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { findChapter, getPublishedCourse } from '../services/content';
 import { renderBlocks } from '../services/highlight';
@@ -26,10 +27,7 @@ export const chapterRouter = {
     const [progress, drafts, threshold, failedByTask] = user
       ? await Promise.all([
           progressByTask(ctx.db, user.id, taskIds),
-          ctx.db.draft.findMany({
-            where: { userId: user.id, taskId: { in: taskIds } },
-            select: { taskId: true, code: true, updatedAt: true },
-          }),
+          listDrafts(ctx.db, { userId: user.id, taskIds }),
           answerAfterFailed(ctx.db, published.courseSlug),
           failedFinalAttemptsByTask(ctx.db, user.id, taskIds),
         ])

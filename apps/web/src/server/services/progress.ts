@@ -1,5 +1,5 @@
 import type { CompiledCourse } from '@lms/content/schema';
-import { listTaskProgress, type TaskProgress } from '@lms/db';
+import { FINAL_ATTEMPT_STATUSES, listTaskProgress, type TaskProgress } from '@lms/db';
 import type { Db } from '../db';
 
 export type { TaskProgress };
@@ -26,7 +26,9 @@ export function chapterProgress(
 }
 
 /** Verdicts of final checks that count as failed (grader failures are not the student's). */
-const FAILED_STATUSES = ['failed', 'error', 'timeout', 'memory', 'output_limit'];
+const FAILED_STATUSES: string[] = FINAL_ATTEMPT_STATUSES.filter(
+  (s) => s !== 'passed' && s !== 'sandbox_error',
+);
 
 /** Final attempts that did not pass. */
 export async function failedFinalAttempts(db: Db, userId: string, taskId: string): Promise<number> {
