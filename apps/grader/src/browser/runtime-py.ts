@@ -202,7 +202,7 @@ def _asyncio_run(main, *, debug=None, loop_factory=None):
             "asyncio.run() inside a function needs WebAssembly stack switching (JSPI), "
             "which this browser lacks; call asyncio.run() at the top level of the program"
         )
-    task = loop.create_task(main)
+    task = loop.create_task(_main_then_cancel(main))
     _run.main_tasks.add(task)
     try:
         _wait_sync(loop, task)
@@ -222,6 +222,18 @@ def _asyncio_run(main, *, debug=None, loop_factory=None):
             run_sync(loop.create_task(loop.shutdown_asyncgens()))
         except BaseException:
             pass
+
+
+async def _main_then_cancel(main):
+    """main(), then at once (in main's last step) cancel what it left running: CPython's
+    asyncio.run stops the loop right there, while getting back to asyncio.run here takes
+    a few event-loop hops in which a leftover task could still print."""
+    try:
+        return await main
+    finally:
+        loop = _run.loop
+        for task in _pending_tasks(loop, _run.main_tasks | {_current_task(loop)}):
+            task.cancel()
 
 
 def _wait_sync(loop, task):
@@ -244,7 +256,7 @@ async def _asyncio_run_awaited(main, *, debug=None, loop_factory=None):
     if not asyncio.iscoroutine(main):
         raise ValueError("a coroutine was expected, got {!r}".format(main))
     loop = _run.loop
-    task = loop.create_task(main)
+    task = loop.create_task(_main_then_cancel(main))
     _run.main_tasks.add(task)
     try:
         return await task
@@ -706,7 +718,9 @@ async def run_awaited(source, cap_bytes):
 def start_awaited(source, cap_bytes):
     """Schedules run_awaited on the run's own loop; JS awaits the returned task."""
     state = _prepare(cap_bytes)
-    return state.loop.create_task(run_awaited(source, cap_bytes))
+    driver = state.loop.create_task(run_awaited(source, cap_bytes))
+    state.main_tasks.add(driver)  # never one of the program's leftovers
+    return driver
 
 
 def run_checks(record_json, source, public):
