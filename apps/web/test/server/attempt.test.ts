@@ -301,6 +301,38 @@ describe('quick checks and progress', () => {
     expect(chapter.progress).toEqual({ solved: 0, total: 2, done: false });
   });
 
+  it('quick checks go through @lms/db: timed, output capped, a browser sandbox failure stored but not counted, owner hidden', async () => {
+    const { session, user } = await makeUser(db, 'student');
+    const api = callerFor(db, session);
+    const long = await api.attempt.recordQuick({
+      taskId: 't2',
+      code: 'print("x" * 100000)',
+      result: {
+        status: 'failed',
+        tests: [{ name: 'public test', status: 'failed', message: 'no', durationMs: 1 }],
+        stdout: 'x'.repeat(100_000),
+      },
+    });
+    const broken = await api.attempt.recordQuick({
+      taskId: 't2',
+      code: 'print(1)',
+      result: { status: 'sandbox_error', message: 'Pyodide did not load', tests: [] },
+    });
+    expect(broken.status).toBe('sandbox_error');
+    const seen = await api.attempt.get({ id: long.id });
+    expect(seen.startedAt).toBeInstanceOf(Date);
+    expect(seen.gradedAt).toBeInstanceOf(Date);
+    expect(seen.stdout!.length).toBeLessThan(100_000);
+    expect(seen.stdout!.startsWith('x'.repeat(64 * 1024))).toBe(true);
+    expect(seen).not.toHaveProperty('userId');
+    expect(seen).not.toHaveProperty('releaseId');
+    const progress = await db.progress.findUnique({
+      where: { userId_taskId: { userId: user.id, taskId: 't2' } },
+    });
+    expect(progress).toMatchObject({ quickChecks: 1, attempts: 0, firstSolvedAt: null });
+    expect(progress!.lastAttemptAt).toBeInstanceOf(Date);
+  });
+
   it('a chapter is done when all its tasks are solved by final checks', async () => {
     const { session } = await makeUser(db, 'student');
     const transport = transportFor(grader);
