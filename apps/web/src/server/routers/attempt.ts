@@ -1,4 +1,10 @@
-import { type AttemptView, getAttempt, listAttempts, recordQuickCheck } from '@lms/db';
+import {
+  type AttemptView,
+  FINAL_ATTEMPT_STATUSES,
+  getAttempt,
+  listAttempts,
+  recordQuickCheck,
+} from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
@@ -50,15 +56,7 @@ async function findOwnAttempt(
 }
 
 const quickResultInput = z.object({
-  status: z.enum([
-    'passed',
-    'failed',
-    'error',
-    'timeout',
-    'memory',
-    'output_limit',
-    'sandbox_error',
-  ]),
+  status: z.enum(FINAL_ATTEMPT_STATUSES),
   message: z.string().max(4000).nullable().default(null),
   tests: z
     .array(
