@@ -110,21 +110,40 @@ async function timeGets(url: string, cookie: string): Promise<number[]> {
 
 async function pageJavaScript(base: string, cookie: string) {
   const html = await (await fetch(base + CHAPTER, { headers: { cookie } })).text();
-  const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!))];
+  // <script noModule> (Next's legacy polyfills) is never fetched by a browser with modules
+  const tags = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
+  const srcOf = (attrs: string) => /\bsrc="([^"]+)"/.exec(attrs)?.[1];
+  const srcs = [
+    ...new Set(
+      tags
+        .filter((a) => !/nomodule/i.test(a))
+        .map(srcOf)
+        .filter((s): s is string => !!s),
+    ),
+  ];
+  const noModule = tags
+    .filter((a) => /nomodule/i.test(a))
+    .map(srcOf)
+    .filter((s): s is string => !!s);
   const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)]
     .map((m) => m[1]!)
     .join('');
   let raw = 0;
   let gz = 0;
   const files: Array<{ src: string; gz: number }> = [];
+  // the editor (CodeMirror) and the Python runner must not be among them: look for their code
+  const lazyInHtml: string[] = [];
   for (const src of srcs) {
     const body = Buffer.from(await (await fetch(new URL(src, base))).arrayBuffer());
     const z = gzipSync(body, { level: 9 }).length;
     raw += body.length;
     gz += z;
     files.push({ src, gz: z });
+    const text = body.toString('utf8');
+    if (text.includes('cm-scroller')) lazyInHtml.push(`${src} (CodeMirror)`);
+    if (text.includes('loadPyodide') || text.includes('createPythonRunner'))
+      lazyInHtml.push(`${src} (Pyodide runner)`);
   }
-  const lazyInHtml = srcs.filter((s) => /codemirror|pyodide|grader/i.test(s));
   return {
     count: srcs.length,
     raw,
@@ -132,6 +151,7 @@ async function pageJavaScript(base: string, cookie: string) {
     inlineGz: gzipSync(Buffer.from(inline)).length,
     lazyInHtml,
     files,
+    noModule,
   };
 }
 
@@ -197,8 +217,16 @@ try {
   console.log(
     `chapter page JS before lazy chunks: ${js.count} scripts, ${kb(js.raw)} raw, ${kb(js.gz)} gzipped (target < 250 KB: ${js.gz < 250 * 1024 ? 'met' : 'MISSED'}); inline RSC payload ${kb(js.inlineGz)} gzipped`,
   );
+  if (js.noModule.length)
+    console.log(
+      `  not counted: ${js.noModule.length} noModule script(s) (legacy polyfills): ${js.noModule.join(', ')}`,
+    );
   if (js.lazyInHtml.length)
-    console.log(`  note: lazy chunks referenced by the HTML: ${js.lazyInHtml.join(', ')}`);
+    console.log(`  WARNING: lazy code in the first load: ${js.lazyInHtml.join(', ')}`);
+  else
+    console.log(
+      '  CodeMirror and the Pyodide runner are not in the first load (checked by content)',
+    );
   for (const f of js.files.sort((a, b) => b.gz - a.gz).slice(0, 5))
     console.log(`  ${kb(f.gz).padStart(9)}  ${f.src}`);
 

@@ -1,6 +1,5 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import { authClient } from '@/components/auth/auth-client';
 import { useI18n } from '@/i18n/client';
 
 export type Viewer = { name: string; email: string; role: 'student' | 'instructor' | 'admin' };
@@ -72,7 +71,12 @@ export function UserMenu(props: { viewer: Viewer }) {
             type="button"
             className="btn-secondary w-full"
             onClick={async () => {
-              await authClient.signOut();
+              // a plain request: the header (on every page) does not need the auth client's code
+              await fetch('/api/auth/sign-out', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: '{}',
+              }).catch(() => {});
               window.location.assign('/sign-in');
             }}
           >

@@ -2,6 +2,7 @@ import { LessonBlocks } from '@lms/ui';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { requireViewer } from '@/components/auth/require-viewer';
 import { isNotFound } from '@/components/errors';
 import { ProgressBar } from '@/components/progress-bar';
@@ -11,14 +12,15 @@ import { api } from '@/trpc/server';
 
 type Params = { params: Promise<{ course: string }> };
 
-async function load(course: string) {
+// one server call per request: generateMetadata and the page share it
+const load = cache(async (course: string) => {
   try {
     return await (await api()).course.get({ course });
   } catch (e) {
     if (isNotFound(e)) notFound();
     throw e;
   }
-}
+});
 
 export async function generateMetadata(props: Params): Promise<Metadata> {
   const { course } = await props.params;

@@ -2,6 +2,7 @@ import { LessonBlocks } from '@lms/ui';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { requireViewer } from '@/components/auth/require-viewer';
 import { ChapterProgressBadge } from '@/components/chapter/chapter-progress';
 import { ChapterToc } from '@/components/chapter/chapter-toc';
@@ -17,14 +18,15 @@ import { api } from '@/trpc/server';
 
 type Params = { params: Promise<{ course: string; chapter: string }> };
 
-async function load(course: string, chapter: string) {
+// one server call per request: generateMetadata and the page share it
+const load = cache(async (course: string, chapter: string) => {
   try {
     return await (await api()).chapter.get({ course, chapter });
   } catch (e) {
     if (isNotFound(e)) notFound();
     throw e;
   }
-}
+});
 
 export async function generateMetadata(props: Params): Promise<Metadata> {
   const { course, chapter } = await props.params;
