@@ -69,7 +69,8 @@ export class PyodideEngine {
     const started = performance.now();
     const importer =
       options.importPyodide ??
-      ((url: string) => import(/* webpackIgnore: true */ /* @vite-ignore */ url));
+      ((url: string) =>
+        import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ url));
     const { loadPyodide, version } = await importer(`${options.indexURL}pyodide.mjs`);
     const base = {
       indexURL: options.indexURL,
