@@ -7,6 +7,7 @@ import {
   type TestResult,
   type TestsDriverOutput,
 } from '../harness/protocol.ts';
+import { statusOfLimit, verdictOf } from '../harness/verdict.ts';
 import type { ExecutionMode, PyodideRunRecord } from './messages.ts';
 
 export interface ResultContext {
@@ -19,11 +20,9 @@ export interface ResultContext {
 }
 
 /**
- * Status, in the server's order (src/server/grade.ts): the limit that ended the program
- * (timeout, output_limit); a program that does not parse or checks that do not load
- * (error); no tests at all (error); the first test that did not pass (failed, with its
- * message); else passed. Without tests (a plain run, `tests` null) passed means the
- * program exited with code 0, error that it did not. Messages are the server's.
+ * Status and message come from the harness's `verdictOf`, as on the server. Without tests
+ * (a plain run, `tests` null) passed means the program exited with code 0, error that it
+ * did not.
  */
 export function toGradeResult(
   record: PyodideRunRecord,
@@ -37,34 +36,22 @@ export function toGradeResult(
     durationMs: test.durationMs,
     origin: test.origin,
   }));
+  const limitHit = record.limit_hit;
   let status: GradeStatus;
   let message: string | null;
-  const limitHit = record.limit_hit;
-  const firstBad = testResults.find((test) => test.status !== 'passed');
-  if (limitHit === 'wall') {
-    status = 'timeout';
-    message = `Программа не завершилась за ${context.limits.wallSeconds} с и была остановлена`;
-  } else if (limitHit === 'output') {
-    status = 'output_limit';
-    message = `Программа вывела слишком много (больше ${Math.round(context.outputCapBytes / 1024)} КБ) и была остановлена`;
-  } else if (tests === null) {
+  if (tests === null && !statusOfLimit(limitHit)) {
+    // a plain run (no tests): passed means the program exited with code 0
     status = record.exit_code === 0 ? 'passed' : 'error';
     message = status === 'passed' ? null : `Программа завершилась с кодом ${record.exit_code}`;
-  } else if (tests.syntaxError) {
-    status = 'error';
-    message = `Программа не запускается: ${tests.syntaxError}`;
-  } else if (tests.loadError) {
-    status = 'error';
-    message = `Ошибка в проверках задачи: ${tests.loadError}`;
-  } else if (testResults.length === 0) {
-    status = 'error';
-    message = 'В проверках задачи нет ни одного теста (@test)';
-  } else if (firstBad) {
-    status = 'failed';
-    message = `${firstBad.name}: ${firstBad.message ?? 'не пройдено'}`;
   } else {
-    status = 'passed';
-    message = 'Все проверки пройдены';
+    ({ status, message } = verdictOf({
+      limitHit,
+      limits: context.limits,
+      outputCapBytes: context.outputCapBytes,
+      syntaxError: tests?.syntaxError,
+      loadError: tests?.loadError,
+      tests: testResults,
+    }));
   }
   return {
     version: PROTOCOL_VERSION,

@@ -9,6 +9,7 @@ import {
   testsDriverOutputSchema,
 } from '../harness/protocol.ts';
 import { HARNESS_SOURCES } from '../harness/sources.ts';
+import { limitMessage, statusOfLimit, type Verdict, verdictOf } from '../harness/verdict.ts';
 import { buildWrapperProgram } from '../harness/wrapper.ts';
 import { type RunOutcome, type Sandbox, SandboxError, START_MARKER_FD } from './sandbox.ts';
 
@@ -64,31 +65,6 @@ export function pythonLiteral(value: unknown): string {
 
 function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
-}
-
-function limitMessage(limit: LimitHit, request: GradeRequest, outputCapBytes = 64 * 1024): string {
-  const { wallSeconds, cpuSeconds, memoryMb } = request.limits;
-  switch (limit) {
-    case 'wall':
-      return `Программа не завершилась за ${wallSeconds} с и была остановлена`;
-    case 'cpu':
-      return `Программа израсходовала больше ${cpuSeconds} с процессорного времени и была остановлена`;
-    case 'memory':
-      return `Программа превысила лимит памяти ${memoryMb} МБ и была остановлена`;
-    case 'output':
-      return `Программа вывела слишком много (больше ${Math.round(outputCapBytes / 1024)} КБ) и была остановлена`;
-    case 'processes':
-      return 'Программа создала слишком много процессов или потоков';
-    case 'disk':
-      return 'Программа записала слишком много данных на диск';
-  }
-}
-
-function statusOfLimit(limit: LimitHit | null): GradeStatus | null {
-  if (limit === 'wall' || limit === 'cpu') return 'timeout';
-  if (limit === 'memory') return 'memory';
-  if (limit === 'output') return 'output_limit';
-  return null;
 }
 
 export interface GradeOptions {
@@ -194,7 +170,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       }
     }
 
-    let worst: { status: GradeStatus; message: string; limit: LimitHit | null } | null = null;
+    let worst: Verdict | null = null;
 
     if (publicTests || hiddenTests) {
       program = await sandbox.run({
@@ -268,26 +244,16 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       }
       const out = parsed.data;
       tests.push(...out.tests);
-      const limitStatus = statusOfLimit(program.limitHit);
-      if (limitStatus) {
-        worst = {
-          status: limitStatus,
-          message: limitMessage(program.limitHit!, request, sandbox.options.outputCapBytes),
-          limit: program.limitHit,
-        };
-      } else if (out.syntaxError) {
-        worst = {
-          status: 'error',
-          message: `Программа не запускается: ${out.syntaxError}`,
-          limit: null,
-        };
-      } else if (out.loadError) {
-        worst = {
-          status: 'error',
-          message: `Ошибка в проверках задачи: ${out.loadError}`,
-          limit: null,
-        };
-      }
+      const programVerdict = verdictOf({
+        limitHit: statusOfLimit(program.limitHit) ? program.limitHit : null,
+        limits: request.limits,
+        outputCapBytes: sandbox.options.outputCapBytes,
+        syntaxError: out.syntaxError,
+        loadError: out.loadError,
+        tests: out.tests,
+      });
+      // a limit or a program/checks that cannot run decides the verdict before any test
+      if (programVerdict.limitHit || out.syntaxError || out.loadError) worst = programVerdict;
     }
 
     if (wrapper && !worst) {
@@ -335,30 +301,33 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
           ? null
           : output ||
             (run.limitHit
-              ? limitMessage(run.limitHit, request, sandbox.options.outputCapBytes)
+              ? limitMessage(run.limitHit, request.limits, sandbox.options.outputCapBytes)
               : `код выхода ${run.exitCode}`),
         durationMs: run.elapsedMs,
         origin: 'wrapper',
       });
-      const limitStatus = statusOfLimit(run.limitHit);
-      if (limitStatus)
-        worst = {
-          status: limitStatus,
-          message: limitMessage(run.limitHit!, request, sandbox.options.outputCapBytes),
-          limit: run.limitHit,
-        };
+      if (statusOfLimit(run.limitHit)) {
+        worst = verdictOf({
+          limitHit: run.limitHit,
+          limits: request.limits,
+          outputCapBytes: sandbox.options.outputCapBytes,
+          tests,
+        });
+      }
     }
 
-    if (worst) return finish(worst.status, worst.message, worst.limit);
-    if (tests.length === 0)
-      return finish('error', 'В проверках задачи нет ни одного теста (@test)');
-    const firstBad = tests.find((t) => t.status !== 'passed');
-    if (firstBad) return finish('failed', `${firstBad.name}: ${firstBad.message ?? 'не пройдено'}`);
-    const skipped =
-      typecheck?.available === false
-        ? ' (проверка типов пропущена: mypy не установлен на сервере)'
-        : '';
-    return finish('passed', `Все проверки пройдены${skipped}`);
+    const verdict =
+      worst ??
+      verdictOf({
+        limitHit: null,
+        limits: request.limits,
+        tests,
+        passedNote:
+          typecheck?.available === false
+            ? ' (проверка типов пропущена: mypy не установлен на сервере)'
+            : '',
+      });
+    return finish(verdict.status, verdict.message, verdict.limitHit);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return finish('sandbox_error', `Сбой сервера проверки: ${message}`);
