@@ -141,7 +141,8 @@ async function pageJavaScript(base: string, cookie: string) {
     files.push({ src, gz: z });
     const text = body.toString('utf8');
     if (text.includes('cm-scroller')) lazyInHtml.push(`${src} (CodeMirror)`);
-    if (text.includes('loadPyodide') || text.includes('createPythonRunner'))
+    // the runner's own code (our adapter only names it in a dynamic import)
+    if (text.includes('loadPyodide') || text.includes('interruptBuffer'))
       lazyInHtml.push(`${src} (Pyodide runner)`);
   }
   return {
