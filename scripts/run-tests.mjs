@@ -58,13 +58,13 @@ if (!only || only === 'unit') {
     lines.push(
       `vitest: ${report.numPassedTests} passed, ${report.numFailedTests + brokenFiles} failed, ${report.numPendingTests} skipped`,
     );
+    if (code !== 0 && report.numFailedTests + brokenFiles === 0) {
+      totals.failed += 1; // the runner failed for a reason outside any test (e.g. unhandled error)
+      lines.push(`vitest: exited ${code} outside any test`);
+    }
   } else {
     totals.failed += 1;
     lines.push(`vitest: no report (exit ${code})`);
-  }
-  if (report && code !== 0 && report.numFailedTests === 0) {
-    totals.failed += 1; // the runner failed for a reason outside any test (e.g. unhandled error)
-    lines.push(`vitest: exited ${code} outside any test`);
   }
 }
 

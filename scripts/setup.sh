@@ -5,7 +5,7 @@
 # generated code. Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NEXT_TELEMETRY_DISABLED=1
+export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

@@ -30,6 +30,7 @@ const graderPort = process.env.GRADER_PORT ?? '4100';
 const env = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: '1',
+  TURBO_TELEMETRY_DISABLED: '1',
   GRADER_SECRET: process.env.GRADER_SECRET ?? secrets.GRADER_SECRET,
   BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? secrets.BETTER_AUTH_SECRET,
   BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${port}`,

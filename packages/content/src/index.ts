@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export { type Attributes, parseFenceInfo, splitTrailingAttributes } from './attrs.ts';
@@ -16,4 +17,8 @@ export * from './schema.ts';
 export { slugify } from './slug.ts';
 
 /** The course shipped with the platform (`packages/content/courses/python`). */
-export const SHIPPED_COURSE_DIR = fileURLToPath(new URL('../courses/python', import.meta.url));
+// from the module's path string: under jsdom (the ui tests) the global URL is not Node's
+export const SHIPPED_COURSE_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../courses/python',
+);

@@ -77,4 +77,4 @@ describe.each(PROVIDERS_UNDER_TEST)('writing a migration (%s)', (provider) => {
   }, 90_000);
 });
 
-it.skipIf(pgStatus.ok || IN_CI)(`PostgreSQL tests skipped: ${pgStatus.reason}`, () => {});
+if (!pgStatus.ok && !IN_CI) console.warn(`PostgreSQL tests skipped: ${pgStatus.reason}`);
