@@ -67,6 +67,46 @@ function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
 }
 
+/** Runs `code` as `__main__` under the harness's program driver, in its own sandbox. */
+function runAsMain(
+  sandbox: Sandbox,
+  code: string,
+  limits: GradeRequest['limits'],
+  priority = false,
+): Promise<RunOutcome> {
+  return sandbox.run({
+    files: { 'main.py': code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
+    args: (box) => [
+      ...PY,
+      `${box}/lms_runner.py`,
+      'program',
+      '--start-fd',
+      String(START_MARKER_FD),
+      `${box}/main.py`,
+    ],
+    limits,
+    priority,
+    startMarker: true,
+  });
+}
+
+/** The record of a program run that the tests see. */
+function recordOf(run: RunOutcome): RunRecord {
+  const stdout = decodeOutput(run.stdout);
+  const stderr = decodeOutput(run.stderr);
+  return {
+    stdout,
+    stderr,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    elapsed: run.programElapsedMs / 1000,
+    timedOut: run.limitHit === 'wall' || run.limitHit === 'cpu',
+    traceback: run.limitHit ? null : extractTraceback(stderr, run.exitCode),
+    stdoutTruncated: run.stdoutTruncated,
+    stderrTruncated: run.stderrTruncated,
+  };
+}
+
 export interface GradeOptions {
   /** called when the grading starts running (left the grader's queue) */
   onStart?: () => void;
@@ -173,34 +213,11 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     let worst: Verdict | null = null;
 
     if (publicTests || hiddenTests) {
-      program = await sandbox.run({
-        files: { 'main.py': request.code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
-        args: (box) => [
-          ...PY,
-          `${box}/lms_runner.py`,
-          'program',
-          '--start-fd',
-          String(START_MARKER_FD),
-          `${box}/main.py`,
-        ],
-        limits: request.limits,
-        startMarker: true,
-      });
+      program = await runAsMain(sandbox, request.code, request.limits);
       durations.queuedMs += program.queuedMs;
       durations.programMs = program.programElapsedMs;
-      const stdout = decodeOutput(program.stdout);
-      const stderr = decodeOutput(program.stderr);
-      record = {
-        stdout,
-        stderr,
-        exitCode: program.exitCode,
-        signal: program.signal,
-        elapsed: program.programElapsedMs / 1000,
-        timedOut: program.limitHit === 'wall' || program.limitHit === 'cpu',
-        traceback: program.limitHit ? null : extractTraceback(stderr, program.exitCode),
-        stdoutTruncated: program.stdoutTruncated,
-        stderrTruncated: program.stderrTruncated,
-      };
+      record = recordOf(program);
+      const { stdout, stderr } = record;
 
       const files: Record<string, string> = {
         'record.py': pythonLiteral({
@@ -257,40 +274,17 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     }
 
     if (wrapper && !worst) {
-      const run = await sandbox.run({
-        files: {
-          'main.py': buildWrapperProgram(wrapper, request.code),
-          'lms_runner.py': HARNESS_SOURCES['lms_runner.py'],
-        },
-        args: (box) => [
-          ...PY,
-          `${box}/lms_runner.py`,
-          'program',
-          '--start-fd',
-          String(START_MARKER_FD),
-          `${box}/main.py`,
-        ],
-        limits: request.limits,
-        priority: record !== null,
-        startMarker: true,
-      });
+      const run = await runAsMain(
+        sandbox,
+        buildWrapperProgram(wrapper, request.code),
+        request.limits,
+        record !== null,
+      );
       durations.queuedMs += run.queuedMs;
       if (!record) {
         program = run;
         durations.programMs = run.programElapsedMs;
-        const stdout = decodeOutput(run.stdout);
-        const stderr = decodeOutput(run.stderr);
-        record = {
-          stdout,
-          stderr,
-          exitCode: run.exitCode,
-          signal: run.signal,
-          elapsed: run.programElapsedMs / 1000,
-          timedOut: run.limitHit === 'wall' || run.limitHit === 'cpu',
-          traceback: run.limitHit ? null : extractTraceback(stderr, run.exitCode),
-          stdoutTruncated: run.stdoutTruncated,
-          stderrTruncated: run.stderrTruncated,
-        };
+        record = recordOf(run);
       }
       const passed = run.exitCode === 0 && !run.limitHit;
       const output = clip(`${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`.trim());
