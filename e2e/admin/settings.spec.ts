@@ -25,6 +25,10 @@ test('an admin closes sign-up: the link disappears and the page says so; then op
 
   await toggle.press('Space');
   await expect(toggle).toBeChecked();
+  // the switch flips at once; wait until the server has saved it (the switch is disabled
+  // while the save is pending, and "saved" is shown again after it)
+  await expect(toggle).toBeEnabled();
+  await expect(page.getByText('Сохранено')).toBeVisible();
   await anon.goto('/sign-in');
   await expect(anon.getByRole('link', { name: 'Регистрация' })).toBeVisible();
   await visitor.close();
