@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { GRADE_QUEUE } from '../harness/queue-contract.ts';
 
 /** Every setting of the grader server: name, default, validation (read once, here only). */
 const flag = z
@@ -42,7 +43,7 @@ export const serverEnvSchema = z.object({
   /** BullMQ: how often workers look for stalled jobs (ms) */
   GRADER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   /** BullMQ queue name */
-  GRADER_QUEUE_NAME: z.string().default('lms-grade'),
+  GRADER_QUEUE_NAME: z.string().default(GRADE_QUEUE),
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 

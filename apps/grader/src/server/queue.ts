@@ -1,38 +1,17 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import {
-  type GradeRequestInput,
-  type GradeResult,
-  parseGradeRequest,
-} from '../harness/protocol.ts';
+import { type GradeResult, parseGradeRequest } from '../harness/protocol.ts';
+import { GRADE_QUEUE, type GradeJobData, redisConnection } from '../harness/queue-contract.ts';
 import type { GradeService } from './service.ts';
 
 /**
  * Worker mode: any number of grader processes on any number of machines take jobs from one
- * BullMQ queue. Contract (shared with apps/web/src/server/grader/queue.ts): queue `lms-grade`,
- * job name `grade`, job id = the Attempt id, data `{ attemptId, request }`, return value a
- * GradeResult. The caller stores the result from the queue's `completed` event, idempotently
- * by attempt id. A worker killed with -9 stops renewing its job lock; another worker's
+ * BullMQ queue; the job contract is in `../harness/queue-contract.ts`, shared with the web
+ * app. The caller stores the result from the queue's `completed` event, idempotently by
+ * attempt id. A worker killed with -9 stops renewing its job lock; another worker's
  * stalled-job check puts the job back and grades it (the dead one never completed it, so it
  * completes once).
  */
-export const GRADE_QUEUE = 'lms-grade';
-
-export interface GradeJobData {
-  attemptId: string;
-  request: GradeRequestInput;
-}
-
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    maxRetriesPerRequest: null,
-  };
-}
+export { GRADE_QUEUE, type GradeJobData, redisConnection } from '../harness/queue-contract.ts';
 
 export interface WorkerOptions {
   redisUrl: string;

@@ -1,5 +1,11 @@
 import { getAttempt } from '@lms/db';
 import { type GradeResult, gradeResultSchema } from '@lms/grader/protocol';
+import {
+  GRADE_JOB_NAME,
+  GRADE_QUEUE,
+  type GradeJobData,
+  redisConnection,
+} from '@lms/grader/queue-contract';
 import type { Db } from '../db';
 import {
   applyGradeResult,
@@ -13,28 +19,10 @@ import {
 import { SERVICE_DOWN_MESSAGE } from './pipeline';
 import type { GraderTransport } from './transport';
 
-/** BullMQ queue shared with apps/grader's worker mode. */
-export const GRADE_QUEUE = 'lms-grade';
-
-/**
- * Job contract with the grader's worker: name `grade`, id = the Attempt id (so re-adding a
- * job after a restart is a no-op), data `{ attemptId, request: GradeRequestInput }`, return
- * value a GradeResult. The worker never touches the database: this process stores verdicts
- * from the queue's events (any web instance may; storing is idempotent).
- */
-export type GradeJobData = { attemptId: string; request: ReturnType<typeof buildGradeRequest> };
-
-export function redisConnection(url: string) {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    maxRetriesPerRequest: null,
-  };
-}
+// The job contract (queue and job names, data, Redis options) is the grader's:
+// @lms/grader/queue-contract. The worker never touches the database: this process stores
+// verdicts from the queue's events (any web instance may; storing is idempotent).
+export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grader/queue-contract';
 
 function parseResult(raw: unknown): GradeResult | null {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
@@ -108,7 +96,7 @@ export async function createQueueTransport(options: {
         return applyGradeResult(db, attemptId, gradeOutputTask(task, attempt.code));
       }
       await queue.add(
-        'grade',
+        GRADE_JOB_NAME,
         { attemptId, request: buildGradeRequest(task, attempt.code) },
         {
           jobId: attemptId,
