@@ -30,8 +30,11 @@ export interface CgroupSlot {
   /** fork attempts refused by the pids limit since `prepare` */
   pidsRefused(): number;
   pids(): number[];
-  /** SIGKILL every process in the slot until it is empty; true when empty */
-  killAll(): Promise<boolean>;
+  /**
+   * SIGKILL every process in the slot until it is empty (but for `keep`, the slot's launcher);
+   * true when nothing else is left
+   */
+  killAll(keep?: number): Promise<boolean>;
   destroy(): void;
 }
 
@@ -73,11 +76,17 @@ function listPids(procsFile: string): number[] {
   }
 }
 
-async function killLoop(procsFiles: string[], cgroupKill: string | null): Promise<boolean> {
+async function killLoop(
+  procsFiles: string[],
+  cgroupKill: string | null,
+  keep?: number,
+): Promise<boolean> {
+  const others = () => [...new Set(procsFiles.flatMap(listPids))].filter((p) => p !== keep);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const pids = [...new Set(procsFiles.flatMap(listPids))];
+    const pids = others();
     if (pids.length === 0) return true;
-    if (cgroupKill) {
+    // cgroup.kill would take the launcher too: with one to keep, kill pid by pid
+    if (cgroupKill && keep === undefined) {
       try {
         writeFileSync(cgroupKill, '1');
       } catch {}
@@ -89,7 +98,7 @@ async function killLoop(procsFiles: string[], cgroupKill: string | null): Promis
     }
     await new Promise((r) => setTimeout(r, attempt < 5 ? 1 : 20));
   }
-  return procsFiles.flatMap(listPids).length === 0;
+  return others().length === 0;
 }
 
 /** This process's own cgroup path for a v1 controller (or v2 when `controller` is ''). */
@@ -200,7 +209,7 @@ function v1Support(tag: string): CgroupSupport {
         oomKills: () => keyed(join(dir('memory'), 'memory.oom_control'), 'oom_kill') - oomBase,
         pidsRefused: () => keyed(join(dir('pids'), 'pids.events'), 'max') - pidsBase,
         pids: () => [...new Set(procsFiles.flatMap(listPids))],
-        killAll: () => killLoop(procsFiles, null),
+        killAll: (keep) => killLoop(procsFiles, null, keep),
         destroy() {
           for (const c of controllers) tryRmdir(dir(c));
         },
@@ -261,7 +270,7 @@ function v2Support(tag: string): CgroupSupport {
         oomKills: () => keyed(join(dir, 'memory.events'), 'oom_kill') - oomBase,
         pidsRefused: () => keyed(join(dir, 'pids.events'), 'max') - pidsBase,
         pids: () => listPids(procs),
-        killAll: () => killLoop([procs], join(dir, 'cgroup.kill')),
+        killAll: (keep) => killLoop([procs], join(dir, 'cgroup.kill'), keep),
         destroy: () => tryRmdir(dir),
       };
     },

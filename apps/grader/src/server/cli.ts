@@ -55,6 +55,12 @@ async function startService(env: ServerEnv, maxRuns?: number): Promise<GradeServ
     }
     if (service.sandbox.cgroups.version === null) {
       console.error(`lms-grader: no cgroups (${service.sandbox.cgroups.reason}); rlimits only`);
+    } else if (maxRuns === undefined) {
+      // a long-running service: start the slots' launchers now, not on each slot's first run
+      const ms = await service.sandbox.warmUp();
+      console.error(
+        `lms-grader: ${service.sandbox.options.maxRuns} slot launchers started in ${Math.round(ms)} ms`,
+      );
     }
     return service;
   } catch (error) {

@@ -16,6 +16,11 @@ export const serverEnvSchema = z.object({
   GRADER_SECRET: z.string().min(16, 'GRADER_SECRET must be at least 16 characters').optional(),
   /** development only: run programs without bubblewrap; every result says unsafe: true */
   GRADER_UNSAFE_NO_SANDBOX: flag,
+  /**
+   * `off`: do not use cgroups even where they work (rlimits only: RLIMIT_AS for memory, no
+   * CPU-aware admission); for hosts whose cgroups misbehave, and to test that path
+   */
+  GRADER_CGROUPS: z.enum(['auto', 'off']).default('auto'),
   /** Redis for the BullMQ worker mode */
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** the interpreter that runs programs and tests */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   accessSync,
+  chmodSync,
   constants,
   existsSync,
   mkdtempSync,
@@ -14,19 +15,24 @@ import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { LimitHit } from '../harness/protocol.ts';
 import { type CgroupSlot, type CgroupSupport, detectCgroups, noCgroups } from './cgroups.ts';
+import { BASH, closeFdsAbove, dropPrivileges, SlotLauncher, shellQuote } from './launcher.ts';
 import { CpuScheduler } from './scheduler.ts';
 
 /**
  * Runs one Python process in a bubblewrap sandbox. Every run:
- *   /bin/sh (writes its pid into the slot's cgroups, then execs)
- *   → setpriv: unprivileged uid/gid of the slot, no groups, no-new-privs, empty bounding set
- *   → prlimit: CPU seconds, processes, file size, open files, no core dumps
- *   → bwrap: new user/pid/net/ipc/uts/cgroup namespaces, no capabilities, read-only /usr,
- *     fresh size-capped tmpfs for /box (work dir), /tmp and /dev/shm, files copied in through
- *     pipes (no host path of ours is visible), read-only root, --die-with-parent, --new-session
+ *   the slot's launcher (launcher.ts: a shell already in the slot's cgroups, running as the
+ *   slot's unprivileged uid/gid with no groups, no-new-privs and an empty bounding set) forks
+ *   → ulimit: CPU seconds, processes, file size, open files, no core dumps
+ *   → exec bwrap: new user/pid/net/ipc/uts/cgroup namespaces, no capabilities, read-only /usr,
+ *     fresh size-capped tmpfs for /box (work dir), /tmp and /dev/shm, files copied in by bwrap
+ *     from fds (no host path of ours is visible), read-only root, --die-with-parent, --new-session
  *   → python3 -I (isolated: ignores PYTHON* env and user site) …
- * spawned by Node with an EMPTY environment. Node caps stdout/stderr, kills the tree on the
- * wall clock, waits for 'exit' (not 'close'), then empties the slot's cgroup.
+ * with an empty environment. Node caps stdout/stderr, kills the run's processes on the wall
+ * clock (by cgroup), waits for the run's exit status, kills whatever is left in the cgroup, then
+ * reads the output up to the launcher's end mark.
+ * Without cgroups the same bwrap command is spawned by Node through `setpriv → prlimit`
+ * (RLIMIT_AS stands in for the memory cgroup); unsafe mode (development only) runs the
+ * interpreter under prlimit alone.
  */
 
 export interface SandboxOptions {
@@ -47,6 +53,8 @@ export interface SandboxOptions {
   cgroupTag?: string;
   /** extra read-only binds for an interpreter outside /usr */
   extraReadOnly?: string[];
+  /** use cgroups where they work (default); false: rlimits only */
+  cgroups?: boolean;
   /** look for mypy at start (default); otherwise on first use (short-lived CLI runs) */
   probeMypyAtStart?: boolean;
 }
@@ -123,11 +131,15 @@ const DEFAULT_DISK_MB = 32;
 const SHM_MB = 16;
 const TMP_MB = 16;
 const OPEN_FILES = 128;
+/** the launcher's share of a slot's memory cgroup */
+const LAUNCHER_MEMORY_MB = 2;
 
 interface Slot {
   index: number;
   uid: number;
   cgroup: CgroupSlot | null;
+  /** started on the slot's first run (cgroups only) */
+  launcher: SlotLauncher | null;
 }
 
 export class Sandbox {
@@ -142,16 +154,22 @@ export class Sandbox {
   private readonly slots: Slot[];
   private readonly live = new Set<ChildProcess>();
   private closed = false;
+  private launcherDir: string | null = null;
 
   private constructor(readonly options: SandboxOptions) {
     this.engine = options.unsafe ? 'cpython-unsafe' : 'cpython-bwrap';
     const tag = options.cgroupTag ?? `lms-grader-${process.pid}-${++sandboxCount}`;
     // unsafe mode runs the interpreter directly (no sh joining a cgroup): rlimits only
-    this.cgroups = options.unsafe ? noCgroups('unsafe mode (no sandbox)') : detectCgroups(tag);
+    this.cgroups = options.unsafe
+      ? noCgroups('unsafe mode (no sandbox)')
+      : options.cgroups === false
+        ? noCgroups('turned off (GRADER_CGROUPS=off)')
+        : detectCgroups(tag);
     this.slots = Array.from({ length: options.maxRuns }, (_, index) => ({
       index,
       uid: options.uidBase + index,
       cgroup: this.cgroups.version ? this.cgroups.createSlot(`slot-${index}`) : null,
+      launcher: null,
     }));
     this.scheduler = new CpuScheduler({ maxRuns: options.maxRuns, cpuSlots: options.cpuSlots });
   }
@@ -255,20 +273,319 @@ export class Sandbox {
     const { limits } = spec;
     const processes = limits.processes ?? DEFAULT_PROCESSES;
     const diskMb = limits.diskMb ?? DEFAULT_DISK_MB;
-    slot.cgroup?.prepare({ memoryMb: limits.memoryMb, processes });
-    const cap = this.options.outputCapBytes;
     const fileNames = Object.keys(spec.files);
-    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
     for (const name of fileNames) {
       if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.'))
         throw new SandboxError(`bad file name ${name}`);
     }
+    if (this.options.unsafe) return this.executeUnsafe(spec, slot, processes, diskMb);
+    if (slot.cgroup) return this.executeInLauncher(spec, slot, slot.cgroup, processes, diskMb);
+    return this.executeDirect(spec, slot, processes, diskMb);
+  }
 
-    let workDir = '/box';
-    let command: string;
-    let argv: string[];
-    let hostDir: string | null = null;
-    const prlimit = [
+  /** bwrap and its arguments up to and including the interpreter's */
+  private bwrapArgv(spec: RunSpec, diskMb: number): string[] {
+    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+    return [
+      this.options.bwrap!,
+      '--unshare-all',
+      '--unshare-user',
+      '--disable-userns',
+      '--die-with-parent',
+      '--new-session',
+      '--cap-drop',
+      'ALL',
+      '--clearenv',
+      '--setenv',
+      'PATH',
+      '/usr/bin:/bin',
+      '--setenv',
+      'LANG',
+      'C.UTF-8',
+      '--setenv',
+      'HOME',
+      '/box',
+      '--setenv',
+      'TMPDIR',
+      '/tmp',
+      '--hostname',
+      'sandbox',
+      '--ro-bind',
+      '/usr',
+      '/usr',
+      '--symlink',
+      'usr/bin',
+      '/bin',
+      '--symlink',
+      'usr/lib',
+      '/lib',
+      ...(existsSync('/usr/lib64') ? ['--symlink', 'usr/lib64', '/lib64'] : []),
+      ...(this.options.extraReadOnly ?? []).flatMap((path) => ['--ro-bind', path, path]),
+      '--proc',
+      '/proc',
+      '--dev',
+      '/dev',
+      '--size',
+      String(SHM_MB * 1024 * 1024),
+      '--tmpfs',
+      '/dev/shm',
+      '--size',
+      String(TMP_MB * 1024 * 1024),
+      '--tmpfs',
+      '/tmp',
+      '--size',
+      String(diskMb * 1024 * 1024),
+      '--tmpfs',
+      '/box',
+      ...Object.keys(spec.files).flatMap((name, i) => [
+        '--file',
+        String(fdBase + i),
+        `/box/${name}`,
+      ]),
+      '--remount-ro',
+      '/',
+      '--chdir',
+      '/box',
+      '--',
+      this.options.python,
+      ...spec.args('/box'),
+    ];
+  }
+
+  /**
+   * The usual path: the slot's launcher (already in the slot's cgroups, already the slot's
+   * uid, see launcher.ts) forks, sets the rlimits and execs bwrap.
+   */
+  private async executeInLauncher(
+    spec: RunSpec,
+    slot: Slot,
+    cgroup: CgroupSlot,
+    processes: number,
+    diskMb: number,
+  ): Promise<Omit<RunOutcome, 'queuedMs'>> {
+    const launcher = this.launcherOf(slot, cgroup);
+    // the launcher is one more process of the slot's uid and cgroup, and a little memory
+    cgroup.prepare({
+      memoryMb: spec.limits.memoryMb + LAUNCHER_MEMORY_MB,
+      processes: processes + 1,
+    });
+    const fileNames = Object.keys(spec.files);
+    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+    if (fdBase + fileNames.length - 1 > 9)
+      throw new SandboxError(`too many files for one run (${fileNames.length})`);
+    const cpu = Math.ceil(spec.limits.cpuSeconds);
+    const inputs: Record<string, string | Buffer> = {};
+    const redirections = [
+      spec.startMarker ? `${START_MARKER_FD}>&4` : '',
+      '4>&-',
+      ...fileNames.map((name, i) => {
+        inputs[`in-${i}`] = spec.files[name]!;
+        return `${fdBase + i}<"$d/in-${i}"`;
+      }),
+    ].filter(Boolean);
+    const script = [
+      // soft CPU first (the hard limit may not go below it), then the hard one a second later
+      `ulimit -S -t ${cpu} && ulimit -H -t ${cpu + 1} && ulimit -p ${processes + 1} && ` +
+        `ulimit -f ${diskMb * 2048} && ulimit -n ${OPEN_FILES} && ulimit -c 0 || exit 125`,
+      `exec ${this.bwrapArgv(spec, diskMb).map(shellQuote).join(' ')} ${redirections.join(' ')}`,
+      '',
+    ].join('\n');
+
+    const started = performance.now();
+    let programStarted: number | null = null;
+    let limitHit: LimitHit | null = null;
+    const cap = this.options.outputCapBytes;
+    const streams = { stdout: new Capture(cap), stderr: new Capture(cap) };
+    const kill = (reason: LimitHit | null) => {
+      if (reason && !limitHit) limitHit = reason;
+      void cgroup.killAll(launcher.pid);
+    };
+    let run: Awaited<ReturnType<SlotLauncher['run']>>;
+    try {
+      run = await launcher.run(script, inputs, {
+        stdout: (chunk) => {
+          if (streams.stdout.push(chunk)) kill('output');
+        },
+        stderr: (chunk) => {
+          if (streams.stderr.push(chunk)) kill('output');
+        },
+        marker: () => {
+          programStarted ??= performance.now();
+        },
+      });
+    } catch (error) {
+      slot.launcher = null;
+      launcher.kill();
+      throw new SandboxError(`cannot start the sandbox: ${(error as Error).message}`);
+    }
+    this.scheduler.attach(slot.index, { cpuSeconds: () => cgroup.cpuSeconds() });
+    const wall = setTimeout(() => kill('wall'), spec.limits.wallSeconds * 1000);
+    // RLIMIT_CPU is per process; the cgroup counts every process and thread of the run
+    const cpuWatch = setInterval(() => {
+      if (cgroup.cpuSeconds() > spec.limits.cpuSeconds + 0.5) kill('cpu');
+    }, 250);
+    let status: number | null = null;
+    let failure: Error | null = null;
+    try {
+      status = await run.exited;
+    } catch (error) {
+      failure = error as Error;
+    }
+    const exitedAt = performance.now();
+    clearTimeout(wall);
+    clearInterval(cpuWatch);
+    // whatever is left of the run (a daemonised child) dies before the output is closed
+    const leftoverProcesses = cgroup.pids().filter((p) => p !== launcher.pid).length;
+    await cgroup.killAll(launcher.pid);
+    const cpuSeconds = cgroup.cpuSeconds();
+    if (!limitHit && cgroup.oomKills() > 0) limitHit = 'memory';
+    if (failure === null) {
+      try {
+        await launcher.finishRun(Object.keys(inputs));
+      } catch (error) {
+        failure = error as Error;
+      }
+    }
+    if (failure !== null) {
+      slot.launcher = null;
+      launcher.kill();
+      await cgroup.killAll();
+      throw new SandboxError(`the sandbox failed: ${failure.message}`);
+    }
+    // the shell reports a run that died of signal N as 128+N, as bwrap does for the program
+    let exitCode: number | null = status;
+    let signal: string | null = null;
+    if (status !== null && status > 128 && status - 128 in SIGNALS) signal = SIGNALS[status - 128]!;
+    // killed by us (a limit): no exit code of its own, as with a direct kill
+    if (limitHit && signal === 'SIGKILL') exitCode = null;
+    return this.outcome(spec, {
+      streams,
+      exitCode,
+      signal,
+      elapsedMs: exitedAt - started,
+      programElapsedMs: exitedAt - (programStarted ?? started),
+      programStarted: programStarted !== null,
+      cpuSeconds,
+      limitHit,
+      leftoverProcesses,
+      pidsRefused: cgroup.pidsRefused(),
+    });
+  }
+
+  private launcherOf(slot: Slot, cgroup: CgroupSlot): SlotLauncher {
+    if (!slot.launcher?.alive) {
+      slot.launcher = SlotLauncher.start({
+        uid: slot.uid,
+        procsFiles: cgroup.procsFiles,
+        dir: join(this.stateDir(), `slot-${slot.index}`),
+      });
+    }
+    return slot.launcher;
+  }
+
+  /**
+   * Start every slot's launcher now rather than on the slot's first run (a long-running
+   * service: the first runs then cost what every run costs). Returns the milliseconds it took.
+   */
+  async warmUp(): Promise<number> {
+    const t0 = performance.now();
+    await Promise.all(
+      this.slots.map((slot) => (slot.cgroup ? this.launcherOf(slot, slot.cgroup).ready : null)),
+    );
+    return performance.now() - t0;
+  }
+
+  /** Shared by every path: what the limits and the exit say, or a failure of the sandbox itself. */
+  private outcome(
+    spec: RunSpec,
+    run: {
+      streams: { stdout: Capture; stderr: Capture };
+      exitCode: number | null;
+      signal: string | null;
+      elapsedMs: number;
+      programElapsedMs: number;
+      programStarted: boolean;
+      cpuSeconds: number | null;
+      limitHit: LimitHit | null;
+      leftoverProcesses: number;
+      pidsRefused: number;
+    },
+  ): Omit<RunOutcome, 'queuedMs'> {
+    let { limitHit } = run;
+    const { exitCode, signal: sig, cpuSeconds } = run;
+    if (!limitHit && sig === 'SIGXCPU') limitHit = 'cpu';
+    if (!limitHit && cpuSeconds !== null && cpuSeconds > spec.limits.cpuSeconds) limitHit = 'cpu';
+    if (!limitHit && sig === 'SIGKILL' && run.pidsRefused > 0) limitHit = 'processes';
+    // The sandbox itself failed to start (bad mount, missing binary, no user namespaces, a
+    // refused rlimit): its tools say so on stderr before anything of ours ran. With a start
+    // marker, a program printing the same words cannot be mistaken for it.
+    const stderrHead = run.streams.stderr.buffer().subarray(0, 2000).toString('utf8');
+    if (
+      exitCode !== 0 &&
+      !limitHit &&
+      !run.programStarted &&
+      /^(bwrap|setpriv|prlimit|sh|\/bin\/sh|\S*run\.sh: \d+): /m.test(stderrHead) &&
+      (spec.startMarker || !stderrHead.startsWith('Traceback'))
+    ) {
+      throw new SandboxError(`the sandbox failed to start: ${stderrHead.trim().slice(0, 500)}`);
+    }
+    return {
+      stdout: run.streams.stdout.buffer(),
+      stderr: run.streams.stderr.buffer(),
+      stdoutTruncated: run.streams.stdout.truncated,
+      stderrTruncated: run.streams.stderr.truncated,
+      exitCode,
+      signal: sig,
+      elapsedMs: run.elapsedMs,
+      programElapsedMs: run.programElapsedMs,
+      cpuSeconds,
+      limitHit,
+      leftoverProcesses: run.leftoverProcesses,
+    };
+  }
+
+  /** Without cgroups: `setpriv → prlimit → bwrap` spawned by Node, rlimits only. */
+  private executeDirect(
+    spec: RunSpec,
+    slot: Slot,
+    processes: number,
+    diskMb: number,
+  ): Promise<Omit<RunOutcome, 'queuedMs'>> {
+    const chain = [
+      ...dropPrivileges(slot.uid),
+      ...this.prlimitArgv(spec.limits, processes, diskMb, true),
+      ...this.bwrapArgv(spec, diskMb),
+    ];
+    return this.spawnRun(spec, slot, chain[0]!, chain.slice(1), null);
+  }
+
+  /** Development only: the interpreter under prlimit, in a temporary host directory. */
+  private executeUnsafe(
+    spec: RunSpec,
+    slot: Slot,
+    processes: number,
+    diskMb: number,
+  ): Promise<Omit<RunOutcome, 'queuedMs'>> {
+    const hostDir = mkdtempSync(join(tmpdir(), 'lms-grader-unsafe-'));
+    for (const name of Object.keys(spec.files))
+      writeFileSync(join(hostDir, name), spec.files[name]!);
+    const prlimit = this.prlimitArgv(spec.limits, processes, diskMb, true);
+    return this.spawnRun(
+      spec,
+      slot,
+      prlimit[0]!,
+      [...prlimit.slice(1), this.options.python, ...spec.args(hostDir)],
+      hostDir,
+    );
+  }
+
+  private prlimitArgv(
+    limits: RunLimits,
+    processes: number,
+    diskMb: number,
+    addressSpace: boolean,
+  ): string[] {
+    return [
       '/usr/bin/prlimit',
       `--cpu=${Math.ceil(limits.cpuSeconds)}:${Math.ceil(limits.cpuSeconds) + 1}`,
       `--nproc=${processes}`,
@@ -276,132 +593,63 @@ export class Sandbox {
       `--nofile=${OPEN_FILES}`,
       '--core=0',
       // without a memory cgroup, the address-space limit is the only memory cap left
-      ...(slot.cgroup ? [] : [`--as=${(limits.memoryMb + 64) * 1024 * 1024}`]),
+      ...(addressSpace ? [`--as=${(limits.memoryMb + 64) * 1024 * 1024}`] : []),
       '--',
     ];
-    if (this.options.unsafe) {
-      hostDir = mkdtempSync(join(tmpdir(), 'lms-grader-unsafe-'));
-      workDir = hostDir;
-      for (const name of fileNames) writeFileSync(join(hostDir, name), spec.files[name]!);
-      command = prlimit[0]!;
-      argv = [...prlimit.slice(1), this.options.python, ...spec.args(workDir)];
-    } else {
-      const bwrap = [
-        this.options.bwrap!,
-        '--unshare-all',
-        '--unshare-user',
-        '--disable-userns',
-        '--die-with-parent',
-        '--new-session',
-        '--cap-drop',
-        'ALL',
-        '--clearenv',
-        '--setenv',
-        'PATH',
-        '/usr/bin:/bin',
-        '--setenv',
-        'LANG',
-        'C.UTF-8',
-        '--setenv',
-        'HOME',
-        '/box',
-        '--setenv',
-        'TMPDIR',
-        '/tmp',
-        '--hostname',
-        'sandbox',
-        '--ro-bind',
-        '/usr',
-        '/usr',
-        '--symlink',
-        'usr/bin',
-        '/bin',
-        '--symlink',
-        'usr/lib',
-        '/lib',
-        ...(existsSync('/usr/lib64') ? ['--symlink', 'usr/lib64', '/lib64'] : []),
-        ...(this.options.extraReadOnly ?? []).flatMap((path) => ['--ro-bind', path, path]),
-        '--proc',
-        '/proc',
-        '--dev',
-        '/dev',
-        '--size',
-        String(SHM_MB * 1024 * 1024),
-        '--tmpfs',
-        '/dev/shm',
-        '--size',
-        String(TMP_MB * 1024 * 1024),
-        '--tmpfs',
-        '/tmp',
-        '--size',
-        String(diskMb * 1024 * 1024),
-        '--tmpfs',
-        '/box',
-        ...fileNames.flatMap((name, i) => ['--file', String(fdBase + i), `/box/${name}`]),
-        '--remount-ro',
-        '/',
-        '--chdir',
-        '/box',
-        '--',
-        this.options.python,
-        ...spec.args(workDir),
-      ];
-      const setpriv = [
-        '/usr/bin/setpriv',
-        `--reuid=${slot.uid}`,
-        `--regid=${slot.uid}`,
-        '--clear-groups',
-        '--no-new-privs',
-        '--bounding-set=-all',
-      ];
-      const chain = [...setpriv, ...prlimit, ...bwrap];
-      if (slot.cgroup) {
-        // join the cgroups before exec, so no process of the run is ever outside them
-        const joins = slot.cgroup.procsFiles.map((f) => `echo $$ > ${f}`).join(' && ');
-        command = '/bin/sh';
-        argv = ['-c', `${joins} && exec "$@"`, 'sh', ...chain];
-      } else {
-        command = chain[0]!;
-        argv = chain.slice(1);
-      }
-    }
+  }
 
+  /** Spawn the run's first process from Node (the paths without a launcher). */
+  private spawnRun(
+    spec: RunSpec,
+    slot: Slot,
+    command: string,
+    argv: string[],
+    hostDir: string | null,
+  ): Promise<Omit<RunOutcome, 'queuedMs'>> {
+    const { limits } = spec;
+    const unsafe = hostDir !== null;
+    const cap = this.options.outputCapBytes;
+    const fileNames = Object.keys(spec.files);
+    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
     return new Promise((resolve, reject) => {
       const started = performance.now();
       let child: ChildProcess;
       try {
-        child = spawn(command, argv, {
-          env: {},
-          cwd: hostDir ?? '/',
-          stdio: [
-            'ignore',
-            'pipe',
-            'pipe',
-            ...(spec.startMarker ? ['pipe' as const] : []),
-            ...(this.options.unsafe ? [] : fileNames.map(() => 'pipe' as const)),
-          ],
-          detached: this.options.unsafe, // unsafe mode: own process group, killed as a group
-        });
+        // bash closes any fd the grader inherited before the chain starts (closeFdsAbove)
+        const keep = 2 + (spec.startMarker ? 1 : 0) + (unsafe ? 0 : fileNames.length);
+        child = spawn(
+          '/bin/bash',
+          [...BASH, `${closeFdsAbove(keep)}; exec -c "$@"`, 'bash', command, ...argv],
+          {
+            env: {},
+            cwd: hostDir ?? '/',
+            stdio: [
+              'ignore',
+              'pipe',
+              'pipe',
+              ...(spec.startMarker ? ['pipe' as const] : []),
+              ...(unsafe ? [] : fileNames.map(() => 'pipe' as const)),
+            ],
+            detached: unsafe, // unsafe mode: own process group, killed as a group
+          },
+        );
       } catch (error) {
         if (hostDir) rmSync(hostDir, { recursive: true, force: true });
         reject(new SandboxError(`cannot start the sandbox: ${(error as Error).message}`));
         return;
       }
       this.live.add(child);
-      const cgroup = slot.cgroup;
-      const unsafePid = this.options.unsafe ? (child.pid ?? null) : null;
+      const pid = child.pid ?? null;
       this.scheduler.attach(slot.index, {
-        cpuSeconds: () =>
-          cgroup ? cgroup.cpuSeconds() : unsafePid ? procCpuSeconds(unsafePid) : null,
+        cpuSeconds: () => (unsafe && pid ? procCpuSeconds(pid) : null),
       });
-      if (!this.options.unsafe) {
+      if (!unsafe) {
         fileNames.forEach((name, i) => {
           const pipe = child.stdio[fdBase + i] as Writable | null;
           pipe?.on('error', () => {}); // bwrap died before reading: reported by its exit
           pipe?.end(spec.files[name]);
         });
       }
-
       let programStarted: number | null = null;
       if (spec.startMarker) {
         const marker = child.stdio[START_MARKER_FD] as Readable | null;
@@ -415,10 +663,9 @@ export class Sandbox {
       const kill = (reason: LimitHit | null) => {
         if (reason && !limitHit) limitHit = reason;
         try {
-          if (this.options.unsafe && child.pid) process.kill(-child.pid, 'SIGKILL');
+          if (unsafe && pid) process.kill(-pid, 'SIGKILL');
           else child.kill('SIGKILL');
         } catch {}
-        void cgroup?.killAll();
       };
       for (const key of ['stdout', 'stderr'] as const) {
         const stream = child[key] as Readable;
@@ -428,43 +675,24 @@ export class Sandbox {
         stream.on('error', () => {});
       }
       const wall = setTimeout(() => kill('wall'), limits.wallSeconds * 1000);
-      // RLIMIT_CPU is per process; the cgroup counts every process and thread of the run
-      const cpuWatch = cgroup
-        ? setInterval(() => {
-            if (cgroup.cpuSeconds() > limits.cpuSeconds + 0.5) kill('cpu');
-          }, 250)
-        : null;
 
       let settled = false;
       const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         settled = true;
         const exitedAt = performance.now();
-        const elapsedMs = exitedAt - started;
-        const programElapsedMs = exitedAt - (programStarted ?? started);
         clearTimeout(wall);
-        if (cpuWatch) clearInterval(cpuWatch);
-        // Whatever is left of the run (a daemonised child holding the pipes open) dies first;
-        // then the pipes reach end-of-file and everything the program wrote is read. Never
-        // stop reading before that: output still in the pipe would be lost.
-        let leftoverProcesses = 0;
-        let cpuSeconds: number | null = null;
-        if (cgroup) {
-          leftoverProcesses = cgroup.pids().length;
-          await cgroup.killAll();
-          cpuSeconds = cgroup.cpuSeconds();
-          if (!limitHit && cgroup.oomKills() > 0) limitHit = 'memory';
-        } else if (this.options.unsafe && child.pid) {
+        if (unsafe && pid) {
           try {
-            process.kill(-child.pid, 'SIGKILL');
+            process.kill(-pid, 'SIGKILL');
           } catch {}
         }
-        // the cap only matters without a cgroup (unsafe mode: a child that left the process group)
+        // a child that left the process group may hold the pipes: do not wait for it forever
         let capTimer: NodeJS.Timeout | undefined;
         await Promise.race([
           Promise.all([endOf(child.stdout), endOf(child.stderr)]),
           new Promise((r) => {
-            capTimer = setTimeout(r, cgroup ? 10_000 : 1000);
+            capTimer = setTimeout(r, 1000);
           }),
         ]);
         clearTimeout(capTimer);
@@ -476,60 +704,58 @@ export class Sandbox {
         // bwrap reports a program killed by signal N as exit 128+N; RLIMIT_CPU sends SIGXCPU
         let sig: string | null = signal;
         let exitCode = code;
-        if (
-          exitCode !== null &&
-          exitCode > 128 &&
-          exitCode - 128 in SIGNALS &&
-          !this.options.unsafe
-        ) {
+        if (exitCode !== null && exitCode > 128 && exitCode - 128 in SIGNALS && !unsafe)
           sig = SIGNALS[exitCode - 128]!;
-        }
         if (signal) exitCode = null;
-        if (!limitHit && sig === 'SIGXCPU') limitHit = 'cpu';
-        if (!limitHit && cpuSeconds !== null && cpuSeconds > limits.cpuSeconds) limitHit = 'cpu';
-        if (!limitHit && cgroup && sig === 'SIGKILL' && cgroup.pidsRefused() > 0)
-          limitHit = 'processes';
-        // The sandbox itself failed to start (bad mount, missing binary, no user namespaces):
-        // its tools say so on stderr before anything of ours ran. With a start marker, a
-        // program printing the same words cannot be mistaken for it.
-        const stderrHead = streams.stderr.buffer().subarray(0, 2000).toString('utf8');
-        if (
-          exitCode !== 0 &&
-          !limitHit &&
-          programStarted === null &&
-          /^(bwrap|setpriv|prlimit|sh|\/bin\/sh): /m.test(stderrHead) &&
-          (spec.startMarker || !stderrHead.startsWith('Traceback'))
-        ) {
-          reject(
-            new SandboxError(`the sandbox failed to start: ${stderrHead.trim().slice(0, 500)}`),
+        try {
+          resolve(
+            this.outcome(spec, {
+              streams,
+              exitCode,
+              signal: sig,
+              elapsedMs: exitedAt - started,
+              programElapsedMs: exitedAt - (programStarted ?? started),
+              programStarted: programStarted !== null,
+              cpuSeconds: null,
+              limitHit,
+              leftoverProcesses: 0,
+              pidsRefused: 0,
+            }),
           );
-          return;
+        } catch (error) {
+          reject(error);
         }
-        resolve({
-          stdout: streams.stdout.buffer(),
-          stderr: streams.stderr.buffer(),
-          stdoutTruncated: streams.stdout.truncated,
-          stderrTruncated: streams.stderr.truncated,
-          exitCode,
-          signal: sig,
-          elapsedMs,
-          programElapsedMs,
-          cpuSeconds,
-          limitHit,
-          leftoverProcesses,
-        });
       };
       child.on('exit', (code, signal) => void finish(code, signal));
       child.on('error', (error) => {
         if (settled) return;
         settled = true;
         clearTimeout(wall);
-        if (cpuWatch) clearInterval(cpuWatch);
         this.live.delete(child);
         if (hostDir) rmSync(hostDir, { recursive: true, force: true });
         reject(new SandboxError(`the sandbox failed: ${error.message}`));
       });
     });
+  }
+
+  /** the grader's own directory for the slots' launchers (root-owned, traversable) */
+  private stateDir(): string {
+    if (!this.launcherDir) {
+      const parent = existsSync('/run') ? '/run' : tmpdir();
+      this.launcherDir = mkdtempSync(join(parent, 'lms-grader-'));
+      chmodSync(this.launcherDir, 0o711);
+    }
+    return this.launcherDir;
+  }
+
+  /** the slots' directories now in use (tests check no run left a file there) */
+  slotDirs(): string[] {
+    return this.slots.flatMap((s) => (s.launcher ? [s.launcher.spec.dir] : []));
+  }
+
+  /** pids of the slots' launchers now running (tests tell them apart from leftovers) */
+  launcherPids(): number[] {
+    return this.slots.flatMap((s) => (s.launcher?.alive ? [s.launcher.pid] : []));
   }
 
   /** Kill every run still going, remove our cgroups. */
@@ -540,7 +766,9 @@ export class Sandbox {
         child.kill('SIGKILL');
       } catch {}
     }
+    await Promise.all(this.slots.map((s) => s.launcher?.close()));
     await Promise.all(this.slots.map((s) => s.cgroup?.killAll()));
+    if (this.launcherDir) rmSync(this.launcherDir, { recursive: true, force: true });
     for (const slot of this.slots) slot.cgroup?.destroy();
     this.cgroups.destroyAll();
     this.scheduler.stop();

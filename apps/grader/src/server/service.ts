@@ -52,7 +52,8 @@ export class GradeService {
       | 'GRADER_CPU_SLOTS'
       | 'GRADER_OUTPUT_CAP'
       | 'GRADER_QUEUE_LIMIT'
-    >,
+    > &
+      Partial<Pick<ServerEnv, 'GRADER_CGROUPS'>>,
     options: { probeMypyAtStart?: boolean } = {},
   ): Promise<GradeService> {
     const sandbox = await Sandbox.create({
@@ -65,6 +66,7 @@ export class GradeService {
       outputCapBytes: env.GRADER_OUTPUT_CAP,
       extraReadOnly: interpreterBinds(env.GRADER_PYTHON),
       probeMypyAtStart: options.probeMypyAtStart,
+      cgroups: env.GRADER_CGROUPS !== 'off',
     });
     return new GradeService(sandbox, env.GRADER_MAX_RUNS + env.GRADER_QUEUE_LIMIT);
   }

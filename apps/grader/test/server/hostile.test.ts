@@ -161,6 +161,13 @@ print("MB", written)
     },
   },
   {
+    // bwrap passes on every fd it inherits; the grader itself may have inherited some (a pipe of
+    // the shell that started it, vitest's IPC channel): none may reach the program
+    name: 'file descriptors inherited by the grader',
+    code: 'import os\nprint("FDS", sorted(int(n) for n in os.listdir("/proc/self/fd")))\n',
+    expect: (r) => expect(r.stdout).toMatch(/^FDS \[0, 1, 2, 3\]$/m),
+  },
+  {
     name: 'kill -1',
     code: 'import os, signal\nos.kill(-1, signal.SIGKILL)\nprint("survived")\n',
     expect: (r) => expect(['passed', 'failed']).toContain(r.status),
@@ -284,8 +291,17 @@ describeSandbox('hostile programs (bwrap sandbox)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await service?.close();
     listener?.close();
+    if (!service) return;
+    const dirs = service.sandbox.slotDirs();
+    await service.close();
+    // shut down: not even a launcher is left (zombies of bwrap's init wait for pid 1, as above),
+    // nor a slot's directory
+    for (let i = 0; i < 50 && processesOfUids(UID_BASE, UID_BASE + MAX_RUNS).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(processesOfUids(UID_BASE, UID_BASE + MAX_RUNS)).toEqual([]);
+    for (const dir of dirs) expect(existsSync(dir)).toBe(false);
   });
 
   for (const c of cases) {
@@ -307,16 +323,24 @@ describeSandbox('hostile programs (bwrap sandbox)', () => {
 
   it('leaves nothing behind and still grades correctly', async () => {
     expect(service.sandbox.scheduler.running).toBe(0);
-    // bwrap's namespace init is reparented to the machine's pid 1 when bwrap exits: a zombie
-    // until pid 1 reaps it (well under a second here). Anything alive, or a zombie that stays, is a leak.
-    expect(
-      processesOfUids(UID_BASE, UID_BASE + MAX_RUNS).filter((p) => !p.includes('<defunct>')),
-    ).toEqual([]);
-    for (let i = 0; i < 50 && processesOfUids(UID_BASE, UID_BASE + MAX_RUNS).length > 0; i++) {
+    // The only processes of the slots' uids are the slots' launchers, each alone in its slot's
+    // cgroups. bwrap's namespace init is reparented to the machine's pid 1 when bwrap exits: a
+    // zombie until pid 1 reaps it (well under a second here). Anything else alive, or a zombie
+    // that stays, is a leak.
+    const launchers = new Set(service.sandbox.launcherPids());
+    const others = () =>
+      processesOfUids(UID_BASE, UID_BASE + MAX_RUNS).filter(
+        (p) => !launchers.has(Number(p.split(/\s+/)[1])),
+      );
+    expect(others().filter((p) => !p.includes('<defunct>'))).toEqual([]);
+    for (let i = 0; i < 50 && others().length > 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(processesOfUids(UID_BASE, UID_BASE + MAX_RUNS)).toEqual([]);
-    for (const slot of service.sandbox.cgroupSlots()) expect(slot.pids()).toEqual([]);
+    expect(others()).toEqual([]);
+    for (const slot of service.sandbox.cgroupSlots())
+      expect(slot.pids().filter((p) => !launchers.has(p))).toEqual([]);
+    // no run's files are left in the slots' directories, nor in the temporary directory
+    for (const dir of service.sandbox.slotDirs()) expect(readdirSync(dir)).toEqual([]);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('lms-grader'))).toEqual([]);
     const after = await service.grade(
       request({ code: 'print(42)', checks: { public: PRINTS_42, hidden: null }, limits: LIMITS }),
