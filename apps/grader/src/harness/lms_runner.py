@@ -205,11 +205,41 @@ def _main_program(path, start_fd=None):
                 pass
 
     exit_code, _ = exec_as_main(source, sys.stderr.write, before_exec=started)
-    try:
-        sys.stdout.flush()
-    except Exception:  # the program may have closed or replaced it
-        pass
-    sys.exit(exit_code)
+    _exit_like_cpython(exit_code)
+
+
+def _release_globals(namespace):
+    """Drop the program's globals in the order CPython's shutdown drops `__main__`'s (its
+    dict is freed, values in insertion order), so their __del__ run, and print, in the same
+    order; __builtins__ stays for any __del__ that still needs it."""
+    for name in list(namespace):
+        if name != "__builtins__":
+            namespace[name] = None
+
+
+def _exit_like_cpython(exit_code):
+    """End the process as CPython's finalization would, for everything a program can see:
+    wait for its non-daemon threads, run its atexit callbacks, release its globals (their
+    __del__ run, cycles collected), flush the standard streams; then skip the teardown of
+    every imported module, which costs more CPU than many programs (18 ms after `import
+    asyncio` on the reference machine, a quarter of such a run)."""
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        threading._shutdown()
+    import atexit
+    import gc
+
+    atexit._run_exitfuncs()
+    main = sys.modules.get("__main__")
+    if main is not None and main is not _driver_module:
+        _release_globals(main.__dict__)
+    gc.collect()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # the program may have closed or replaced it
+            pass
+    os._exit(exit_code)
 
 
 _JSON_ESCAPES = {i: "\\u%04x" % i for i in range(0x20)}
@@ -260,6 +290,8 @@ def _main_tests(record_path, public_path, hidden_path):
     result = lms_checks.run_tests(record, _read(public_path), _read(hidden_path))
     sys.stdout.write(to_json(result))
     sys.stdout.flush()
+    # nothing of ours needs the interpreter's teardown (a task's tests leave no atexit work)
+    os._exit(0)
 
 
 def main(argv):
