@@ -67,4 +67,54 @@ describe('CpuScheduler', () => {
     expect(order).toEqual(['priority', 'new']);
     s.stop();
   });
+
+  it('alternates second halves and new gradings when both wait', async () => {
+    const s = new CpuScheduler({ maxRuns: 1, cpuSlots: 1, sampleMs: 5 });
+    const first = await s.acquire();
+    const order: string[] = [];
+    const take = (name: string, priority: boolean) =>
+      s.acquire(priority).then((slot) => {
+        order.push(name);
+        s.release(slot);
+      });
+    const all = [
+      take('new1', false),
+      take('new2', false),
+      take('new3', false),
+      take('tests1', true),
+      take('tests2', true),
+    ];
+    s.release(first);
+    await Promise.all(all);
+    expect(order).toEqual(['tests1', 'new1', 'tests2', 'new2', 'new3']);
+    s.stop();
+  });
+
+  it('counts a run not measured yet as what recent runs used at first', async () => {
+    const s = new CpuScheduler({ maxRuns: 50, cpuSlots: 2, sampleMs: 5 });
+    expect(s.expectedStartRate).toBe(1);
+    // runs that use half a core in their first window (a start-up waiting on the kernel)
+    for (let i = 0; i < 20; i++) {
+      const slot = await s.acquire();
+      s.attach(slot, fakeProbe(0.5));
+      await tick(12);
+      s.release(slot);
+    }
+    expect(s.expectedStartRate).toBeGreaterThan(0.4);
+    expect(s.expectedStartRate).toBeLessThan(0.7);
+    // so more of them start at once than there are cores, but not unboundedly many
+    const held = await Promise.all([s.acquire(), s.acquire(), s.acquire()]);
+    expect(s.running).toBe(3);
+    let fourth = false;
+    const next = s.acquire().then(() => {
+      fourth = true;
+    });
+    await tick(20);
+    expect(fourth).toBe(false);
+    expect(s.load).toBeGreaterThan(1.2);
+    for (const slot of held) s.release(slot);
+    await next;
+    expect(fourth).toBe(true);
+    s.stop();
+  });
 });
