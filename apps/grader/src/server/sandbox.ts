@@ -8,6 +8,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statfsSync,
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -131,6 +132,8 @@ const DEFAULT_DISK_MB = 32;
 const SHM_MB = 16;
 const TMP_MB = 16;
 const OPEN_FILES = 128;
+/** iproute2's `ip`, for the slots' network namespaces (launcher.ts); null if not installed */
+const IP_COMMAND = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].find((p) => isExecutable(p)) ?? null;
 /** the launcher's share of a slot's memory cgroup */
 const LAUNCHER_MEMORY_MB = 2;
 
@@ -284,11 +287,16 @@ export class Sandbox {
   }
 
   /** bwrap and its arguments up to and including the interpreter's */
-  private bwrapArgv(spec: RunSpec, diskMb: number): string[] {
+  private bwrapArgv(spec: RunSpec, diskMb: number, ownNetwork: boolean): string[] {
     const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
     return [
       this.options.bwrap!,
-      '--unshare-all',
+      // everything of --unshare-all; the network too unless the launcher's empty one is used
+      ...(ownNetwork ? ['--unshare-net'] : []),
+      '--unshare-ipc',
+      '--unshare-pid',
+      '--unshare-uts',
+      '--unshare-cgroup',
       '--unshare-user',
       '--disable-userns',
       '--die-with-parent',
@@ -387,7 +395,9 @@ export class Sandbox {
       // soft CPU first (the hard limit may not go below it), then the hard one a second later
       `ulimit -S -t ${cpu} && ulimit -H -t ${cpu + 1} && ulimit -p ${processes + 1} && ` +
         `ulimit -f ${diskMb * 2048} && ulimit -n ${OPEN_FILES} && ulimit -c 0 || exit 125`,
-      `exec ${this.bwrapArgv(spec, diskMb).map(shellQuote).join(' ')} ${redirections.join(' ')}`,
+      `exec ${this.bwrapArgv(spec, diskMb, IP_COMMAND === null)
+        .map(shellQuote)
+        .join(' ')} ${redirections.join(' ')}`,
       '',
     ].join('\n');
 
@@ -478,6 +488,7 @@ export class Sandbox {
         uid: slot.uid,
         procsFiles: cgroup.procsFiles,
         dir: join(this.stateDir(), `slot-${slot.index}`),
+        ip: IP_COMMAND,
       });
     }
     return slot.launcher;
@@ -554,7 +565,7 @@ export class Sandbox {
     const chain = [
       ...dropPrivileges(slot.uid),
       ...this.prlimitArgv(spec.limits, processes, diskMb, true),
-      ...this.bwrapArgv(spec, diskMb),
+      ...this.bwrapArgv(spec, diskMb, true),
     ];
     return this.spawnRun(spec, slot, chain[0]!, chain.slice(1), null);
   }
@@ -741,7 +752,9 @@ export class Sandbox {
   /** the grader's own directory for the slots' launchers (root-owned, traversable) */
   private stateDir(): string {
     if (!this.launcherDir) {
-      const parent = existsSync('/run') ? '/run' : tmpdir();
+      // a tmpfs if there is one: a run's files are written and removed every time (on this
+      // machine /run is on the ext4 root, where writing a file costs ~10× what tmpfs does)
+      const parent = ['/run', '/dev/shm'].find(isTmpfs) ?? tmpdir();
       this.launcherDir = mkdtempSync(join(parent, 'lms-grader-'));
       chmodSync(this.launcherDir, 0o711);
     }
@@ -818,6 +831,16 @@ function procCpuSeconds(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
+  }
+}
+
+const TMPFS_MAGIC = 0x01021994;
+
+function isTmpfs(path: string): boolean {
+  try {
+    return statfsSync(path).type === TMPFS_MAGIC;
+  } catch {
+    return false;
   }
 }
 
