@@ -90,6 +90,18 @@ function runAsMain(
   });
 }
 
+/**
+ * A program that died of a full disk (its size-capped tmpfs: ENOSPC; RLIMIT_FSIZE: EFBIG,
+ * Python ignores SIGXFSZ) learns it from the kernel as an OSError; nothing outside the
+ * sandbox sees it, so the traceback's last line says it. Informational (no status of its
+ * own): a program printing such a line fools nobody but the `limitHit` field.
+ */
+function withDiskLimit(run: RunOutcome, record: RunRecord): RunOutcome {
+  if (run.limitHit || !record.traceback) return run;
+  const last = record.traceback.trimEnd().split('\n').at(-1) ?? '';
+  return /^OSError: \[Errno (?:27|28)\] /.test(last) ? { ...run, limitHit: 'disk' } : run;
+}
+
 /** The record of a program run that the tests see. */
 function recordOf(run: RunOutcome): RunRecord {
   const stdout = decodeOutput(run.stdout);
@@ -217,6 +229,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       durations.queuedMs += program.queuedMs;
       durations.programMs = program.programElapsedMs;
       record = recordOf(program);
+      program = withDiskLimit(program, record);
       const { stdout, stderr } = record;
 
       const files: Record<string, string> = {
@@ -282,9 +295,9 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       );
       durations.queuedMs += run.queuedMs;
       if (!record) {
-        program = run;
         durations.programMs = run.programElapsedMs;
         record = recordOf(run);
+        program = withDiskLimit(run, record);
       }
       const passed = run.exitCode === 0 && !run.limitHit;
       const output = clip(`${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`.trim());

@@ -168,6 +168,15 @@ print("MB", written)
     expect: (r) => expect(r.stdout).toMatch(/^FDS \[0, 1, 2, 3\]$/m),
   },
   {
+    name: 'fill the disk and die of it',
+    code: 'with open("/box/fill", "wb") as f:\n    while True:\n        f.write(b"x" * 1_000_000)\n        f.flush()\n',
+    checks: EXITS_0,
+    expect: (r) => {
+      expect([r.status, r.limitHit]).toEqual(['failed', 'disk']);
+      expect(r.traceback).toMatch(/OSError: \[Errno 28\] No space left on device/);
+    },
+  },
+  {
     name: 'kill -1',
     code: 'import os, signal\nos.kill(-1, signal.SIGKILL)\nprint("survived")\n',
     expect: (r) => expect(['passed', 'failed']).toContain(r.status),
