@@ -221,15 +221,23 @@ function v1Support(tag: string): CgroupSupport {
   };
 }
 
-function v2Support(tag: string): CgroupSupport {
-  if (!existsSync(join(ROOT, 'cgroup.controllers')))
-    throw new Error(`${ROOT} is not a cgroup v2 (unified) mount`);
-  const own = ownPath('');
+/**
+ * cgroup v2 under `root` (the unified mount), for this process whose cgroup is `own`.
+ * Exported with those two for a test on a simulated tree (this machine's kernel has every
+ * controller on v1, so the real v2 path cannot run here).
+ */
+export function v2Support(
+  tag: string,
+  root = ROOT,
+  own: string | null = ownPath(''),
+): CgroupSupport {
+  if (!existsSync(join(root, 'cgroup.controllers')))
+    throw new Error(`${root} is not a cgroup v2 (unified) mount`);
   if (own === null) throw new Error('no cgroup v2 entry in /proc/self/cgroup');
   // Processes may only live in leaves, and controllers are enabled top-down: enable them in
   // our own cgroup (moving this process into a leaf of its own if it lives there, as a
   // systemd unit with Delegate=yes does), then in our subtree.
-  const parent = join(ROOT, own);
+  const parent = join(root, own);
   sweepStale(parent, tag);
   const base = join(parent, tag);
   tryMkdir(base);
