@@ -22,6 +22,26 @@ const PYTHON = process.env.GRADER_PYTHON ?? '/usr/bin/python3';
 const N = Number(process.env.BENCH_N ?? 60);
 const SECTIONS = (process.env.BENCH_SECTIONS ?? '1,2,3,4').split(',');
 
+/** busy share of all cores between two readings of /proc/stat */
+function cpuTimes(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+/** machine-wide CPU since `from` (every process: ours, the kernel's workers, the rest) */
+function cpuSince(from: { busy: number; total: number }): string {
+  const to = cpuTimes();
+  const share = (100 * (to.busy - from.busy)) / Math.max(1, to.total - from.total);
+  const seconds = (to.busy - from.busy) / 100; // USER_HZ
+  return `machine CPU ${seconds.toFixed(1)} CPU-s (cores busy ${share.toFixed(0)}%; on ${availableParallelism()} cores no schedule beats ${(seconds / availableParallelism()).toFixed(1)} s)`;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -31,10 +51,11 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const service = await GradeService.create(
   readServerEnv({ ...process.env, GRADER_UID_BASE: '64000' }),
 );
+const warmMs = await service.sandbox.warmUp();
 console.log(
   `grader bench: engine ${service.sandbox.engine}, Python ${service.sandbox.pythonVersion}, cgroups v${service.sandbox.cgroups.version ?? '-'}, ` +
     `${availableParallelism()} cores, max runs ${service.sandbox.options.maxRuns}, cpu slots ${service.sandbox.options.cpuSlots}, ` +
-    `load average ${loadavg()[0]!.toFixed(1)} at start`,
+    `load average ${loadavg()[0]!.toFixed(1)} at start; ${service.sandbox.options.maxRuns} slot launchers started in ${warmMs.toFixed(0)} ms (as \`lms-grader serve\` does)`,
 );
 
 async function startup(): Promise<number> {
@@ -118,6 +139,7 @@ async function task0020(): Promise<void> {
     join(REPO, 'apps/grader/test/fixtures/parity/task_0020_reference.py'),
     'utf8',
   );
+  const cpu0 = cpuTimes();
   const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: 100 }, () =>
@@ -125,9 +147,11 @@ async function task0020(): Promise<void> {
     ),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpuUsed = cpuSince(cpu0);
   const passed = results.filter((r) => r.status === 'passed').length;
   const programs = results.map((r) => r.durations.programMs / 1000);
   const queued = results.map((r) => r.durations.queuedMs / 1000);
+  const done = results.map((r) => r.durations.totalMs / 1000);
   console.log('\n3. 100 concurrent correct solutions of task 0020 (each sleeps ~3 s)');
   console.log(
     `   wall ${seconds.toFixed(2)} s  (target < 8 s; baseline: one program alone sleeps 3 s, serial would be ≥ 300 s); passed ${passed}/100`,
@@ -135,6 +159,10 @@ async function task0020(): Promise<void> {
   console.log(
     `   program elapsed p50 ${percentile(programs, 50).toFixed(2)} s  max ${Math.max(...programs).toFixed(2)} s; queued p50 ${percentile(queued, 50).toFixed(2)} s  max ${Math.max(...queued).toFixed(2)} s`,
   );
+  console.log(
+    `   each grading done after p50 ${percentile(done, 50).toFixed(2)} s, mean ${(done.reduce((a, b) => a + b, 0) / done.length).toFixed(2)} s, max ${Math.max(...done).toFixed(2)} s`,
+  );
+  console.log(`   ${cpuUsed}`);
   const failed = results.find((r) => r.status !== 'passed');
   if (failed) console.log(`   e.g. not passed: ${failed.status}: ${failed.message}`);
 }
