@@ -4,23 +4,26 @@
  * 1. sandbox start-up overhead: `python3 -I -S -c pass` bare vs inside the full sandbox,
  *    interleaved (p50/p95, ratio; target ≤ 1.6×)
  * 2. trivial gradings per second (program + tests: two sandboxed processes each)
- * 3. wall time to grade 100 concurrent correct solutions of task 0020 (each sleeps ~3 s; target < 8 s)
+ * 3. wall time to grade 100 concurrent correct solutions of task 0020 (each sleeps ~3 s; target < 8 s),
+ *    with a chart of the burst in bench/grader/out/task-0020-burst.svg
  * 4. 20 waiting programs at once: CPU-aware admission vs a plain one-slot-per-core limit
  * Env: BENCH_N (runs in 1, default 60), BENCH_SECTIONS (e.g. "2,3"), any GRADER_* of the server.
  * The Pyodide figures are in bench/grader/pyodide.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gradeRequestSchema } from '../../apps/grader/src/harness/protocol.ts';
 import { readServerEnv } from '../../apps/grader/src/server/env.ts';
 import { GradeService } from '../../apps/grader/src/server/service.ts';
+import { lineChart } from './chart.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const PYTHON = process.env.GRADER_PYTHON ?? '/usr/bin/python3';
 const N = Number(process.env.BENCH_N ?? 60);
 const SECTIONS = (process.env.BENCH_SECTIONS ?? '1,2,3,4').split(',');
+const OUT = join(import.meta.dirname, 'out');
 
 /** busy share of all cores between two readings of /proc/stat */
 function cpuTimes(): { busy: number; total: number } {
@@ -141,11 +144,27 @@ async function task0020(): Promise<void> {
   );
   const cpu0 = cpuTimes();
   const t0 = performance.now();
+  // sampled every 50 ms for the chart: gradings done, runs in a slot, runs waiting for one
+  let finished = 0;
+  const samples: { t: number; done: number; running: number; waiting: number }[] = [];
+  const sample = () =>
+    samples.push({
+      t: (performance.now() - t0) / 1000,
+      done: finished,
+      running: service.sandbox.scheduler.running,
+      waiting: service.sandbox.scheduler.waiting,
+    });
+  const sampler = setInterval(sample, 50);
   const results = await Promise.all(
     Array.from({ length: 100 }, () =>
-      service.grade(gradeRequestSchema.parse({ code: answer, checks })),
+      service.grade(gradeRequestSchema.parse({ code: answer, checks })).then((r) => {
+        finished++;
+        return r;
+      }),
     ),
   );
+  clearInterval(sampler);
+  sample();
   const seconds = (performance.now() - t0) / 1000;
   const cpuUsed = cpuSince(cpu0);
   const passed = results.filter((r) => r.status === 'passed').length;
@@ -163,6 +182,21 @@ async function task0020(): Promise<void> {
     `   each grading done after p50 ${percentile(done, 50).toFixed(2)} s, mean ${(done.reduce((a, b) => a + b, 0) / done.length).toFixed(2)} s, max ${Math.max(...done).toFixed(2)} s`,
   );
   console.log(`   ${cpuUsed}`);
+  mkdirSync(OUT, { recursive: true });
+  const chart = join(OUT, 'task-0020-burst.svg');
+  writeFileSync(
+    chart,
+    lineChart(
+      `100 × task 0020 at once: done in ${seconds.toFixed(2)} s (${availableParallelism()} cores)`,
+      'seconds since the 100 gradings arrived',
+      [
+        { name: 'gradings done', color: '#2a7', points: samples.map((p) => [p.t, p.done]) },
+        { name: 'runs in a slot', color: '#36c', points: samples.map((p) => [p.t, p.running]) },
+        { name: 'runs waiting', color: '#d60', points: samples.map((p) => [p.t, p.waiting]) },
+      ],
+    ),
+  );
+  console.log(`   chart: ${chart}`);
   const failed = results.find((r) => r.status !== 'passed');
   if (failed) console.log(`   e.g. not passed: ${failed.status}: ${failed.message}`);
 }
