@@ -19,7 +19,7 @@ describeSandbox('HTTP service', () => {
   beforeAll(async () => {
     // 2 runs + 1 queued grading: the 4th concurrent grading gets 503
     service = await createService({
-      GRADER_UID_BASE: '62600',
+      GRADER_UID_BASE: '62650',
       GRADER_MAX_RUNS: '2',
       GRADER_QUEUE_LIMIT: '1',
     });

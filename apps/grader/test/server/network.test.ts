@@ -20,7 +20,7 @@ describeSandbox("a slot's network namespace", () => {
     ).stdout;
 
   beforeAll(async () => {
-    service = await createService({ GRADER_UID_BASE: '62800', GRADER_MAX_RUNS: '1' });
+    service = await createService({ GRADER_UID_BASE: '62820', GRADER_MAX_RUNS: '1' });
   });
   afterAll(async () => {
     await service?.close();

@@ -12,7 +12,7 @@ const untyped = 'def add(a, b):\n    return a + b\n\n\nprint(add(1, 2))\n';
 describeSandbox('run_static_type_checker: mypy --strict first', () => {
   let service: GradeService;
   beforeAll(async () => {
-    service = await createService({ GRADER_UID_BASE: '62700', GRADER_MAX_RUNS: '4' });
+    service = await createService({ GRADER_UID_BASE: '62710', GRADER_MAX_RUNS: '4' });
   });
   afterAll(() => service?.close());
 
