@@ -54,6 +54,9 @@ describe.skipIf(!available)('final check through the real grader service', () =>
         GRADER_HOST: '127.0.0.1',
         GRADER_PORT: String(port),
         GRADER_SECRET: SECRET,
+        // its own slot uids: the course doctor's tests run `lms-grader` on the default range
+        GRADER_UID_BASE: '63500',
+        GRADER_MAX_RUNS: '16',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
