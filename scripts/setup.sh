@@ -11,9 +11,6 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
-# `ip` brings up the loopback of each grader slot's network namespace (without it every run
-# makes its own, ~5 ms of CPU more)
-[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || [ -x /usr/bin/ip ] || missing+=(iproute2)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/python3 ] || missing+=(python3)
 /usr/bin/python3 -c 'import mypy' >/dev/null 2>&1 || missing+=(python3-mypy)

@@ -1,18 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  constants,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 /**
  * A slot's launcher: a small shell that lives in the slot's cgroups as the slot's unprivileged
  * uid and starts each run of the slot from there.
- *
- * Where iproute2's `ip` is installed, the launcher also lives in a network namespace of its own,
- * made when it starts: nothing but a loopback, brought up as bwrap would (a program may talk
- * to itself over 127.0.0.1), owned by the host's user namespace, so nothing in a sandbox can
- * configure it. Its runs share it one after the other, never at once, and nothing of a run
- * outlives the run (so no socket, not even an abstract one, passes from one run to the next).
  *
  * Why: a process joins a cgroup by writing its pid into `cgroup.procs`, and on this kernel the
  * first such migration after a quiet spell waits for an RCU grace period (measured: 8–13 ms,
@@ -22,26 +25,35 @@ import type { Readable, Writable } from 'node:stream';
  * right cgroups, sets its rlimits with `ulimit` and execs bwrap. Nothing of a run can start
  * outside the slot's cgroups, because nothing of it is ever created outside them.
  *
- * Channels (all pipes from Node, set up when the launcher is spawned):
- *   fd 0  commands from Node: `run` (source the slot's run.sh in a subshell) or `flush NONCE`
- *   fd 1  the runs' stdout      fd 2  the runs' stderr      fd 4  the runs' start marker (fd 3 inside)
- *   fd 3  replies to Node: `ready`, `exit STATUS`, `flushed`
- * A run's output ends where the launcher writes the flush nonce, which Node sends only after
- * every process of the run is dead: nothing the program wrote can be lost or leak into the next
- * run, and a program cannot fake the end (the nonce did not exist while it ran).
+ * The launcher's own channels (pipes from Node, for its whole life):
+ *   fd 0  commands: `run` (source the slot's run.sh in a subshell) or `flush NONCE`
+ *   fd 3  replies: `ready`, `exit STATUS`, `flushed`
+ *   fd 1, fd 2  what the launcher's shell itself says (a refused ulimit, a failed exec): never
+ *         the program's, so anything there during a run makes it a sandbox failure
+ * A run's stdout, stderr and start marker are three FIFOs in the slot's directory, opened
+ * afresh for every run (by the grader, read-write so it never sees end-of-file, and by the
+ * run's redirections) and closed after it: whatever a program does to its end (O_NONBLOCK,
+ * F_SETPIPE_SZ) dies with the run instead of reaching the next program on the slot. A run's
+ * output ends where the launcher writes the flush nonce into each FIFO, which the grader
+ * sends only after every process of the run is dead: nothing the program wrote is lost or
+ * leaks into the next run, and a program cannot fake the end (the nonce did not exist yet).
  */
 
 /** the launcher's loop, run by /bin/sh (dash on Debian) as the slot's uid */
 const LOOP = [
   'd=$1',
+  // the grader died before setpriv set the parent-death signal: nobody would send it now
+  '[ "$PPID" = "$2" ] || exit 1',
   'echo ready >&3',
   'while read -r cmd arg; do',
   '  case $cmd in',
   // `.` reads run.sh in blocks (`read` would take a syscall per byte) and keeps its fd from
-  // the run. The run never sees the command pipe or the reply pipe; fd 4 (the marker) is
-  // mapped by run.sh itself.
+  // the run; run.sh's exec line points fds 1-3 at the FIFOs. The run never sees the command
+  // pipe or the reply pipe.
   '    run) ( . "$d/run.sh" ) </dev/null 3>&-; echo "exit $?" >&3 ;;',
-  `    flush) printf '%s' "$arg"; printf '%s' "$arg" >&2; printf '%s' "$arg" >&4; echo flushed >&3 ;;`,
+  '    flush)',
+  `      for f in out err mark; do printf '%s' "$arg" > "$d/$f"; done`,
+  '      echo flushed >&3 ;;',
   '    *) exit 2 ;;',
   '  esac',
   'done',
@@ -49,18 +61,16 @@ const LOOP = [
   'kill -9 0',
 ].join('\n');
 
+/** the FIFOs of a run, in the slot's directory */
+const FIFOS = { stdout: 'out', stderr: 'err', marker: 'mark' } as const;
+
 export interface LauncherSpawn {
   /** the slot's uid (and gid) */
   uid: number;
   /** `cgroup.procs` files to join before dropping root */
   procsFiles: string[];
-  /** the slot's private directory: run.sh and the run's input files */
+  /** the slot's private directory: run.sh, the run's input files, the FIFOs */
   dir: string;
-  /**
-   * iproute2's `ip`: the launcher then lives in a network namespace of its own; null: each
-   * run's bwrap makes one (the caller then passes --unshare-net)
-   */
-  ip: string | null;
 }
 
 export interface LaunchedRun {
@@ -75,7 +85,8 @@ export interface RunSinks {
   marker(chunk: Buffer): void;
 }
 
-type Stream = 'stdout' | 'stderr' | 'marker';
+type Stream = keyof typeof FIFOS;
+const STREAMS = Object.keys(FIFOS) as Stream[];
 
 export class LauncherError extends Error {}
 
@@ -86,59 +97,52 @@ export class SlotLauncher {
   private replyWaiter: ((line: string | null) => void) | null = null;
   private replyBuffer = '';
   private sinks: RunSinks | null = null;
+  private readers: Socket[] = [];
   private flushing: { nonce: Buffer; pending: Record<Stream, Buffer>; left: Set<Stream> } | null =
     null;
   private flushDone: (() => void) | null = null;
   private dead = false;
-  /** what the launcher said on stderr while no run was on (why it died, usually) */
-  private ownStderr = '';
+  /** what the launcher's shell said on stdout/stderr (since the last run started) */
+  private said = '';
   readonly ready: Promise<void>;
 
   private constructor(readonly spec: LauncherSpawn) {
     const joins = spec.procsFiles.map((f) => `echo $$ > ${f}`).join(' && ');
+    const fifos = Object.values(FIFOS)
+      .map((name) => shellQuote(join(spec.dir, name)))
+      .join(' ');
     this.child = spawn(
       '/bin/bash',
       [
         ...BASH,
-        `${closeFdsAbove(4)}; ${joins} && exec -c "$@"`,
+        // as root: no inherited fd, the slot's cgroups, fresh FIFOs (group: the slot's, from
+        // the directory's setgid bit), then down to the slot's uid for good
+        `${closeFdsAbove(3)}; ${joins} && rm -f ${fifos} && mkfifo -m 0660 ${fifos} && exec -c "$@"`,
         'bash',
-        ...(spec.ip
-          ? [
-              // the slot's own network namespace, made once, as root (creating and tearing one
-              // down cost ~5 ms of CPU per run): only a loopback, up, as bwrap makes it
-              '/usr/bin/unshare',
-              '--net',
-              '--',
-              '/bin/sh',
-              '-c',
-              `${spec.ip} link set lo up && exec "$@"`,
-              'sh',
-            ]
-          : []),
-        ...dropPrivileges(spec.uid),
+        // the launcher dies with the grader (even kill -9); bwrap's --die-with-parent then
+        // takes the sandbox of a run in progress with it
+        ...dropPrivileges(spec.uid, true),
         '/bin/sh',
         '-c',
         LOOP,
         'launcher',
         spec.dir,
+        String(process.pid),
       ],
       {
         env: {},
         cwd: '/',
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
         // its own process group: `kill -9 0` on the way out must not reach the grader
         detached: true,
       },
     );
     if (this.child.pid === undefined) throw new LauncherError('cannot spawn the slot launcher');
     this.pid = this.child.pid;
-    const streams: Record<Stream, Readable> = {
-      stdout: this.child.stdout!,
-      stderr: this.child.stderr!,
-      marker: this.child.stdio[4] as Readable,
-    };
-    for (const [name, stream] of Object.entries(streams) as [Stream, Readable][]) {
-      stream.on('data', (chunk: Buffer) => this.onData(name, chunk));
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      stream.on('data', (chunk: Buffer) => {
+        this.said = (this.said + chunk.toString()).slice(-2000);
+      });
       stream.on('error', () => {});
     }
     const control = this.child.stdio[3] as Readable;
@@ -151,7 +155,7 @@ export class SlotLauncher {
     this.ready = this.nextReply().then((line) => {
       if (line !== 'ready')
         throw new LauncherError(
-          `the slot launcher did not start (${line ?? 'exited'}): ${this.ownStderr.trim().slice(0, 500)}`,
+          `the slot launcher did not start (${line ?? 'exited'}): ${this.said.trim().slice(0, 500)}`,
         );
     });
     this.ready.catch(() => {});
@@ -171,23 +175,41 @@ export class SlotLauncher {
     return !this.dead;
   }
 
+  /** what the launcher's shell said since the current run started (empty when all went well) */
+  get diagnostics(): string {
+    return this.said;
+  }
+
   /**
    * Start a run: `script` is the body of run.sh (ulimits, then `exec bwrap …` with the run's
-   * redirections), `inputs` the files it redirects from (written into the slot's directory).
+   * redirections: fds 1-3 to "$d/out", "$d/err", "$d/mark"), `inputs` the files it redirects
+   * from (written into the slot's directory).
    */
   async run(script: string, inputs: Record<string, string | Buffer>, sinks: RunSinks) {
     await this.ready;
-    if (this.dead) throw new LauncherError(`the slot launcher is gone: ${this.ownStderr.trim()}`);
+    if (this.dead) throw new LauncherError(`the slot launcher is gone: ${this.said.trim()}`);
     for (const [name, data] of Object.entries(inputs))
       writeFileSync(join(this.spec.dir, name), data, { mode: 0o640 });
     writeFileSync(join(this.spec.dir, 'run.sh'), script, { mode: 0o640 });
+    // fresh ends for this run; read-write, so no end-of-file before the run has opened them
+    this.readers = STREAMS.map((stream) => {
+      const fd = openSync(
+        join(this.spec.dir, FIFOS[stream]),
+        constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+      );
+      const reader = new Socket({ fd, readable: true, writable: false });
+      reader.on('data', (chunk: Buffer) => this.onData(stream, chunk));
+      reader.on('error', () => {});
+      return reader;
+    });
     this.sinks = sinks;
+    this.said = '';
     this.send('run');
     const exited = this.nextReply().then((line) => {
       const match = /^exit (\d+)$/.exec(line ?? '');
       if (!match)
         throw new LauncherError(
-          `the slot launcher died during a run (${line ?? 'no status'}): ${this.ownStderr.trim().slice(0, 500)}`,
+          `the slot launcher died during a run (${line ?? 'no status'}): ${this.said.trim().slice(0, 500)}`,
         );
       return Number(match[1]);
     });
@@ -199,7 +221,7 @@ export class SlotLauncher {
    * the rest of the run's output to its sinks, and forget the run. Rejects when the launcher
    * does not answer in time (it is then killed; the slot starts a new one).
    */
-  async finishRun(inputNames: string[], timeoutMs = 5000): Promise<void> {
+  async finishRun(timeoutMs = 5000): Promise<void> {
     const nonce = randomBytes(16).toString('hex');
     const done = new Promise<void>((resolve) => {
       this.flushDone = resolve;
@@ -207,7 +229,7 @@ export class SlotLauncher {
     this.flushing = {
       nonce: Buffer.from(nonce),
       pending: { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), marker: Buffer.alloc(0) },
-      left: new Set<Stream>(['stdout', 'stderr', 'marker']),
+      left: new Set<Stream>(STREAMS),
     };
     this.send(`flush ${nonce}`);
     let timer: NodeJS.Timeout | undefined;
@@ -226,10 +248,17 @@ export class SlotLauncher {
     } finally {
       clearTimeout(timer);
       this.flushing = null;
-      this.sinks = null;
-      for (const name of [...inputNames, 'run.sh'])
-        rmSync(join(this.spec.dir, name), { force: true });
+      this.endRun();
     }
+  }
+
+  /** Forget the run: close its FIFO ends, remove its files (also after a failed run). */
+  endRun(inputNames: string[] = []): void {
+    this.sinks = null;
+    for (const reader of this.readers) reader.destroy();
+    this.readers = [];
+    for (const name of [...inputNames, 'run.sh'])
+      rmSync(join(this.spec.dir, name), { force: true });
   }
 
   kill(): void {
@@ -243,6 +272,7 @@ export class SlotLauncher {
 
   /** Stop the launcher (closing its command pipe ends its loop), kill it if it lingers. */
   async close(): Promise<void> {
+    this.endRun();
     if (this.dead) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.stdin?.end();
@@ -281,9 +311,7 @@ export class SlotLauncher {
   private onData(stream: Stream, chunk: Buffer): void {
     const flushing = this.flushing;
     if (!flushing?.left.has(stream)) {
-      if (this.sinks) this.sinks[stream](chunk);
-      else if (stream === 'stderr')
-        this.ownStderr = (this.ownStderr + chunk.toString()).slice(-2000);
+      this.sinks?.[stream](chunk);
       return;
     }
     // in a flush: the end of the run's data is where the nonce is
@@ -311,7 +339,7 @@ export class SlotLauncher {
 }
 
 /** setpriv to the slot's uid/gid: no groups, no new privileges, an empty bounding set */
-export function dropPrivileges(uid: number): string[] {
+export function dropPrivileges(uid: number, dieWithParent = false): string[] {
   return [
     '/usr/bin/setpriv',
     `--reuid=${uid}`,
@@ -319,6 +347,7 @@ export function dropPrivileges(uid: number): string[] {
     '--clear-groups',
     '--no-new-privs',
     '--bounding-set=-all',
+    ...(dieWithParent ? ['--pdeathsig', 'KILL'] : []),
   ];
 }
 

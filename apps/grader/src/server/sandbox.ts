@@ -4,7 +4,9 @@ import {
   chmodSync,
   constants,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -132,8 +134,6 @@ const DEFAULT_DISK_MB = 32;
 const SHM_MB = 16;
 const TMP_MB = 16;
 const OPEN_FILES = 128;
-/** iproute2's `ip`, for the slots' network namespaces (launcher.ts); null if not installed */
-const IP_COMMAND = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].find((p) => isExecutable(p)) ?? null;
 /** the launcher's share of a slot's memory cgroup */
 const LAUNCHER_MEMORY_MB = 2;
 
@@ -158,10 +158,12 @@ export class Sandbox {
   private readonly live = new Set<ChildProcess>();
   private closed = false;
   private launcherDir: string | null = null;
+  private readonly tag: string;
 
   private constructor(readonly options: SandboxOptions) {
     this.engine = options.unsafe ? 'cpython-unsafe' : 'cpython-bwrap';
     const tag = options.cgroupTag ?? `lms-grader-${process.pid}-${++sandboxCount}`;
+    this.tag = tag;
     // unsafe mode runs the interpreter directly (no sh joining a cgroup): rlimits only
     this.cgroups = options.unsafe
       ? noCgroups('unsafe mode (no sandbox)')
@@ -287,16 +289,13 @@ export class Sandbox {
   }
 
   /** bwrap and its arguments up to and including the interpreter's */
-  private bwrapArgv(spec: RunSpec, diskMb: number, ownNetwork: boolean): string[] {
+  private bwrapArgv(spec: RunSpec, diskMb: number): string[] {
     const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
     return [
       this.options.bwrap!,
-      // everything of --unshare-all; the network too unless the launcher's empty one is used
-      ...(ownNetwork ? ['--unshare-net'] : []),
-      '--unshare-ipc',
-      '--unshare-pid',
-      '--unshare-uts',
-      '--unshare-cgroup',
+      // a network namespace per run (bwrap brings its loopback up): one per slot, reused run
+      // after run, would carry TIME_WAIT sockets over (a fixed port busy for the next program)
+      '--unshare-all',
       '--unshare-user',
       '--disable-userns',
       '--die-with-parent',
@@ -384,20 +383,21 @@ export class Sandbox {
     const cpu = Math.ceil(spec.limits.cpuSeconds);
     const inputs: Record<string, string | Buffer> = {};
     const redirections = [
-      spec.startMarker ? `${START_MARKER_FD}>&4` : '',
-      '4>&-',
+      // the run's own FIFO ends (launcher.ts): nothing it does to them reaches the next run
+      '>"$d/out"',
+      '2>"$d/err"',
+      spec.startMarker ? `${START_MARKER_FD}>"$d/mark"` : '',
       ...fileNames.map((name, i) => {
         inputs[`in-${i}`] = spec.files[name]!;
         return `${fdBase + i}<"$d/in-${i}"`;
       }),
     ].filter(Boolean);
+    const inputNames = Object.keys(inputs);
     const script = [
       // soft CPU first (the hard limit may not go below it), then the hard one a second later
       `ulimit -S -t ${cpu} && ulimit -H -t ${cpu + 1} && ulimit -p ${processes + 1} && ` +
         `ulimit -f ${diskMb * 2048} && ulimit -n ${OPEN_FILES} && ulimit -c 0 || exit 125`,
-      `exec ${this.bwrapArgv(spec, diskMb, IP_COMMAND === null)
-        .map(shellQuote)
-        .join(' ')} ${redirections.join(' ')}`,
+      `exec ${this.bwrapArgv(spec, diskMb).map(shellQuote).join(' ')} ${redirections.join(' ')}`,
       '',
     ].join('\n');
 
@@ -406,9 +406,20 @@ export class Sandbox {
     let limitHit: LimitHit | null = null;
     const cap = this.options.outputCapBytes;
     const streams = { stdout: new Capture(cap), stderr: new Capture(cap) };
+    // every kill loop of this run is awaited before the slot goes to the next run, so none
+    // can outlive the run and hit the next one's processes
+    const kills: Promise<boolean>[] = [];
     const kill = (reason: LimitHit | null) => {
       if (reason && !limitHit) limitHit = reason;
-      void cgroup.killAll(launcher.pid);
+      kills.push(cgroup.killAll(launcher.pid));
+    };
+    const fail = async (why: string, error: unknown): Promise<never> => {
+      slot.launcher = null;
+      launcher.endRun(inputNames);
+      launcher.kill();
+      await Promise.all(kills);
+      await cgroup.killAll();
+      throw new SandboxError(`${why}: ${(error as Error).message}`);
     };
     let run: Awaited<ReturnType<SlotLauncher['run']>>;
     try {
@@ -424,9 +435,7 @@ export class Sandbox {
         },
       });
     } catch (error) {
-      slot.launcher = null;
-      launcher.kill();
-      throw new SandboxError(`cannot start the sandbox: ${(error as Error).message}`);
+      return fail('cannot start the sandbox', error);
     }
     this.scheduler.attach(slot.index, { cpuSeconds: () => cgroup.cpuSeconds() });
     const wall = setTimeout(() => kill('wall'), spec.limits.wallSeconds * 1000);
@@ -434,38 +443,49 @@ export class Sandbox {
     const cpuWatch = setInterval(() => {
       if (cgroup.cpuSeconds() > spec.limits.cpuSeconds + 0.5) kill('cpu');
     }, 250);
-    let status: number | null = null;
-    let failure: Error | null = null;
+    let status: number;
     try {
       status = await run.exited;
     } catch (error) {
-      failure = error as Error;
+      clearTimeout(wall);
+      clearInterval(cpuWatch);
+      return fail('the sandbox failed', error);
     }
     const exitedAt = performance.now();
     clearTimeout(wall);
     clearInterval(cpuWatch);
     // whatever is left of the run (a daemonised child) dies before the output is closed
     const leftoverProcesses = cgroup.pids().filter((p) => p !== launcher.pid).length;
-    await cgroup.killAll(launcher.pid);
+    kills.push(cgroup.killAll(launcher.pid));
+    if (!(await Promise.all(kills)).every(Boolean))
+      return fail('the sandbox failed', new Error('processes of the run survived SIGKILL'));
     const cpuSeconds = cgroup.cpuSeconds();
     if (!limitHit && cgroup.oomKills() > 0) limitHit = 'memory';
-    if (failure === null) {
-      try {
-        await launcher.finishRun(Object.keys(inputs));
-      } catch (error) {
-        failure = error as Error;
-      }
+    try {
+      await launcher.finishRun();
+    } catch (error) {
+      return fail('the sandbox failed', error);
+    } finally {
+      launcher.endRun(inputNames);
     }
-    if (failure !== null) {
-      slot.launcher = null;
-      launcher.kill();
-      await cgroup.killAll();
-      throw new SandboxError(`the sandbox failed: ${failure.message}`);
+    // The launcher's shell said something (a refused ulimit, an input it could not open, an
+    // exec that failed: "launcher: 1: …"): the sandbox did not start as it should, whatever
+    // the status. Not counted: dash's report of a job killed by a signal ("Killed",
+    // "Segmentation fault (core dumped)"), which has no colon.
+    const said = launcher.diagnostics
+      .split('\n')
+      .filter((line) => line.includes(':'))
+      .join('\n')
+      .trim();
+    if (said) {
+      throw new SandboxError(
+        `the sandbox failed to start (status ${status}): ${said.slice(0, 500)}`,
+      );
     }
     // the shell reports a run that died of signal N as 128+N, as bwrap does for the program
     let exitCode: number | null = status;
     let signal: string | null = null;
-    if (status !== null && status > 128 && status - 128 in SIGNALS) signal = SIGNALS[status - 128]!;
+    if (status > 128 && status - 128 in SIGNALS) signal = SIGNALS[status - 128]!;
     // killed by us (a limit): no exit code of its own, as with a direct kill
     if (limitHit && signal === 'SIGKILL') exitCode = null;
     return this.outcome(spec, {
@@ -488,7 +508,6 @@ export class Sandbox {
         uid: slot.uid,
         procsFiles: cgroup.procsFiles,
         dir: join(this.stateDir(), `slot-${slot.index}`),
-        ip: IP_COMMAND,
       });
     }
     return slot.launcher;
@@ -565,7 +584,7 @@ export class Sandbox {
     const chain = [
       ...dropPrivileges(slot.uid),
       ...this.prlimitArgv(spec.limits, processes, diskMb, true),
-      ...this.bwrapArgv(spec, diskMb, true),
+      ...this.bwrapArgv(spec, diskMb),
     ];
     return this.spawnRun(spec, slot, chain[0]!, chain.slice(1), null);
   }
@@ -755,7 +774,12 @@ export class Sandbox {
       // a tmpfs if there is one: a run's files are written and removed every time (on this
       // machine /run is on the ext4 root, where writing a file costs ~10× what tmpfs does)
       const parent = ['/run', '/dev/shm'].find(isTmpfs) ?? tmpdir();
-      this.launcherDir = mkdtempSync(join(parent, 'lms-grader-'));
+      // named like the cgroup subtree (lms-grader-<pid>-<n>): what a grader killed with -9
+      // left is swept by the next one, as its cgroups are
+      sweepStaleDirs(parent, this.tag);
+      this.launcherDir = join(parent, this.tag);
+      rmSync(this.launcherDir, { recursive: true, force: true });
+      mkdirSync(this.launcherDir, { mode: 0o711 });
       chmodSync(this.launcherDir, 0o711);
     }
     return this.launcherDir;
@@ -831,6 +855,26 @@ function procCpuSeconds(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
+  }
+}
+
+/** Remove `lms-grader-<pid>-<n>` directories of grader processes that are gone. */
+function sweepStaleDirs(parent: string, tag: string): void {
+  const prefix = tag.replace(/-\d+-\d+$/, '');
+  let names: string[] = [];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(new RegExp(`^${prefix}-(\\d+)-\\d+$`).exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // alive: not ours
+    } catch {}
+    rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

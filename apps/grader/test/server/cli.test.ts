@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,14 @@ import { afterAll, expect, it } from 'vitest';
 import { readServerEnv } from '../../src/server/env.ts';
 import { Sandbox, SandboxError } from '../../src/server/sandbox.ts';
 import { GradeService } from '../../src/server/service.ts';
-import { describeSandbox, GRADER_DIR, PARITY_DIR, REPO, request } from './helpers.ts';
+import {
+  describeSandbox,
+  GRADER_DIR,
+  PARITY_DIR,
+  processesOfUids,
+  REPO,
+  request,
+} from './helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(GRADER_DIR, 'bin/lms-grader.mjs');
@@ -118,4 +125,34 @@ describeSandbox('CLI and start-up rules', () => {
       await service.close();
     }
   });
+
+  it('a grader killed with -9 takes the program it was running with it', async () => {
+    const sleeper = join(dir, 'sleeper.py');
+    writeFileSync(sleeper, 'import time\ntime.sleep(600)\n');
+    const base = 62970;
+    const grader = spawn(process.execPath, [BIN, 'run', sleeper, '--wall', '60'], {
+      env: { ...process.env, GRADER_UID_BASE: String(base) },
+      stdio: 'ignore',
+    });
+    const running = () =>
+      processesOfUids(base, base + 4).filter((p) => /python3/.test(p) && !p.includes('<defunct>'));
+    for (let i = 0; i < 100 && running().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(running()).not.toEqual([]);
+    grader.kill('SIGKILL');
+    // the launcher dies with its grader (pdeathsig), bwrap with the launcher (--die-with-parent)
+    for (let i = 0; i < 50 && processesOfUids(base, base + 4).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(processesOfUids(base, base + 4)).toEqual([]);
+    // its slot directory is left behind; the next grader to start sweeps it
+    const leftovers = () =>
+      ['/run', '/dev/shm', tmpdir()].flatMap((parent) =>
+        readdirSync(parent).filter((name) => name.startsWith(`lms-grader-${grader.pid}-`)),
+      );
+    expect(leftovers()).not.toEqual([]);
+    const ok = join(dir, 'after.py');
+    writeFileSync(ok, 'print("after")\n');
+    expect((await cli(['run', ok])).code).toBe(0);
+    expect(leftovers()).toEqual([]);
+  }, 30_000);
 });

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GradeResult } from '../../src/harness/protocol.ts';
 import type { GradeService } from '../../src/server/service.ts';
@@ -348,8 +349,12 @@ describeSandbox('hostile programs (bwrap sandbox)', () => {
     expect(others()).toEqual([]);
     for (const slot of service.sandbox.cgroupSlots())
       expect(slot.pids().filter((p) => !launchers.has(p))).toEqual([]);
-    // no run's files are left in the slots' directories, nor in the temporary directory
-    for (const dir of service.sandbox.slotDirs()) expect(readdirSync(dir)).toEqual([]);
+    // no run's files are left in the slots' directories (only the launcher's three FIFOs),
+    // nor in the temporary directory
+    for (const dir of service.sandbox.slotDirs()) {
+      expect(readdirSync(dir).sort()).toEqual(['err', 'mark', 'out']);
+      for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).isFIFO()).toBe(true);
+    }
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('lms-grader'))).toEqual([]);
     const after = await service.grade(
       request({ code: 'print(42)', checks: { public: PRINTS_42, hidden: null }, limits: LIMITS }),

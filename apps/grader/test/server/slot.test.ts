@@ -3,14 +3,13 @@ import type { GradeService } from '../../src/server/service.ts';
 import { createService, describeSandbox, request } from './helpers.ts';
 
 /**
- * A slot's runs share the launcher's empty network namespace, one after the other. Nothing
- * may pass from one run to the next through it, and nothing in it may work: one slot here, so
- * every run is on the same one.
+ * What one run could leave to the next on its slot (its launcher, its FIFOs, its uid): nothing
+ * may pass. One slot here, so every run is on the same one.
  */
 const ALWAYS = 'from lms_checks import test\n@test("ran")\ndef ran(run):\n    pass\n';
 const LIMITS = { wallSeconds: 3, cpuSeconds: 2, memoryMb: 128 };
 
-describeSandbox("a slot's network namespace", () => {
+describeSandbox('one run after another on a slot', () => {
   let service: GradeService;
   const run = async (code: string) =>
     (
@@ -51,7 +50,7 @@ except OSError as e:
     expect(out).toMatch(/no ifconfig 1\b/); // EPERM
   });
 
-  it('keeps no socket from one run to the next (abstract unix sockets included)', async () => {
+  it('keeps no socket from one run to the next (abstract unix sockets, TIME_WAIT)', async () => {
     const first = await run(`import os, socket, time
 s = socket.socket(socket.AF_UNIX)
 s.bind("\\0lms-net-leak")
@@ -70,5 +69,33 @@ except OSError as e:
     print("refused", e.errno)
 `);
     expect(second).toMatch(/refused 111/); // ECONNREFUSED
+    // the server side closes first: its port stays in TIME_WAIT for a minute in that namespace
+    const server = `import socket, threading
+s = socket.socket(); s.bind(("127.0.0.1", 47001)); s.listen()
+def client():
+    c = socket.create_connection(("127.0.0.1", 47001)); c.recv(1); c.close()
+threading.Thread(target=client).start()
+conn, _ = s.accept(); conn.close(); s.close()
+print("SERVED")
+`;
+    expect(await run(server)).toContain('SERVED');
+    // a program that binds the same fixed port (no SO_REUSEADDR) must not find it busy
+    expect(await run(server)).toContain('SERVED');
+  });
+
+  it("gives every run its own output pipes (a program's O_NONBLOCK or pipe size stays with it)", async () => {
+    const spoiler = await run(`import fcntl, os
+os.set_blocking(1, False)
+os.set_blocking(2, False)
+fcntl.fcntl(1, 1031, 4096)  # F_SETPIPE_SZ
+print("SPOILED")
+`);
+    expect(spoiler).toContain('SPOILED');
+    const lines = 1500;
+    const out = await run(
+      `for i in range(${lines}):\n    print("line %05d of the next program" % i)\n`,
+    );
+    expect(out.split('\n').filter(Boolean)).toHaveLength(lines);
+    expect(out).toContain(`line ${String(lines - 1).padStart(5, '0')} of the next program`);
   });
 });
