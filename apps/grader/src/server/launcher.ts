@@ -45,14 +45,14 @@ const LOOP = [
   // the grader died before setpriv set the parent-death signal: nobody would send it now
   '[ "$PPID" = "$2" ] || exit 1',
   'echo ready >&3',
-  'while read -r cmd arg; do',
+  'while read -r cmd arg fifos; do',
   '  case $cmd in',
   // `.` reads run.sh in blocks (`read` would take a syscall per byte) and keeps its fd from
   // the run; run.sh's exec line points fds 1-3 at the FIFOs. The run never sees the command
   // pipe or the reply pipe.
   '    run) ( . "$d/run.sh" ) </dev/null 3>&-; echo "exit $?" >&3 ;;',
   '    flush)',
-  `      for f in out err mark; do printf '%s' "$arg" > "$d/$f"; done`,
+  `      for f in $fifos; do printf '%s' "$arg" > "$d/$f"; done`,
   '      echo flushed >&3 ;;',
   '    *) exit 2 ;;',
   '  esac',
@@ -85,7 +85,7 @@ export interface RunSinks {
   marker(chunk: Buffer): void;
 }
 
-type Stream = keyof typeof FIFOS;
+export type Stream = keyof typeof FIFOS;
 const STREAMS = Object.keys(FIFOS) as Stream[];
 
 export class LauncherError extends Error {}
@@ -98,6 +98,7 @@ export class SlotLauncher {
   private replyBuffer = '';
   private sinks: RunSinks | null = null;
   private readers: Socket[] = [];
+  private streams: Stream[] = [];
   private flushing: { nonce: Buffer; pending: Record<Stream, Buffer>; left: Set<Stream> } | null =
     null;
   private flushDone: (() => void) | null = null;
@@ -185,14 +186,21 @@ export class SlotLauncher {
    * redirections: fds 1-3 to "$d/out", "$d/err", "$d/mark"), `inputs` the files it redirects
    * from (written into the slot's directory).
    */
-  async run(script: string, inputs: Record<string, string | Buffer>, sinks: RunSinks) {
+  async run(
+    script: string,
+    inputs: Record<string, string | Buffer>,
+    sinks: RunSinks,
+    /** the streams the run uses (the marker only when the run has one) */
+    streams: Stream[] = STREAMS,
+  ) {
     await this.ready;
     if (this.dead) throw new LauncherError(`the slot launcher is gone: ${this.said.trim()}`);
     for (const [name, data] of Object.entries(inputs))
       writeFileSync(join(this.spec.dir, name), data, { mode: 0o640 });
     writeFileSync(join(this.spec.dir, 'run.sh'), script, { mode: 0o640 });
     // fresh ends for this run; read-write, so no end-of-file before the run has opened them
-    this.readers = STREAMS.map((stream) => {
+    this.streams = streams;
+    this.readers = streams.map((stream) => {
       const fd = openSync(
         join(this.spec.dir, FIFOS[stream]),
         constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOFOLLOW,
@@ -229,9 +237,9 @@ export class SlotLauncher {
     this.flushing = {
       nonce: Buffer.from(nonce),
       pending: { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), marker: Buffer.alloc(0) },
-      left: new Set<Stream>(STREAMS),
+      left: new Set<Stream>(this.streams),
     };
-    this.send(`flush ${nonce}`);
+    this.send(`flush ${nonce} ${this.streams.map((stream) => FIFOS[stream]).join(' ')}`);
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = this.nextReply();

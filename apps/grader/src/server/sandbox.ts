@@ -423,17 +423,22 @@ export class Sandbox {
     };
     let run: Awaited<ReturnType<SlotLauncher['run']>>;
     try {
-      run = await launcher.run(script, inputs, {
-        stdout: (chunk) => {
-          if (streams.stdout.push(chunk)) kill('output');
+      run = await launcher.run(
+        script,
+        inputs,
+        {
+          stdout: (chunk) => {
+            if (streams.stdout.push(chunk)) kill('output');
+          },
+          stderr: (chunk) => {
+            if (streams.stderr.push(chunk)) kill('output');
+          },
+          marker: () => {
+            programStarted ??= performance.now();
+          },
         },
-        stderr: (chunk) => {
-          if (streams.stderr.push(chunk)) kill('output');
-        },
-        marker: () => {
-          programStarted ??= performance.now();
-        },
-      });
+        spec.startMarker ? ['stdout', 'stderr', 'marker'] : ['stdout', 'stderr'],
+      );
     } catch (error) {
       return fail('cannot start the sandbox', error);
     }
@@ -456,8 +461,8 @@ export class Sandbox {
     clearInterval(cpuWatch);
     // whatever is left of the run (a daemonised child) dies before the output is closed
     const leftoverProcesses = cgroup.pids().filter((p) => p !== launcher.pid).length;
-    kills.push(cgroup.killAll(launcher.pid));
-    if (!(await Promise.all(kills)).every(Boolean))
+    if (leftoverProcesses > 0) kills.push(cgroup.killAll(launcher.pid));
+    if (kills.length > 0 && !(await Promise.all(kills)).every(Boolean))
       return fail('the sandbox failed', new Error('processes of the run survived SIGKILL'));
     const cpuSeconds = cgroup.cpuSeconds();
     if (!limitHit && cgroup.oomKills() > 0) limitHit = 'memory';
