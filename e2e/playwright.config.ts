@@ -58,6 +58,9 @@ export default defineConfig({
         url: `${baseURL}/sign-in`,
         timeout: 15 * 60_000, // the first run builds the app
         reuseExistingServer: false,
+        // SIGTERM first: `npm start` then stops the grader, which removes its cgroups and
+        // slot directories (a SIGKILL leaves them for the next grader to sweep)
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
         stdout: 'pipe',
         stderr: 'pipe',
         env: {

@@ -98,7 +98,15 @@ function shutdown(code) {
   if (stopping) return;
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+  // let them finish (the grader stops its sandboxes and removes its cgroups), 10 s at most
+  const done = () => children.every((c) => c.exitCode !== null || c.signalCode !== null);
+  const deadline = Date.now() + 10_000;
+  const wait = setInterval(() => {
+    if (done() || Date.now() > deadline) {
+      clearInterval(wait);
+      process.exit(code);
+    }
+  }, 50);
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
