@@ -126,24 +126,35 @@ function tryRmdir(dir: string): void {
   } catch {}
 }
 
-/** Remove the subtrees of grader processes that died without cleaning up (kill -9). */
-function sweepStale(parent: string, tag: string): void {
+/**
+ * Entries of `parent` named like another grader process's `tag` (`<prefix>-<pid>-<n>`, also
+ * `…-supervisor`) whose process is gone: what a grader killed with -9 left behind.
+ */
+export function staleGraderEntries(parent: string, tag: string): string[] {
   let entries: string[] = [];
   try {
     entries = readdirSync(parent);
   } catch {
-    return;
+    return [];
   }
   const prefix = tag.replace(/-\d+(-\d+)?$/, '');
   const pattern = /-(\d+)(?:-\d+)?(?:-supervisor)?$/;
-  for (const name of entries) {
-    if (!name.startsWith(`${prefix}-`)) continue;
+  return entries.filter((name) => {
+    if (!name.startsWith(`${prefix}-`)) return false;
     const pid = Number(pattern.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
     try {
       process.kill(pid, 0);
-      continue; // still alive: not ours to touch
-    } catch {}
+      return false; // still alive: not ours to touch
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Remove the subtrees of grader processes that died without cleaning up (kill -9). */
+function sweepStale(parent: string, tag: string): void {
+  for (const name of staleGraderEntries(parent, tag)) {
     const dir = join(parent, name);
     for (const procs of listProcsFiles(dir)) {
       for (const p of listPids(procs)) {

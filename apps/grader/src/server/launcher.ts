@@ -152,7 +152,10 @@ export class SlotLauncher {
     control.on('error', () => {});
     (this.child.stdin as Writable).on('error', () => {});
     this.child.on('exit', () => this.onExit());
-    this.child.on('error', () => this.onExit());
+    this.child.on('error', (error) => {
+      this.said += `cannot run the launcher: ${error.message}\n`;
+      this.onExit();
+    });
     this.ready = this.nextReply().then((line) => {
       if (line !== 'ready')
         throw new LauncherError(
@@ -226,7 +229,7 @@ export class SlotLauncher {
 
   /**
    * After the run's processes are all dead: let the launcher mark the end of each stream, hand
-   * the rest of the run's output to its sinks, and forget the run. Rejects when the launcher
+   * the rest of the run's output to its sinks (the caller then ends the run). Rejects when the launcher
    * does not answer in time (it is then killed; the slot starts a new one).
    */
   async finishRun(timeoutMs = 5000): Promise<void> {
@@ -256,7 +259,6 @@ export class SlotLauncher {
     } finally {
       clearTimeout(timer);
       this.flushing = null;
-      this.endRun();
     }
   }
 

@@ -6,7 +6,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -17,7 +16,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { LimitHit } from '../harness/protocol.ts';
-import { type CgroupSlot, type CgroupSupport, detectCgroups, noCgroups } from './cgroups.ts';
+import {
+  type CgroupSlot,
+  type CgroupSupport,
+  detectCgroups,
+  noCgroups,
+  staleGraderEntries,
+} from './cgroups.ts';
 import { BASH, closeFdsAbove, dropPrivileges, SlotLauncher, shellQuote } from './launcher.ts';
 import { CpuScheduler } from './scheduler.ts';
 
@@ -90,6 +95,11 @@ export interface RunSpec {
 
 /** the fd of the start marker pipe inside the sandbox */
 export const START_MARKER_FD = 3;
+
+/** the fd of a run's first input file (bwrap --file), right after the marker if it has one */
+function firstFileFd(spec: RunSpec): number {
+  return spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+}
 
 export interface RunOutcome {
   stdout: Buffer;
@@ -290,7 +300,7 @@ export class Sandbox {
 
   /** bwrap and its arguments up to and including the interpreter's */
   private bwrapArgv(spec: RunSpec, diskMb: number): string[] {
-    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+    const fdBase = firstFileFd(spec);
     return [
       this.options.bwrap!,
       // a network namespace per run (bwrap brings its loopback up): one per slot, reused run
@@ -377,7 +387,7 @@ export class Sandbox {
       processes: processes + 1,
     });
     const fileNames = Object.keys(spec.files);
-    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+    const fdBase = firstFileFd(spec);
     if (fdBase + fileNames.length - 1 > 9)
       throw new SandboxError(`too many files for one run (${fileNames.length})`);
     const cpu = Math.ceil(spec.limits.cpuSeconds);
@@ -559,7 +569,7 @@ export class Sandbox {
       exitCode !== 0 &&
       !limitHit &&
       !run.programStarted &&
-      /^(bwrap|setpriv|prlimit|sh|\/bin\/sh|\S*run\.sh: \d+): /m.test(stderrHead) &&
+      /^(bwrap|setpriv|prlimit|bash): /m.test(stderrHead) &&
       (spec.startMarker || !stderrHead.startsWith('Traceback'))
     ) {
       throw new SandboxError(`the sandbox failed to start: ${stderrHead.trim().slice(0, 500)}`);
@@ -588,7 +598,7 @@ export class Sandbox {
   ): Promise<Omit<RunOutcome, 'queuedMs'>> {
     const chain = [
       ...dropPrivileges(slot.uid),
-      ...this.prlimitArgv(spec.limits, processes, diskMb, true),
+      ...this.prlimitArgv(spec.limits, processes, diskMb),
       ...this.bwrapArgv(spec, diskMb),
     ];
     return this.spawnRun(spec, slot, chain[0]!, chain.slice(1), null);
@@ -604,7 +614,7 @@ export class Sandbox {
     const hostDir = mkdtempSync(join(tmpdir(), 'lms-grader-unsafe-'));
     for (const name of Object.keys(spec.files))
       writeFileSync(join(hostDir, name), spec.files[name]!);
-    const prlimit = this.prlimitArgv(spec.limits, processes, diskMb, true);
+    const prlimit = this.prlimitArgv(spec.limits, processes, diskMb);
     return this.spawnRun(
       spec,
       slot,
@@ -614,12 +624,8 @@ export class Sandbox {
     );
   }
 
-  private prlimitArgv(
-    limits: RunLimits,
-    processes: number,
-    diskMb: number,
-    addressSpace: boolean,
-  ): string[] {
+  /** rlimits for the paths without cgroups (where RLIMIT_AS is the only memory cap left) */
+  private prlimitArgv(limits: RunLimits, processes: number, diskMb: number): string[] {
     return [
       '/usr/bin/prlimit',
       `--cpu=${Math.ceil(limits.cpuSeconds)}:${Math.ceil(limits.cpuSeconds) + 1}`,
@@ -627,8 +633,7 @@ export class Sandbox {
       `--fsize=${diskMb * 1024 * 1024}`,
       `--nofile=${OPEN_FILES}`,
       '--core=0',
-      // without a memory cgroup, the address-space limit is the only memory cap left
-      ...(addressSpace ? [`--as=${(limits.memoryMb + 64) * 1024 * 1024}`] : []),
+      `--as=${(limits.memoryMb + 64) * 1024 * 1024}`,
       '--',
     ];
   }
@@ -645,7 +650,7 @@ export class Sandbox {
     const unsafe = hostDir !== null;
     const cap = this.options.outputCapBytes;
     const fileNames = Object.keys(spec.files);
-    const fdBase = spec.startMarker ? START_MARKER_FD + 1 : START_MARKER_FD;
+    const fdBase = firstFileFd(spec);
     return new Promise((resolve, reject) => {
       const started = performance.now();
       let child: ChildProcess;
@@ -781,7 +786,8 @@ export class Sandbox {
       const parent = ['/run', '/dev/shm'].find(isTmpfs) ?? tmpdir();
       // named like the cgroup subtree (lms-grader-<pid>-<n>): what a grader killed with -9
       // left is swept by the next one, as its cgroups are
-      sweepStaleDirs(parent, this.tag);
+      for (const name of staleGraderEntries(parent, this.tag))
+        rmSync(join(parent, name), { recursive: true, force: true });
       this.launcherDir = join(parent, this.tag);
       rmSync(this.launcherDir, { recursive: true, force: true });
       mkdirSync(this.launcherDir, { mode: 0o711 });
@@ -860,26 +866,6 @@ function procCpuSeconds(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
-  }
-}
-
-/** Remove `lms-grader-<pid>-<n>` directories of grader processes that are gone. */
-function sweepStaleDirs(parent: string, tag: string): void {
-  const prefix = tag.replace(/-\d+-\d+$/, '');
-  let names: string[] = [];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(new RegExp(`^${prefix}-(\\d+)-\\d+$`).exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-      continue; // alive: not ours
-    } catch {}
-    rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 
