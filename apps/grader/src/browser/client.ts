@@ -10,13 +10,14 @@
  * is terminated and a fresh one started.
  */
 import {
+  codedMessage,
   DEFAULT_GRADE_LIMITS,
   describeZodError,
   type GradeLimits,
   type GradeRequestInput,
   type GradeResult,
   gradeRequestSchema,
-} from '../harness/protocol.ts';
+} from '@lms/grading';
 import type {
   ClientToWorker,
   DoneMessage,
@@ -26,7 +27,7 @@ import type {
   WorkerToClient,
 } from './messages.ts';
 import { SIGALRM, SIGINT } from './messages.ts';
-import { abandonedRecord, toGradeResult } from './result.ts';
+import { abandonedRecord, setSummary, toGradeResult } from './result.ts';
 
 export type { ExecutionMode, OutputStream } from './messages.ts';
 
@@ -96,7 +97,7 @@ export interface PythonRunner {
   runProgram(code: string, options?: RunOptions): Promise<GradeResult>;
   /** the quick check: the program, then the public tests only (advisory) */
   quickCheck(request: GradeRequestInput): Promise<GradeResult>;
-  /** stop the current run (its result comes back with status error, message "stopped") */
+  /** stop the current run (its result comes back with status error, message code run_stopped) */
   stop(): void;
   onOutput(listener: (chunk: OutputChunk) => void): () => void;
   onState(listener: (state: RunnerState, info: RunnerInfo | null) => void): () => void;
@@ -253,8 +254,7 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
       testsMs: message.testsMs,
     });
     if (run.stopped && result.status !== 'timeout') {
-      result.status = 'error';
-      result.message = 'stopped';
+      setSummary(result, 'error', codedMessage('run_stopped'));
     }
     finish(run, result);
   }
@@ -287,10 +287,7 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
       queuedMs: run.startedAt - run.queuedAt,
       testsMs: 0,
     });
-    if (reason === 'stopped') {
-      result.status = 'error';
-      result.message = 'stopped';
-    }
+    if (reason === 'stopped') setSummary(result, 'error', codedMessage('run_stopped'));
     for (const timer of run.timers) clearTimeout(timer);
     current = null;
     respawn();
@@ -411,9 +408,7 @@ function noPublicChecks(limits: GradeLimits, info: RunnerInfo | null): GradeResu
     queuedMs: 0,
     testsMs: 0,
   });
-  result.status = 'error';
-  result.message =
-    'У задачи нет проверок для этого этапа (нужны tests_public.py, tests_hidden.py или wrapper_test)';
+  setSummary(result, 'error', codedMessage('no_checks_for_stage'));
   return result;
 }
 

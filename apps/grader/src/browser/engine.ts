@@ -1,13 +1,15 @@
 /**
  * The Pyodide engine as it lives inside a worker: loads Pyodide, installs the shared
- * harness and the runtime module, runs programs and quick checks one at a time.
+ * harness (`HARNESS_SOURCES`, its runtime module `lms_pyodide` included), runs programs and
+ * quick checks one at a time.
  * No DOM and no Node APIs: the same code runs in a browser's module worker and, for the
  * tests, in a Node worker thread.
  */
+
+import type { TestsDriverOutput } from '@lms/grading';
+import { HARNESS_SOURCES } from '@lms/grading/harness';
 import type { PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
-import type { TestsDriverOutput } from '../harness/protocol.ts';
-import { HARNESS_SOURCES } from '../harness/sources.ts';
 import type {
   ExecutionMode,
   OutputStream,
@@ -16,9 +18,10 @@ import type {
   RunMessage,
   WorkerToClient,
 } from './messages.ts';
-import { RUNTIME_MODULE_NAME, RUNTIME_PY } from './runtime-py.ts';
 
 const HARNESS_DIR = '/lms';
+/** The engine's Python side (`packages/grading/python/lms_pyodide.py`). */
+const RUNTIME_MODULE_NAME = 'lms_pyodide';
 /** Output is posted at most this often (about one animation frame). */
 const OUTPUT_FLUSH_MS = 16;
 
@@ -44,7 +47,7 @@ export interface EngineOptions {
 /** Names the snapshot after everything baked into it: Pyodide and our Python sources. */
 export function snapshotKey(pyodideVersion: string): string {
   let hash = 0x811c9dc5;
-  const text = RUNTIME_PY + JSON.stringify(HARNESS_SOURCES);
+  const text = JSON.stringify(HARNESS_SOURCES);
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
@@ -188,7 +191,7 @@ export class PyodideEngine {
   }
 }
 
-/** A plain start: harness files, runtime module; then a snapshot for next time. */
+/** A plain start: harness files (runtime module included); then a snapshot for next time. */
 async function startFresh(
   loadPyodide: LoadPyodide,
   base: Record<string, unknown>,
@@ -200,7 +203,6 @@ async function startFresh(
   for (const [name, source] of Object.entries(HARNESS_SOURCES)) {
     pyodide.FS.writeFile(`${HARNESS_DIR}/${name}`, source);
   }
-  pyodide.FS.writeFile(`${HARNESS_DIR}/${RUNTIME_MODULE_NAME}.py`, RUNTIME_PY);
   pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(HARNESS_DIR)})`);
   pyodide.runPython(`import ${RUNTIME_MODULE_NAME}`);
   if (cache) {

@@ -1,5 +1,5 @@
 /** Messages between the page (`client.ts`) and the Pyodide worker (`worker.ts`). */
-import type { TestsDriverOutput } from '../harness/protocol.ts';
+import type { TestsDriverOutput } from '@lms/grading';
 
 /** How the program ran: with stack switching (asyncio.run as in CPython) or, where the
  * runtime lacks JSPI, with top-level asyncio.run(...) rewritten into `await`. */

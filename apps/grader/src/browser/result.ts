@@ -1,13 +1,17 @@
 /** Turns a Pyodide run (and the public tests' output) into the grader's `GradeResult`. */
 import {
+  type CodedMessage,
+  codedMessage,
+  driverTestResults,
   type GradeLimits,
   type GradeResult,
   type GradeStatus,
   PROTOCOL_VERSION,
+  statusOfLimit,
   type TestResult,
   type TestsDriverOutput,
-} from '../harness/protocol.ts';
-import { statusOfLimit, verdictOf } from '../harness/verdict.ts';
+  verdictOf,
+} from '@lms/grading';
 import type { ExecutionMode, PyodideRunRecord } from './messages.ts';
 
 export interface ResultContext {
@@ -29,34 +33,35 @@ export function toGradeResult(
   tests: TestsDriverOutput | null,
   context: ResultContext,
 ): GradeResult {
-  const testResults: TestResult[] = (tests?.tests ?? []).map((test) => ({
-    name: test.name,
-    status: test.status,
-    message: test.message ?? null,
-    durationMs: test.durationMs,
-    origin: test.origin,
-  }));
+  const testResults: TestResult[] = driverTestResults(tests?.tests ?? []);
   const limitHit = record.limit_hit;
   let status: GradeStatus;
-  let message: string | null;
+  let summary: CodedMessage | null;
   if (tests === null && !statusOfLimit(limitHit)) {
     // a plain run (no tests): passed means the program exited with code 0
     status = record.exit_code === 0 ? 'passed' : 'error';
-    message = status === 'passed' ? null : `Программа завершилась с кодом ${record.exit_code}`;
+    summary =
+      status === 'passed'
+        ? null
+        : codedMessage('program_exit_code', { code: String(record.exit_code) });
   } else {
-    ({ status, message } = verdictOf({
+    const verdict = verdictOf({
       limitHit,
       limits: context.limits,
       outputCapBytes: context.outputCapBytes,
       syntaxError: tests?.syntaxError,
+      syntaxErrorLine: tests?.syntaxErrorLine,
       loadError: tests?.loadError,
       tests: testResults,
-    }));
+    });
+    status = verdict.status;
+    summary = verdict;
   }
   return {
     version: PROTOCOL_VERSION,
     status,
-    message,
+    message: summary?.message ?? null,
+    messageCode: summary?.messageCode ?? null,
     tests: testResults,
     stdout: record.stdout,
     stderr: record.stderr,
@@ -80,6 +85,13 @@ export function toGradeResult(
     unsafe: false,
     typecheck: null,
   };
+}
+
+/** Gives a result another verdict and summary (a run the student stopped, no public checks). */
+export function setSummary(result: GradeResult, status: GradeStatus, summary: CodedMessage): void {
+  result.status = status;
+  result.message = summary.message;
+  result.messageCode = summary.messageCode;
 }
 
 /** A run the page had to end by terminating the worker: only the streamed output is left. */

@@ -172,7 +172,8 @@ def _load_checks(source, origin):
 def run_tests(record, public=None, hidden=None):
     """Run the checks against `record` (dict: stdout, stderr, exit_code, elapsed,
     timed_out, traceback, source). Returns a JSON-ready dict:
-    {tests: [{name, status, message, durationMs, origin}], loadError, syntaxError, pythonVersion}.
+    {tests: [{name, status, message, durationMs, origin}], loadError, syntaxError,
+    syntaxErrorLine, pythonVersion}; a failed assertion without text has message None.
     Anything the tests print goes to a buffer, not to the caller's stdout."""
     results = []
     load_error = None
@@ -195,7 +196,8 @@ def run_tests(record, public=None, hidden=None):
                     status, message = "passed", None
                 except AssertionError as exc:
                     status = "failed"
-                    message = str(exc) or "Проверка не пройдена"
+                    # no text: None, and the platform's words are added by the caller
+                    message = str(exc) or None
                 except BaseException as exc:
                     status, message = "error", _describe(exc)
                 results.append(
@@ -210,15 +212,18 @@ def run_tests(record, public=None, hidden=None):
     finally:
         sys.stdout = saved
     syntax_error = None
+    syntax_error_line = None
     try:
         ast.parse(record.get("source", ""))
     except SyntaxError as exc:
-        syntax_error = "SyntaxError: %s (строка %s)" % (exc.msg, exc.lineno)
+        syntax_error = "SyntaxError: %s" % (exc.msg,)
+        syntax_error_line = exc.lineno
     except ValueError as exc:
         syntax_error = _describe(exc)
     return {
         "tests": results,
         "loadError": load_error,
         "syntaxError": syntax_error,
+        "syntaxErrorLine": syntax_error_line,
         "pythonVersion": "%d.%d.%d" % sys.version_info[:3],
     }

@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { GRADER_CODE_CAP_CHARS } from './limits.ts';
+import { gradingMessageSchema } from './messages.ts';
 
 /**
  * The grader's wire format: what a caller sends (`GradeRequest`) and what every engine
  * answers (`GradeResult`). Shared by the server (CPython in bubblewrap), the browser
  * (Pyodide in a Web Worker), the queue worker and the web app. Close to the Exercism test
  * runner's result (status + per-test name/status/message), plus the run's output and limits.
- * Documented in apps/grader/README.md. Extend, never rename.
+ * Documented in packages/grading/README.md. Extend, never rename.
  */
 
 export const PROTOCOL_VERSION = 1 as const;
 
-/** Resource limits of one run. Same shape and defaults as `limitsSchema` in `@lms/content`. */
+/** Resource limits of one run, within what the grader accepts (a course's `task.json` is checked against it). */
 export const gradeLimitsSchema = z.object({
   wallSeconds: z.number().positive().max(120).default(10),
   cpuSeconds: z.number().positive().max(60).default(5),
@@ -19,7 +21,7 @@ export const gradeLimitsSchema = z.object({
 export type GradeLimits = z.infer<typeof gradeLimitsSchema>;
 export const DEFAULT_GRADE_LIMITS: GradeLimits = { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 };
 
-/** A task's checks, as `taskChecksSchema` in `@lms/content`: Python sources in our check format. */
+/** A task's checks (`@lms/content` derives its `taskChecksSchema` from this): Python sources in our check format. */
 export const gradeChecksSchema = z.object({
   public: z.string().nullable().default(null),
   hidden: z.string().nullable().default(null),
@@ -31,11 +33,11 @@ export type GradeChecks = z.infer<typeof gradeChecksSchema>;
 export const gradeStageSchema = z.enum(['quick', 'final']);
 export type GradeStage = z.infer<typeof gradeStageSchema>;
 
-const MAX_CODE_BYTES = 256 * 1024;
-
 export const gradeRequestSchema = z.object({
   /** the student's program */
-  code: z.string().max(MAX_CODE_BYTES, `code is longer than ${MAX_CODE_BYTES} characters`),
+  code: z
+    .string()
+    .max(GRADER_CODE_CAP_CHARS, `code is longer than ${GRADER_CODE_CAP_CHARS} characters`),
   /** for logs and results only */
   taskId: z.string().max(200).optional(),
   checks: gradeChecksSchema,
@@ -54,8 +56,8 @@ export type GradeRequest = z.output<typeof gradeRequestSchema>;
  * Overall outcome:
  * - passed: every test passed;
  * - failed: at least one test failed (an assertion of the task's tests);
- * - error: the program cannot be graded as written (syntax error, mypy errors) or a test
- *   crashed (status error of a test: a bug in the checks or an unexpected record);
+ * - error: the program cannot be graded as written (syntax error) or the checks cannot run
+ *   (they do not load, or define no test); a test that crashed counts as a failed test;
  * - timeout: the program hit the wall-clock or CPU-time limit;
  * - memory: the program hit the memory limit;
  * - output_limit: the program wrote more than the output cap;
@@ -72,6 +74,17 @@ export const gradeStatusSchema = z.enum([
 ]);
 export type GradeStatus = z.infer<typeof gradeStatusSchema>;
 
+/** A final check that has no verdict yet: waiting for a grader, or being graded. */
+export const PENDING_STATUSES = ['queued', 'running'] as const;
+export type PendingStatus = (typeof PENDING_STATUSES)[number];
+/** Every state a stored check can be in: pending, then one verdict. */
+export const ATTEMPT_STATUSES = [...PENDING_STATUSES, ...gradeStatusSchema.options] as const;
+export type AttemptStatus = PendingStatus | GradeStatus;
+
+export function isPendingStatus(status: string): status is PendingStatus {
+  return (PENDING_STATUSES as readonly string[]).includes(status);
+}
+
 export const testStatusSchema = z.enum(['passed', 'failed', 'error']);
 export type TestStatus = z.infer<typeof testStatusSchema>;
 
@@ -80,16 +93,47 @@ export const testResultSchema = z.object({
   status: testStatusSchema,
   /** student-facing: the assertion's message (failed) or a short description (error); null when passed */
   message: z.string().nullable(),
+  /**
+   * set when the platform wrote `message` (an assertion without text, a wrapper's exit code):
+   * the interface shows it in its own language. A test's own message has none: it is shown
+   * as written.
+   */
+  messageCode: gradingMessageSchema.optional(),
   durationMs: z.number().nonnegative(),
   /** which checks file it came from */
   origin: z.enum(['public', 'hidden', 'wrapper', 'typecheck']),
 });
 export type TestResult = z.infer<typeof testResultSchema>;
 
+/** A test's result as an attempt stores it: the grader's, plus whether the student may see its name. */
+export type StoredTestResult = TestResult & { hidden: boolean };
+
+export function toStoredTests(tests: readonly TestResult[]): StoredTestResult[] {
+  return tests.map((t) => ({
+    name: t.name,
+    status: t.status,
+    message: t.message,
+    ...(t.messageCode ? { messageCode: t.messageCode } : {}),
+    hidden: t.origin === 'hidden',
+    origin: t.origin,
+    durationMs: t.durationMs,
+  }));
+}
+
 export const limitHitSchema = z.enum(['wall', 'cpu', 'memory', 'output', 'processes', 'disk']);
 export type LimitHit = z.infer<typeof limitHitSchema>;
 
-export const engineSchema = z.enum(['cpython-bwrap', 'cpython-unsafe', 'pyodide']);
+/**
+ * Which engine produced a result: CPython in the bubblewrap sandbox, CPython without one
+ * (development only, `GRADER_UNSAFE_NO_SANDBOX=1`), Pyodide in the browser, or no program at
+ * all (`output-compare`: a "what does this print?" answer compared with the expected text).
+ */
+export const engineSchema = z.enum([
+  'cpython-bwrap',
+  'cpython-unsafe',
+  'pyodide',
+  'output-compare',
+]);
 export type Engine = z.infer<typeof engineSchema>;
 
 /** One run of the student's program, as the tests see it (`Run` in lms_checks.py). */
@@ -111,8 +155,13 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 export const gradeResultSchema = z.object({
   version: z.literal(PROTOCOL_VERSION),
   status: gradeStatusSchema,
-  /** student-facing summary of the outcome */
+  /** student-facing summary of the outcome, in Russian (CLIs, logs, older clients) */
   message: z.string().nullable(),
+  /**
+   * the same summary as a code with parameters (`messages.ts`), for an interface to show in
+   * its own language; null when there is no summary (or an older grader sent none)
+   */
+  messageCode: gradingMessageSchema.nullable().default(null),
   tests: z.array(testResultSchema),
   stdout: z.string(),
   stderr: z.string(),
@@ -165,8 +214,10 @@ export const testsDriverOutputSchema = z.object({
   ),
   /** a checks file that could not be loaded (a bug in the task's tests) */
   loadError: z.string().nullable(),
-  /** the student's code does not parse: "SyntaxError: … (строка N)" */
+  /** the student's code does not parse: "SyntaxError: …" (the line is `syntaxErrorLine`) */
   syntaxError: z.string().nullable(),
+  /** the line of the syntax error, when Python names one */
+  syntaxErrorLine: z.number().int().nullable().optional(),
   pythonVersion: z.string(),
 });
 export type TestsDriverOutput = z.infer<typeof testsDriverOutputSchema>;

@@ -3,4 +3,4 @@
  * `HARNESS_SOURCES` into one directory, put it on `sys.path`, then
  * `import lms_runner, lms_checks`. Browser-safe (no Node APIs).
  */
-export { HARNESS_SOURCES, type HarnessFileName } from './sources.gen.ts';
+export { HARNESS_SOURCES, type HarnessFileName } from './harness.gen.ts';

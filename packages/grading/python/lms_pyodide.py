@@ -1,16 +1,31 @@
-/**
- * Python side of the Pyodide engine, installed as module `_lms_pyodide` in the worker's
- * interpreter. It runs a student's program as `__main__` with CPython's semantics where
- * Pyodide differs (blocking time.sleep, asyncio.run cancelling leftover tasks, a
- * threading.Timer on the event loop) and puts the interpreter back into its post-start-up
- * state after every run. Kept as a TS string so any bundler ships it with the worker.
- */
-export const RUNTIME_MODULE_NAME = '_lms_pyodide';
+"""The Pyodide engine's side of the harness, imported by the browser's Web Worker.
 
-export const RUNTIME_PY = String.raw`
+It runs a student's program as `__main__` with lms_runner's driver (`exec_as_main`,
+`exception_outcome`), adding CPython's semantics where Pyodide differs (blocking
+time.sleep, asyncio.run cancelling leftover tasks, a threading.Timer on the event loop),
+the time limit and the output cap, and puts the interpreter back into its post-start-up
+state after every run.
+
+Why one module of over 400 lines: reset_state puts every other module back to its
+start-up state after each run, so what must outlive that (the baseline itself, `_emit`
+that JS sets after capture_baseline, the loop close_last_loop closes) has to live in this
+module; tracebacks hide this one file's frames (`_HIDDEN_FILES`); and the engine loads it
+as the single runtime module `lms_pyodide` of HARNESS_SOURCES. Its parts, in order:
+output streams, event loop and asyncio.run, Timer and sleep, the top-level asyncio.run
+rewrite, interpreter state, the run drivers.
+
+Called from JS (apps/grader/src/browser/engine.ts): python_version, capture_baseline,
+run_jspi (with stack switching) or start_awaited + close_last_loop (without), on_deadline,
+run_checks; `_emit` is the JS function that streams output to the page.
+
+Needs Pyodide's `js` and `pyodide` modules; the harness's tests import it in CPython with
+stand-ins for them.
+"""
+
 import ast
 import asyncio
 import builtins
+import functools
 import io
 import os
 import shutil
@@ -18,7 +33,9 @@ import signal
 import sys
 import threading
 import time
-import traceback
+# in the start-up state for lms_runner, which imports it on the first traceback (a module
+# first imported during a run is dropped after it)
+import traceback  # noqa: F401
 
 import js
 from pyodide.ffi import can_run_sync, create_once_callable, run_sync
@@ -28,8 +45,12 @@ import lms_checks
 import lms_runner
 
 FILENAME = lms_runner.PROGRAM_FILENAME
+# frames left out of the program's tracebacks after its first one: ours (asyncio.run,
+# sys.stdout.write, Timer)
+_HIDDEN_FILES = (__file__,)
 WORK_DIR = "/home/pyodide/work"
-_SCRATCH_DIRS = ("/tmp", "/home/pyodide")
+# emptied of what a run left there (the tests point both elsewhere before capture_baseline)
+SCRATCH_DIRS = ("/tmp", "/home/pyodide")
 
 _emit = None            # JS function (stream, text) -> None: streams output to the page
 _run = None             # the current _RunState
@@ -45,50 +66,46 @@ class Deadline(KeyboardInterrupt):
 
 
 class _RunState:
-    def __init__(self, cap_bytes, loop):
-        self.cap = cap_bytes
+    def __init__(self, source, cap_bytes, loop):
+        self.source = source
         self.loop = loop
-        self.parts = {"stdout": [], "stderr": []}
-        self.sizes = {"stdout": 0, "stderr": 0}
-        self.truncated = {"stdout": False, "stderr": False}
+        self.stdout = _Stream(self, "stdout", cap_bytes)
+        self.stderr = _Stream(self, "stderr", cap_bytes)
         self.limit_hit = None  # "output" | "wall"
         self.timers = set()
         self.main_tasks = set()
-        self.source = None
 
-    def write(self, stream, text):
-        if self.limit_hit is not None:
-            # The program keeps running after the limit (it caught the interrupt): drop it.
-            raise (OutputLimit if self.limit_hit == "output" else Deadline)()
-        size = len(text.encode("utf-8", "surrogatepass"))
-        room = self.cap - self.sizes[stream]
-        if size > room:
-            kept = text.encode("utf-8", "surrogatepass")[: max(room, 0)].decode("utf-8", "ignore")
-            self._keep(stream, kept)
-            self.truncated[stream] = True
-            self.limit_hit = "output"
-            _stop_program(self)
-            raise OutputLimit("the program wrote more than %d bytes to %s" % (self.cap, stream))
-        self._keep(stream, text)
+    def hit_limit(self, kind):
+        """The first limit hit ("output" | "wall") decides what every later write of the
+        program raises (it keeps running if it catches the interrupt)."""
+        if self.limit_hit is None:
+            self.limit_hit = kind
+            self.stdout.refuse = self.stderr.refuse = OutputLimit if kind == "output" else Deadline
 
-    def _keep(self, stream, text):
-        if not text:
-            return
-        self.parts[stream].append(text)
-        self.sizes[stream] += len(text.encode("utf-8", "surrogatepass"))
-        if _emit is not None:
-            _emit(stream, text)
-
-    def text(self, stream):
-        return "".join(self.parts[stream])
+    def write_stderr(self, text):
+        """What the driver itself prints (a traceback): dropped once a limit was hit."""
+        try:
+            self.stderr.write(text)
+        except KeyboardInterrupt:
+            pass
 
 
 class _Stream(io.TextIOBase):
-    """sys.stdout / sys.stderr of a run: unbuffered, every write goes to the page at once."""
+    """sys.stdout / sys.stderr of a run: unbuffered, every write goes to the page at once.
+    It keeps at most `cap_bytes` (UTF-8): a write past the cap keeps what fits and stops
+    the program; once a limit was hit, every write raises `refuse` into the program."""
 
-    def __init__(self, name):
-        self._name = name
-        self.name = "<" + name + ">"
+    def __init__(self, state, stream, cap_bytes):
+        self._state = state
+        self._stream = stream
+        # _emit is set by JS before the run starts
+        self._to_page = None if _emit is None else functools.partial(_emit, stream)
+        self.name = "<" + stream + ">"
+        self.cap_bytes = cap_bytes
+        self.parts = []
+        self.size = 0
+        self.truncated = False
+        self.refuse = None
 
     @property
     def encoding(self):
@@ -113,12 +130,33 @@ class _Stream(io.TextIOBase):
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError("write() argument must be str, not " + type(text).__name__)
-        if _run is not None:
-            _run.write(self._name, text)
+        if self.refuse is not None:
+            raise self.refuse()
+        data = text.encode("utf-8", "surrogatepass")
+        room = self.cap_bytes - self.size
+        if len(data) > room:
+            kept = data[: max(room, 0)].decode("utf-8", "ignore")
+            self._keep(kept, len(kept.encode("utf-8", "surrogatepass")))
+            self.truncated = True
+            self._state.hit_limit("output")
+            _stop_program(self._state)
+            raise OutputLimit("the program wrote more than %d bytes to %s" % (self.cap_bytes, self._stream))
+        self._keep(text, len(data))
         return len(text)
+
+    def _keep(self, text, size):
+        if not text:
+            return
+        self.parts.append(text)
+        self.size += size
+        if self._to_page is not None:
+            self._to_page(text)
 
     def flush(self):
         pass
+
+    def getvalue(self):
+        return "".join(self.parts)
 
 
 class _NoInput(io.TextIOBase):
@@ -345,7 +383,7 @@ class Timer:
             pass  # a limit was hit: the driver reports it
         except BaseException as exc:
             sys.stderr.write("Exception in thread %s:\n" % self.name)
-            sys.stderr.write(_clean_traceback(exc))
+            sys.stderr.write(_traceback_text(exc))
         finally:
             self.finished.set()
             self._finish()
@@ -459,7 +497,7 @@ def capture_baseline():
         "sys_path": list(sys.path),
         "environ": dict(os.environ),
         "recursion": sys.getrecursionlimit(),
-        "scratch": {d: set(os.listdir(d)) for d in _SCRATCH_DIRS if os.path.isdir(d)},
+        "scratch": {d: set(os.listdir(d)) for d in SCRATCH_DIRS if os.path.isdir(d)},
         "policy_loop": asyncio.get_event_loop_policy().get_event_loop(),
     }
 
@@ -516,7 +554,7 @@ def reset_state():
     asyncio.get_event_loop_policy().set_event_loop(base["policy_loop"])
 
 
-def _prepare(cap_bytes):
+def _prepare(source, cap_bytes):
     global _run
     reset_state()
     shutil.rmtree(WORK_DIR, ignore_errors=True)
@@ -524,9 +562,9 @@ def _prepare(cap_bytes):
     os.chdir(WORK_DIR)
     loop = RunLoop()
     asyncio.get_event_loop_policy().set_event_loop(loop)
-    _run = _RunState(cap_bytes, loop)
-    sys.stdout = _Stream("stdout")
-    sys.stderr = _Stream("stderr")
+    _run = _RunState(source, cap_bytes, loop)
+    sys.stdout = _run.stdout
+    sys.stderr = _run.stderr
     sys.stdin = _NoInput()
     sys.argv = [FILENAME]
     sys.path.insert(0, WORK_DIR)
@@ -558,16 +596,15 @@ def on_deadline():
     state = _run
     if state is None:
         return
-    if state.limit_hit is None:
-        state.limit_hit = "wall"
+    state.hit_limit("wall")
     _stop_program(state)
 
 
 def _alarm(signum, frame):
     # The page writes SIGALRM into the interrupt buffer when the time limit passed while
     # Python was busy (a loop that never awaits).
-    if _run is not None and _run.limit_hit is None:
-        _run.limit_hit = "wall"
+    if _run is not None:
+        _run.hit_limit("wall")
     raise Deadline("time limit exceeded")
 
 
@@ -595,14 +632,14 @@ def _finish(state, started, exit_code, tb, mode, close_loop=True):
         _last_loop = loop
     elapsed = time.perf_counter() - started
     record = {
-        "stdout": state.text("stdout"),
-        "stderr": state.text("stderr"),
+        "stdout": state.stdout.getvalue(),
+        "stderr": state.stderr.getvalue(),
         "exit_code": exit_code,
         "elapsed": elapsed,
         "timed_out": state.limit_hit == "wall",
         "traceback": tb,
-        "stdout_truncated": state.truncated["stdout"],
-        "stderr_truncated": state.truncated["stderr"],
+        "stdout_truncated": state.stdout.truncated,
+        "stderr_truncated": state.stderr.truncated,
         "limit_hit": state.limit_hit,
         "mode": mode,
     }
@@ -615,35 +652,17 @@ def _finish(state, started, exit_code, tb, mode, close_loop=True):
 
 def _outcome(state, exc):
     """(exit_code, traceback) for an exception that ended the program."""
-    if isinstance(exc, SystemExit):
-        return lms_runner.exit_code_of(exc, lambda text: _safe_write(state, "stderr", text)), None
     if state.limit_hit is not None and isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
         return None, None
-    text = _clean_traceback(exc)
-    _safe_write(state, "stderr", text)
-    return 1, text
+    # exception_outcome registers the source with linecache again: asyncio may have cleared it
+    return lms_runner.exception_outcome(exc, state.source, state.write_stderr, FILENAME, _HIDDEN_FILES)
 
 
-def _clean_traceback(exc):
-    """lms_runner.clean_traceback, also without this module's frames (asyncio.run)."""
-    import linecache
-
+def _traceback_text(exc):
+    """lms_runner.clean_traceback, also without the harness's frames after the program's."""
     if _run is not None and _run.source is not None:
-        # something on the way (asyncio) may have cleared linecache
-        linecache.cache[FILENAME] = (len(_run.source), None, _run.source.splitlines(True), FILENAME)
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename != FILENAME:
-        tb = tb.tb_next
-    te = traceback.TracebackException(type(exc), exc, tb)
-    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename != __file__])
-    return "".join(te.format())
-
-
-def _safe_write(state, stream, text):
-    try:
-        state.write(stream, text)
-    except KeyboardInterrupt:
-        pass
+        lms_runner.register_source(_run.source, FILENAME)
+    return lms_runner.clean_traceback(exc, FILENAME, _HIDDEN_FILES)
 
 
 def _wait_timers_sync(state):
@@ -657,31 +676,20 @@ async def _wait_timers_async(state):
         await asyncio.sleep(0.005)
 
 
-def _compile_error(state, exc):
-    text = "".join(traceback.format_exception_only(type(exc), exc))
-    _safe_write(state, "stderr", text)
-    return 1, text
-
-
 def run_jspi(source, cap_bytes):
     """Run the program; called with stack switching (callPromising), so asyncio.run and
     Timer.join can wait. Returns the run record (dict)."""
-    state = _prepare(cap_bytes)
-    state.source = source
+    state = _prepare(source, cap_bytes)
     started = time.perf_counter()
     exit_code, tb = 0, None
     try:
-        try:
-            code = lms_runner.compile_program(source, FILENAME)
-        except (SyntaxError, ValueError) as exc:
-            exit_code, tb = _compile_error(state, exc)
-        else:
-            module = lms_runner.fresh_main_module(FILENAME)
-            try:
-                exec(code, module.__dict__)
-                _wait_timers_sync(state)
-            except BaseException as exc:
-                exit_code, tb = _outcome(state, exc)
+        exit_code, tb = lms_runner.exec_as_main(
+            source,
+            state.write_stderr,
+            FILENAME,
+            after_exec=lambda: _wait_timers_sync(state),
+            outcome=lambda exc: _outcome(state, exc),
+        )
     finally:
         record = _finish(state, started, exit_code, tb, "jspi")
     return record
@@ -690,16 +698,14 @@ def run_jspi(source, cap_bytes):
 async def run_awaited(source, cap_bytes):
     """Run the program without JSPI: top-level asyncio.run(...) becomes an await."""
     state = _run  # prepared by start_awaited
-    state.source = source
     started = time.perf_counter()
     exit_code, tb = 0, None
     try:
         try:
-            import linecache
-            linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+            lms_runner.register_source(source, FILENAME)
             code = compile_for_top_level_await(source)
         except (SyntaxError, ValueError) as exc:
-            exit_code, tb = _compile_error(state, exc)
+            exit_code, tb = lms_runner.compile_error_outcome(exc, source, state.write_stderr, FILENAME)
         else:
             module = lms_runner.fresh_main_module(FILENAME)
             module.__dict__["__lms_arun__"] = _asyncio_run_awaited
@@ -717,7 +723,7 @@ async def run_awaited(source, cap_bytes):
 
 def start_awaited(source, cap_bytes):
     """Schedules run_awaited on the run's own loop; JS awaits the returned task."""
-    state = _prepare(cap_bytes)
+    state = _prepare(source, cap_bytes)
     driver = state.loop.create_task(run_awaited(source, cap_bytes))
     state.main_tasks.add(driver)  # never one of the program's leftovers
     return driver
@@ -732,4 +738,3 @@ def run_checks(record_json, source, public):
 
 def python_version():
     return "%d.%d.%d" % sys.version_info[:3]
-`;

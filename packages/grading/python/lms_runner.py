@@ -9,13 +9,15 @@ Server (two separate sandboxed processes, so the program cannot touch the tests)
     python3 -I -S -B -X utf8 lms_runner.py tests record.json [tests_public.py|-] [tests_hidden.py|-]
         prints one JSON object (lms_checks.run_tests) on stdout.
 
-Browser: `run_program_captured(source, write_stdout, write_stderr)` returns the record,
-then `lms_checks.run_tests(record, public)`.
+Browser (in-process): lms_pyodide.py runs the program with `exec_as_main` (or, without
+JSPI, with the pieces of it: `compile_error_outcome`, `fresh_main_module`,
+`exception_outcome`), then `lms_checks.run_tests(record, public)`.
+Every line here is compiled at each sandboxed program's start (a script has no .pyc):
+what only the browser needs lives in lms_pyodide.py.
 """
 
 import os
 import sys
-import time
 import types
 
 # linecache and traceback are imported only when a traceback is printed: they pull in
@@ -62,15 +64,20 @@ def fresh_main_module(filename=PROGRAM_FILENAME):
     return module
 
 
-def clean_traceback(exc, filename=PROGRAM_FILENAME):
+def clean_traceback(exc, filename=PROGRAM_FILENAME, hidden_files=()):
     """The exception formatted as CPython prints it, without the harness's frames: the
-    frames before the first one in the student's file are dropped."""
+    frames before the first one in the student's file are dropped, and so are those of
+    `hidden_files` (a driver's replacement of asyncio.run, say) after it."""
     import traceback
 
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != filename:
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
+    if not hidden_files:
+        return "".join(traceback.format_exception(type(exc), exc, tb))
+    te = traceback.TracebackException(type(exc), exc, tb)
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename not in hidden_files])
+    return "".join(te.format())
 
 
 def exit_code_of(system_exit, write_stderr):
@@ -86,92 +93,50 @@ def exit_code_of(system_exit, write_stderr):
     return 1
 
 
-def exec_as_main(source, write_stderr, filename=PROGRAM_FILENAME, before_exec=None):
+def compile_error_outcome(exc, source, write_stderr, filename=PROGRAM_FILENAME):
+    """(exit code, traceback text) of a program that does not compile; writes what CPython
+    prints to `write_stderr`."""
+    text = format_compile_error(exc, source, filename)
+    write_stderr(text)
+    return 1, text
+
+
+def exception_outcome(exc, source, write_stderr, filename=PROGRAM_FILENAME, hidden_files=()):
+    """(exit code, traceback text or None) of the exception that ended the program;
+    writes what CPython prints for it to `write_stderr`."""
+    if isinstance(exc, SystemExit):
+        return exit_code_of(exc, write_stderr), None
+    # KeyboardInterrupt included: CPython prints it too
+    register_source(source, filename)
+    text = clean_traceback(exc, filename, hidden_files)
+    write_stderr(text)
+    return 1, text
+
+
+def exec_as_main(
+    source, write_stderr, filename=PROGRAM_FILENAME, before_exec=None, after_exec=None, outcome=None
+):
     """Run `source` as `__main__`. Returns (exit_code, traceback_text_or_None).
-    `before_exec` is called right before the student's code starts (after it compiled)."""
+    `before_exec` is called right before the student's code starts (after it compiled),
+    `after_exec` when it ended without an exception (still as part of the program: what it
+    raises is the program's); `outcome(exc)` replaces `exception_outcome` for an exception
+    that ended the program."""
     try:
         code = compile_program(source, filename)
     except (SyntaxError, ValueError) as exc:
-        text = format_compile_error(exc, source, filename)
-        write_stderr(text)
-        return 1, text
+        return compile_error_outcome(exc, source, write_stderr, filename)
     module = fresh_main_module(filename)
     if before_exec is not None:
         before_exec()
     try:
         exec(code, module.__dict__)
-    except SystemExit as exc:
-        return exit_code_of(exc, write_stderr), None
-    except BaseException as exc:  # KeyboardInterrupt included: CPython prints it too
-        register_source(source, filename)
-        text = clean_traceback(exc, filename)
-        write_stderr(text)
-        return 1, text
+        if after_exec is not None:
+            after_exec()
+    except BaseException as exc:
+        if outcome is not None:
+            return outcome(exc)
+        return exception_outcome(exc, source, write_stderr, filename)
     return 0, None
-
-
-class _Capture:
-    """A text stream that hands every write to a callback (the browser streams output)."""
-
-    def __init__(self, write, name):
-        self._write = write
-        self.name = name
-        self.encoding = "utf-8"
-        self.errors = "strict"
-        self.parts = []
-
-    def write(self, text):
-        if not isinstance(text, str):
-            raise TypeError("write() argument must be str, not " + type(text).__name__)
-        self.parts.append(text)
-        if self._write is not None:
-            self._write(text)
-        return len(text)
-
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
-    def writable(self):
-        return True
-
-    def readable(self):
-        return False
-
-    def fileno(self):
-        raise OSError("captured stream has no file descriptor")
-
-    def getvalue(self):
-        return "".join(self.parts)
-
-
-def run_program_captured(source, write_stdout=None, write_stderr=None, filename=PROGRAM_FILENAME):
-    """In-process run (browser): stdout/stderr captured, returns the record dict that
-    lms_checks.run_tests takes. Time limits are the caller's business."""
-    out = _Capture(write_stdout, "<stdout>")
-    err = _Capture(write_stderr, "<stderr>")
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    started = time.perf_counter()
-    try:
-        exit_code, tb = exec_as_main(source, err.write, filename)
-    finally:
-        sys.stdout, sys.stderr = saved
-    return {
-        "stdout": out.getvalue(),
-        "stderr": err.getvalue(),
-        "exit_code": exit_code,
-        "elapsed": time.perf_counter() - started,
-        "timed_out": False,
-        "traceback": tb,
-        "source": source,
-    }
 
 
 def _read(path):

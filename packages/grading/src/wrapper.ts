@@ -21,3 +21,21 @@ export function buildWrapperProgram(wrapper: string, code: string): string {
   });
   return lines.join('\n');
 }
+
+/**
+ * A Python literal of plain data, read back with ast.literal_eval by the tests' driver
+ * (cheaper to start than `json`). A JSON string literal is a valid Python str literal.
+ */
+export function pythonLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`).join(', ')}}`;
+  }
+  throw new TypeError(`no Python literal for ${typeof value}`);
+}
