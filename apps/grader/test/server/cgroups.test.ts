@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { v2Support } from './cgroups.ts';
+import { v2Support } from '../../src/server/cgroups.ts';
 
 /**
  * The cgroup v2 path on a simulated tree of plain files: this machine's kernel has every

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuScheduler } from './scheduler.ts';
+import { CpuScheduler } from '../../src/server/scheduler.ts';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
