@@ -6,10 +6,11 @@ import {
   type GradeResult,
   type GradeStage,
   gradeRequestSchema,
-} from '../harness/protocol.ts';
+  typedOutputMatches,
+} from '@lms/grading';
 import { readServerEnv, type ServerEnv } from './env.ts';
-import { decodeOutput, extractTraceback } from './grade.ts';
 import { buildHttpServer } from './http.ts';
+import { servePipe } from './pipe.ts';
 import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
 import { SandboxError } from './sandbox.ts';
 import { GradeService } from './service.ts';
@@ -20,6 +21,8 @@ const USAGE = `usage: lms-grader <command>
   check <courseDir> <taskId> <codeFile> [--json] [--stage final|quick]
                                            grade a file against a task of a course
   run <codeFile> [--json] [--wall S]       run a program in the sandbox, print what it did
+  pipe                                     jobs as JSON lines on stdin, answers on stdout
+                                           (the course doctor's way in; see @lms/grading)
 exit code: 0 when passed (check) / ran cleanly (run), 1 otherwise, 2 on bad usage`;
 
 class UsageError extends Error {}
@@ -145,7 +148,7 @@ async function check(env: ServerEnv, args: string[]): Promise<number> {
   if (values.stage !== 'final' && values.stage !== 'quick')
     throw new UsageError('--stage is final or quick');
   const code = readText(codeFile, 'code file');
-  const { compileCourse } = await import('@lms/content');
+  const { compileCourse, gradeRequestFor } = await import('@lms/content');
   const compiled = compileCourse(resolve(courseDir));
   if (!compiled.course) {
     for (const e of compiled.errors) console.error(`${e.file}:${e.line}:${e.column}: ${e.message}`);
@@ -154,8 +157,7 @@ async function check(env: ServerEnv, args: string[]): Promise<number> {
   const task = compiled.course.chapters.flatMap((c) => c.tasks).find((t) => t.id === taskId);
   if (!task) throw new UsageError(`no task ${taskId} in ${courseDir}`);
   if (task.kind === 'output') {
-    const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-    const passed = norm(code) === norm(task.answer);
+    const passed = typedOutputMatches(code, task.answer);
     if (values.json)
       console.log(JSON.stringify({ status: passed ? 'passed' : 'failed', kind: 'output' }));
     else
@@ -166,14 +168,9 @@ async function check(env: ServerEnv, args: string[]): Promise<number> {
   }
   const service = await startService(env, 8);
   try {
-    const request = gradeRequestSchema.parse({
-      code,
-      taskId,
-      checks: task.checks,
-      limits: task.limits,
-      flags: { runStaticTypeChecker: task.flags.runStaticTypeChecker },
-      stage: values.stage as GradeStage,
-    });
+    const request = gradeRequestSchema.parse(
+      gradeRequestFor(task, code, values.stage as GradeStage),
+    );
     const result = await service.grade(request);
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else printResult(result);
@@ -196,47 +193,8 @@ async function run(env: ServerEnv, args: string[]): Promise<number> {
   const code = readText(positionals[0]!, 'code file');
   const service = await startService(env, 4);
   try {
-    const { HARNESS_SOURCES } = await import('../harness/sources.ts');
-    const outcome = await service.sandbox.run({
-      files: { 'main.py': code, 'lms_runner.py': HARNESS_SOURCES['lms_runner.py'] },
-      args: (box) => [
-        '-I',
-        '-S',
-        '-B',
-        '-X',
-        'utf8',
-        `${box}/lms_runner.py`,
-        'program',
-        `${box}/main.py`,
-      ],
-      limits: { ...DEFAULT_GRADE_LIMITS, wallSeconds: wall },
-    });
-    const stderr = decodeOutput(outcome.stderr);
-    const status =
-      outcome.limitHit === 'wall' || outcome.limitHit === 'cpu'
-        ? 'timeout'
-        : outcome.limitHit === 'memory'
-          ? 'memory'
-          : outcome.limitHit === 'output'
-            ? 'output_limit'
-            : outcome.exitCode === 0
-              ? 'ok'
-              : 'error';
-    const report = {
-      status,
-      stdout: decodeOutput(outcome.stdout),
-      stderr,
-      exitCode: outcome.exitCode,
-      signal: outcome.signal,
-      elapsed: outcome.programElapsedMs / 1000,
-      traceback: outcome.limitHit ? null : extractTraceback(stderr, outcome.exitCode),
-      limitHit: outcome.limitHit,
-      stdoutTruncated: outcome.stdoutTruncated,
-      stderrTruncated: outcome.stderrTruncated,
-      engine: service.sandbox.engine,
-      pythonVersion: service.sandbox.pythonVersion,
-      unsafe: service.sandbox.engine === 'cpython-unsafe',
-    };
+    const report = await service.runProgram(code, { ...DEFAULT_GRADE_LIMITS, wallSeconds: wall });
+    const status = report.status;
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else {
       process.stdout.write(report.stdout);
@@ -271,6 +229,16 @@ export async function main(argv: string[]): Promise<void> {
       case 'run':
         process.exitCode = await run(env, rest);
         return;
+      case 'pipe': {
+        if (rest.length > 0) throw new UsageError('pipe takes no arguments');
+        const service = await startService(env);
+        try {
+          await servePipe(service);
+        } finally {
+          await service.close();
+        }
+        return;
+      }
       case undefined:
       case '-h':
       case '--help':

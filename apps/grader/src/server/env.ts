@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { DEFAULT_OUTPUT_CAP_BYTES, GRADE_QUEUE } from '@lms/grading';
 import { z } from 'zod';
-import { GRADE_QUEUE } from '../harness/queue-contract.ts';
 
 /** Every setting of the grader server: name, default, validation (read once, here only). */
 const flag = z
@@ -40,7 +40,7 @@ export const serverEnvSchema = z.object({
     .int()
     .min(1024)
     .max(16 * 1024 * 1024)
-    .default(64 * 1024),
+    .default(DEFAULT_OUTPUT_CAP_BYTES),
   /** BullMQ worker: gradings taken at once by one worker process */
   GRADER_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
   /** BullMQ: a dead worker's job is retried after its lock expires (ms) */

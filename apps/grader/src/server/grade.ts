@@ -1,16 +1,27 @@
 import {
+  buildWrapperProgram,
+  type CodedMessage,
+  codedMessage,
+  DEFAULT_GRADING_LOCALE,
+  driverTestResults,
   type GradeRequest,
   type GradeResult,
   type GradeStatus,
+  gradingMessage,
   type LimitHit,
+  limitMessageCode,
   PROTOCOL_VERSION,
+  type ProgramRun,
+  pythonLiteral,
   type RunRecord,
+  renderGradingMessage,
+  statusOfLimit,
   type TestResult,
   testsDriverOutputSchema,
-} from '../harness/protocol.ts';
-import { HARNESS_SOURCES } from '../harness/sources.ts';
-import { limitMessage, statusOfLimit, type Verdict, verdictOf } from '../harness/verdict.ts';
-import { buildWrapperProgram } from '../harness/wrapper.ts';
+  type Verdict,
+  verdictOf,
+} from '@lms/grading';
+import { HARNESS_SOURCES } from '@lms/grading/harness';
 import { type RunOutcome, type Sandbox, SandboxError, START_MARKER_FD } from './sandbox.ts';
 
 /**
@@ -43,24 +54,6 @@ export function extractTraceback(stderr: string, exitCode: number | null): strin
   );
   if (syntax !== -1) return stderr.slice(stderr[syntax] === '\n' ? syntax + 1 : syntax);
   return null;
-}
-
-/**
- * A Python literal of plain data, read back with ast.literal_eval by the tests' driver
- * (cheaper to start than `json`). A JSON string literal is a valid Python str literal.
- */
-export function pythonLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'None';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`).join(', ')}}`;
-  }
-  throw new TypeError(`no Python literal for ${typeof value}`);
 }
 
 function clip(text: string): string {
@@ -119,6 +112,32 @@ function recordOf(run: RunOutcome): RunRecord {
   };
 }
 
+/** Runs a plain program (no tests): an example, or `lms-grader run`. */
+export async function runProgram(
+  sandbox: Sandbox,
+  code: string,
+  limits: GradeRequest['limits'],
+): Promise<ProgramRun> {
+  const outcome = await runAsMain(sandbox, code, limits);
+  const record = recordOf(outcome);
+  const run = withDiskLimit(outcome, record);
+  return {
+    status: statusOfLimit(run.limitHit) ?? (run.exitCode === 0 ? 'ok' : 'error'),
+    stdout: record.stdout,
+    stderr: record.stderr,
+    exitCode: record.exitCode,
+    signal: record.signal,
+    elapsed: record.elapsed,
+    traceback: record.traceback,
+    limitHit: run.limitHit,
+    stdoutTruncated: record.stdoutTruncated,
+    stderrTruncated: record.stderrTruncated,
+    engine: sandbox.engine,
+    pythonVersion: sandbox.pythonVersion,
+    unsafe: sandbox.engine === 'cpython-unsafe',
+  };
+}
+
 export interface GradeOptions {
   /** called when the grading starts running (left the grader's queue) */
   onStart?: () => void;
@@ -142,14 +161,15 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
 
   const finish = (
     status: GradeStatus,
-    message: string | null,
+    summary: CodedMessage,
     limitHit: LimitHit | null = null,
   ): GradeResult => {
     durations.totalMs = performance.now() - startedAt;
     return {
       ...base,
       status,
-      message,
+      message: summary.message,
+      messageCode: summary.messageCode,
       tests,
       stdout: record?.stdout ?? '',
       stderr: record?.stderr ?? '',
@@ -170,10 +190,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     const hiddenTests = request.stage === 'final' ? checks.hidden : null;
     const wrapper = request.stage === 'final' ? checks.wrapperTest : null;
     if (!publicTests && !hiddenTests && !wrapper) {
-      return finish(
-        'error',
-        'У задачи нет проверок для этого этапа (нужны tests_public.py, tests_hidden.py или wrapper_test)',
-      );
+      return finish('error', codedMessage('no_checks_for_stage'));
     }
 
     if (request.flags.runStaticTypeChecker) {
@@ -217,8 +234,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
           durationMs: run.elapsedMs,
           origin: 'typecheck',
         });
-        if (!passed)
-          return finish('failed', 'Статическая проверка типов (mypy --strict) нашла ошибки');
+        if (!passed) return finish('failed', codedMessage('typecheck_failed'));
       }
     }
 
@@ -267,20 +283,27 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
         parsed = testsDriverOutputSchema.safeParse(JSON.parse(testsRun.stdout.toString('utf8')));
       } catch {}
       if (!parsed?.success) {
-        const why = testsRun.limitHit
-          ? `превышен лимит (${testsRun.limitHit})`
-          : clip(decodeOutput(testsRun.stderr).trim() || `код выхода ${testsRun.exitCode}`);
-        return finish('error', `Проверки задачи не смогли выполниться: ${why}`);
+        const output = clip(decodeOutput(testsRun.stderr).trim());
+        return finish(
+          'error',
+          testsRun.limitHit
+            ? codedMessage('checks_crashed_limit', { limit: testsRun.limitHit })
+            : output
+              ? codedMessage('checks_crashed', { output })
+              : codedMessage('checks_crashed_exit', { code: String(testsRun.exitCode) }),
+        );
       }
       const out = parsed.data;
-      tests.push(...out.tests);
+      const driverTests = driverTestResults(out.tests);
+      tests.push(...driverTests);
       const programVerdict = verdictOf({
         limitHit: statusOfLimit(program.limitHit) ? program.limitHit : null,
         limits: request.limits,
         outputCapBytes: sandbox.options.outputCapBytes,
         syntaxError: out.syntaxError,
+        syntaxErrorLine: out.syntaxErrorLine,
         loadError: out.loadError,
-        tests: out.tests,
+        tests: driverTests,
       });
       // a limit or a program/checks that cannot run decides the verdict before any test
       if (programVerdict.limitHit || out.syntaxError || out.loadError) worst = programVerdict;
@@ -301,15 +324,18 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       }
       const passed = run.exitCode === 0 && !run.limitHit;
       const output = clip(`${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`.trim());
+      // the wrapper's own output is the task's text; without any, the platform says why
+      const why = run.limitHit
+        ? limitMessageCode(run.limitHit, request.limits, sandbox.options.outputCapBytes)
+        : gradingMessage('exit_code', { code: String(run.exitCode) });
       tests.push({
         name: 'wrapper_test',
         status: passed ? 'passed' : 'failed',
-        message: passed
-          ? null
-          : output ||
-            (run.limitHit
-              ? limitMessage(run.limitHit, request.limits, sandbox.options.outputCapBytes)
-              : `код выхода ${run.exitCode}`),
+        ...(passed
+          ? { message: null }
+          : output
+            ? { message: output }
+            : { message: renderGradingMessage(why, DEFAULT_GRADING_LOCALE), messageCode: why }),
         durationMs: run.elapsedMs,
         origin: 'wrapper',
       });
@@ -329,14 +355,11 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
         limitHit: null,
         limits: request.limits,
         tests,
-        passedNote:
-          typecheck?.available === false
-            ? ' (проверка типов пропущена: mypy не установлен на сервере)'
-            : '',
+        typecheckSkipped: typecheck?.available === false,
       });
-    return finish(verdict.status, verdict.message, verdict.limitHit);
+    return finish(verdict.status, verdict, verdict.limitHit);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return finish('sandbox_error', `Сбой сервера проверки: ${message}`);
+    return finish('sandbox_error', codedMessage('grader_failure', { error: message }));
   }
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import { gradeStatusSchema, parseGradeRequest } from '@lms/grading';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { gradeStatusSchema, parseGradeRequest } from '../harness/protocol.ts';
 import { BusyError, type GradeService } from './service.ts';
 
 export interface HttpOptions {

@@ -1,6 +1,11 @@
+import {
+  GRADE_QUEUE,
+  type GradeJobData,
+  type GradeResult,
+  parseGradeRequest,
+  redisConnection,
+} from '@lms/grading';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { type GradeResult, parseGradeRequest } from '../harness/protocol.ts';
-import { GRADE_QUEUE, type GradeJobData, redisConnection } from '../harness/queue-contract.ts';
 import type { GradeService } from './service.ts';
 
 /**
@@ -11,7 +16,7 @@ import type { GradeService } from './service.ts';
  * stalled-job check puts the job back and grades it (the dead one never completed it, so it
  * completes once).
  */
-export { GRADE_QUEUE, type GradeJobData, redisConnection } from '../harness/queue-contract.ts';
+export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grading';
 
 export interface WorkerOptions {
   redisUrl: string;

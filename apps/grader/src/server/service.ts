@@ -1,6 +1,6 @@
-import type { GradeRequest, GradeResult } from '../harness/protocol.ts';
+import type { GradeLimits, GradeRequest, GradeResult, ProgramRun } from '@lms/grading';
 import type { ServerEnv } from './env.ts';
-import { gradeOnServer } from './grade.ts';
+import { gradeOnServer, runProgram } from './grade.ts';
 import { interpreterBinds, Sandbox } from './sandbox.ts';
 
 /** Outcome counters and duration histogram for /metrics. */
@@ -87,6 +87,20 @@ export class GradeService {
       const result = await gradeOnServer(this.sandbox, request);
       this.metrics.observe(result);
       return result;
+    } finally {
+      this.pending--;
+    }
+  }
+
+  /** Runs a plain program (no tests), under the same admission as gradings. */
+  async runProgram(code: string, limits: GradeLimits): Promise<ProgramRun> {
+    if (this.pending >= this.queueLimit) {
+      this.metrics.rejected++;
+      throw new BusyError(Math.max(1, Math.ceil(limits.wallSeconds / 2)));
+    }
+    this.pending++;
+    try {
+      return await runProgram(this.sandbox, code, limits);
     } finally {
       this.pending--;
     }

@@ -37,7 +37,7 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
     browser = await launchChromium();
     isolatedPage = await openRunnerPage(await browser.newContext(), isolatedApp);
     plainPage = await openRunnerPage(await browser.newContext(), plainApp);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -83,7 +83,7 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
     expect(got, JSON.stringify(messages, null, 1)).toEqual(want);
   });
 
-  it('starts every run with a fresh directory and modules', { timeout: 60_000 }, async () => {
+  it('starts every run with a fresh directory and modules', async () => {
     await callRunner(
       isolatedPage,
       'runProgram',
@@ -97,7 +97,7 @@ describe.skipIf(!haveChromium && process.env.CI !== 'true')('Pyodide worker in C
     expect(next.stdout).toBe('False False\n');
   });
 
-  it('stops a busy loop in place through the interrupt buffer', { timeout: 60_000 }, async () => {
+  it('stops a busy loop in place through the interrupt buffer', async () => {
     const before = ((await isolatedPage.evaluate('states.length')) as number) ?? 0;
     const result = await callRunner(isolatedPage, 'runProgram', 'while True:\n    pass', {
       limits: { wallSeconds: 1 },

@@ -31,7 +31,7 @@ cycle = Cycle()
 buffered = sys.stdout.write("no newline yet")
 
 def late():
-    time.sleep(0.2)
+    time.sleep(1)  # after main's print even when a busy machine slows main down
     print(" / thread done")
 
 threading.Thread(target=late).start()
@@ -72,13 +72,14 @@ class Broken:
 print("before")
 sys.stdout = Broken()
 `,
-  // an exception while waiting for threads at shutdown is reported, not raised
+  // an exception while waiting for threads at shutdown is reported, not raised (the alarm
+  // comes when main waits for the thread, even when a busy machine slows main down)
   'exception while threads are joined': `import signal, threading, time
 def handler(*args):
     raise RuntimeError("from the handler")
 signal.signal(signal.SIGALRM, handler)
-threading.Thread(target=time.sleep, args=(0.5,)).start()
-signal.setitimer(signal.ITIMER_REAL, 0.1)
+threading.Thread(target=time.sleep, args=(2,)).start()
+signal.setitimer(signal.ITIMER_REAL, 0.5)
 print("main done")
 `,
 };

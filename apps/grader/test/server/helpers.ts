@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type GradeRequestInput, gradeRequestSchema } from '@lms/grading';
 import { describe } from 'vitest';
-import { type GradeRequestInput, gradeRequestSchema } from '../../src/harness/protocol.ts';
 import { readServerEnv } from '../../src/server/env.ts';
 import { GradeService } from '../../src/server/service.ts';
 import { testEnv } from './env.ts';
@@ -49,6 +49,14 @@ export function request(input: GradeRequestInput) {
   return gradeRequestSchema.parse(input);
 }
 
+/**
+ * How long a test waits (expect.poll) for a run's processes to be gone once the run has ended:
+ * killed processes exit and pid 1 reaps bwrap's zombies, well under a second on an idle machine
+ * and a few on a busy one. It must stay well below how long the programs whose leaks a test
+ * looks for would live on their own (they sleep 600 s), or a leak could end before the check.
+ */
+export const REAP_MS = 20_000;
+
 /** Processes on this machine running as any uid in [from, to). */
 export function processesOfUids(from: number, to: number): string[] {
   const out = execFileSync('ps', ['-e', '-o', 'uid=,pid=,args='], { encoding: 'utf8' });
@@ -59,4 +67,9 @@ export function processesOfUids(from: number, to: number): string[] {
       const uid = Number(l.split(/\s+/)[0]);
       return uid >= from && uid < to;
     });
+}
+
+/** The live Python interpreters (programs, test runs) among them: not bwrap, nor a zombie. */
+export function pythonsOfUids(from: number, to: number): string[] {
+  return processesOfUids(from, to).filter((p) => /python3[.\d]*$/.test(p.split(/\s+/)[2] ?? ''));
 }

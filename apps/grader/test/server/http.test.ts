@@ -1,6 +1,6 @@
+import { gradeResultSchema } from '@lms/grading';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { gradeResultSchema } from '../../src/harness/protocol.ts';
 import { buildHttpServer } from '../../src/server/http.ts';
 import type { GradeService } from '../../src/server/service.ts';
 import { createService, describeSandbox } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GradeStatus } from '@lms/grading';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { GradeStatus } from '../../src/harness/protocol.ts';
 import type { GradeService } from '../../src/server/service.ts';
 import { createService, describeSandbox, PARITY_DIR, REPO, request } from './helpers.ts';
 
@@ -48,7 +48,7 @@ describeSandbox('parity set on CPython (bwrap)', () => {
         }),
       ),
     );
-  }, 90_000);
+  });
   afterAll(() => service?.close());
 
   for (const c of expectations.cases) {

@@ -31,7 +31,7 @@ s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
 def serve():
     c, _ = s.accept(); c.sendall(b"hello"); c.close()
 threading.Thread(target=serve, daemon=True).start()
-print("SELF", socket.create_connection(s.getsockname(), timeout=1).recv(5))
+print("SELF", socket.create_connection(s.getsockname(), timeout=10).recv(5))
 print("IFACES", [l.split(":")[0].strip() for l in open("/proc/net/dev").readlines()[2:]])
 try:
     socket.create_connection(("10.0.2.2", 80), timeout=1); print("OUTSIDE")
