@@ -1,8 +1,9 @@
 import { defineProject } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineProject({
   test: {
+    ...sharedTestOptions,
     name: 'content',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 });

@@ -15,19 +15,22 @@ import {
   pythonSubprocessRunner,
 } from './doctor/runner.ts';
 import { readEnv } from './env.ts';
-import type { ContentError } from './schema.ts';
+import type { ContentError, ContentWarning } from './schema.ts';
 
 const USAGE = `lms-content — the course compiler and doctor
 
 Usage:
   lms-content build <courseDir> [--out FILE]      compile; JSON to stdout or FILE
-  lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors
+  lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors, warnings
   lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--retries N] [--timeout S]
                     [--details] [--no-grader] [--no-progress]
       the course doctor: runs every example and compares its output, checks every reference
       answer (must pass) and starter (must fail) with the grader; --jobs parallel runs (4),
       --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
       --details adds per-run details to --json, --no-grader runs examples with python3 -I
+
+Errors are tasks that cannot be used (no id, a duplicate id, no checks): exit code 1.
+Warnings are recoverable (the chapter is compiled the way senjun.ru renders it): exit code 0.
 
 Exit codes: 0 ok, 1 content problems, 2 bad usage.`;
 
@@ -71,9 +74,18 @@ function printErrors(courseDir: string, errors: ContentError[]) {
   if (errors.length > 0) process.stderr.write(`${errors.length} error(s)\n`);
 }
 
+function printWarnings(courseDir: string, warnings: ContentWarning[]) {
+  for (const w of warnings) {
+    const line = formatError(courseDir, w).replace(/^(.*?:\d+:\d+): /, '$1: warning: ');
+    process.stderr.write(`${line}\n`);
+  }
+  if (warnings.length > 0) process.stderr.write(`${warnings.length} warning(s)\n`);
+}
+
 function build(args: Args): number {
   const dir = needCourseDir(args);
-  const { course, errors } = compileCourse(dir);
+  const { course, errors, warnings } = compileCourse(dir);
+  printWarnings(dir, warnings);
   if (!course) {
     printErrors(dir, errors);
     return 1;
@@ -93,19 +105,21 @@ function build(args: Args): number {
 
 function stats(args: Args): number {
   const dir = needCourseDir(args);
-  const { errors, chapters } = compileCourse(dir);
+  const { errors, warnings, chapters } = compileCourse(dir);
   const result = {
     chapters: chapters.length,
     tasks: chapters.reduce((n, c) => n + c.tasks.length, 0),
     examples: chapters.reduce((n, c) => n + c.examples.length, 0),
     errors,
+    warnings,
   };
   if (args.flags.has('--json')) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     process.stdout.write(
-      `${result.chapters} chapters, ${result.tasks} tasks, ${result.examples} examples, ${errors.length} errors\n`,
+      `${result.chapters} chapters, ${result.tasks} tasks, ${result.examples} examples, ${errors.length} errors, ${warnings.length} warnings\n`,
     );
+    printWarnings(dir, warnings);
     printErrors(dir, errors);
   }
   return errors.length > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compileChapter, type TaskFiles } from './compile.ts';
+import { compileChapter, RUNNABLE_LANGUAGE, sortDiagnostics, type TaskFiles } from './compile.ts';
 import { sha256, stableStringify } from './hash.ts';
 import { BlockConverter, parseMarkdown, plainText } from './markdown.ts';
 import {
@@ -8,31 +8,82 @@ import {
   type Chapter,
   type CompiledCourse,
   type ContentError,
+  type ContentWarning,
   compiledCourseSchema,
   SCHEMA_VERSION,
 } from './schema.ts';
 import { SourceText } from './source.ts';
 
 export interface CompileCourseResult {
+  /** the course; null when there is any error (a task that cannot be used) */
   course: CompiledCourse | null;
   errors: ContentError[];
-  /** the chapters that compiled without errors (all of them when course is not null) */
+  /** recoverable problems: compiled the way senjun.ru renders them, the chapter is kept */
+  warnings: ContentWarning[];
+  /** every chapter that compiled (all of them when course is not null) */
   chapters: Chapter[];
 }
 
 const CHAPTER_DIR = /_chapter_(\d+)$/;
+/** The course's own fields (its chapters are validated one by one as they compile). */
+const courseFieldsSchema = compiledCourseSchema.omit({ chapters: true });
 
-/** Compiles a course directory (layout in ARCHITECTURE.md); collects every error. */
+/** Course directory names (their first word) and fence languages, by language. */
+const LANGUAGE_NAMES: Record<string, string> = {
+  python: 'python',
+  python3: 'python',
+  py: 'python',
+  cpp: 'cpp',
+  'c++': 'cpp',
+  cxx: 'cpp',
+  golang: 'go',
+  go: 'go',
+  haskell: 'haskell',
+  hs: 'haskell',
+  rust: 'rust',
+  rs: 'rust',
+};
+const DIALECT_FENCE =
+  /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s{`]+)[^\n]*\.(?:task_source|example_for_playground)\b/gm;
+
+/**
+ * The programming language of a course: from its directory name (`python`, `cpp`, `golang`,
+ * `haskell`, `rust`, or `<language>_…`), otherwise the language most of its task and example
+ * fences are written in; Python when neither tells.
+ */
+export function courseLanguage(courseId: string, texts: string[] = []): string {
+  const byName = LANGUAGE_NAMES[courseId.toLowerCase().split(/[_.\s-]/)[0] ?? ''];
+  if (byName) return byName;
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const m of text.matchAll(DIALECT_FENCE)) {
+      const lang = m[1]!.toLowerCase();
+      if (lang === 'consoleoutput') continue;
+      const name = LANGUAGE_NAMES[lang] ?? lang;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  let best: string = RUNNABLE_LANGUAGE;
+  let bestCount = 0;
+  for (const [name, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n > bestCount) [best, bestCount] = [name, n];
+  }
+  return best;
+}
+
+/** Compiles a course directory (layout in docs/architecture.md and README.md); collects every error and warning. */
 export function compileCourse(dir: string): CompileCourseResult {
   const courseDir = resolve(dir);
   const courseId = basename(courseDir);
   const errors: ContentError[] = [];
+  const warnings: ContentWarning[] = [];
   if (!existsSync(courseDir) || !statSync(courseDir).isDirectory()) {
     return {
       course: null,
       errors: [
         { file: dir, line: 1, column: 1, message: `course directory ${dir} does not exist` },
       ],
+      warnings,
       chapters: [],
     };
   }
@@ -51,57 +102,59 @@ export function compileCourse(dir: string): CompileCourseResult {
     .map((d) => d.name)
     .sort((a, b) => chapterNumber(a) - chapterNumber(b) || (a < b ? -1 : a > b ? 1 : 0));
 
-  const chapters: Chapter[] = [];
-  const taskOwner = new Map<string, string>();
+  const sources: Array<{ name: string; text: string }> = [];
   for (const name of chapterDirs) {
     if (!name.startsWith(`${courseId}_chapter_`)) {
-      errors.push({
+      warnings.push({
         file: name,
         line: 1,
         column: 1,
-        message: `chapter directory ${name} does not belong to course ${courseId}: name it ${courseId}_chapter_NNNN`,
+        message: `chapter directory ${name} does not belong to course ${courseId} (skipped): name it ${courseId}_chapter_NNNN`,
       });
       continue;
     }
     const textFile = join(courseDir, name, 'text.md');
     if (!existsSync(textFile)) {
-      errors.push({
+      warnings.push({
         file: `${name}/text.md`,
         line: 1,
         column: 1,
-        message: `chapter ${name} has no text.md: add the chapter text or remove the directory`,
+        message: `chapter ${name} has no text.md (skipped): add the chapter text or remove the directory`,
       });
       continue;
     }
+    sources.push({ name, text: readText(textFile) });
+  }
+  const language = courseLanguage(
+    courseId,
+    sources.map((s) => s.text),
+  );
+
+  const chapters: Chapter[] = [];
+  const usedTaskIds = new Map<string, string>();
+  for (const { name, text } of sources) {
     const tasksDir = join(courseDir, name, 'tasks');
-    const result = compileChapter(readText(textFile), {
+    const result = compileChapter(text, {
       courseId,
       chapterId: name,
+      language,
       file: `${name}/text.md`,
       loadTaskFiles: (taskId) => readTaskFiles(join(tasksDir, taskId)),
       taskDirLabel: (taskId) => `${name}/tasks/${taskId}`,
+      usedTaskIds,
     });
     errors.push(...result.errors);
+    warnings.push(...result.warnings);
     if (!result.chapter) continue;
-    for (const task of result.chapter.tasks) {
-      const owner = taskOwner.get(task.id);
-      if (owner) {
-        errors.push({
-          ...task.source,
-          message: `duplicate task id #${task.id}: already used in ${owner}`,
-        });
-      }
-      taskOwner.set(task.id, name);
-    }
     if (existsSync(tasksDir)) {
       const known = new Set(result.chapter.tasks.map((t) => t.id));
       for (const d of readdirSync(tasksDir, { withFileTypes: true })) {
         if (d.isDirectory() && !known.has(d.name)) {
-          errors.push({
+          warnings.push({
             file: `${name}/tasks/${d.name}`,
             line: 1,
             column: 1,
-            message: `task directory ${d.name} has no task in ${name}/text.md: fix its name or remove it`,
+            message: `task directory ${d.name} has no task in ${name}/text.md (unused): fix its name or remove it`,
           });
         }
       }
@@ -109,18 +162,24 @@ export function compileCourse(dir: string): CompileCourseResult {
     chapters.push(result.chapter);
   }
 
-  errors.sort(compareErrors);
-  if (errors.length > 0) return { course: null, errors, chapters };
+  sortDiagnostics(errors);
+  sortDiagnostics(warnings);
+  if (errors.length > 0) return { course: null, errors, warnings, chapters };
   const withoutHash = {
     schemaVersion: SCHEMA_VERSION,
     id: courseId,
+    language,
     title,
     description,
     wrapperRunFallback,
     chapters,
   };
-  const course: CompiledCourse = { ...withoutHash, hash: sha256(stableStringify(withoutHash)) };
-  const parsed = compiledCourseSchema.safeParse(course);
+  // The course hash covers its own fields and its chapters' hashes (each covers its chapter):
+  // the chapters are not serialised a second time. Likewise, the chapters were validated by
+  // compileChapter, so only the course's own fields are validated here.
+  const hash = sha256(stableStringify({ ...withoutHash, chapters: chapters.map((c) => c.hash) }));
+  const course: CompiledCourse = { ...withoutHash, hash };
+  const parsed = courseFieldsSchema.safeParse(course);
   if (!parsed.success) {
     return {
       course: null,
@@ -132,15 +191,11 @@ export function compileCourse(dir: string): CompileCourseResult {
           message: `internal compiler error: ${parsed.error.message}`,
         },
       ],
+      warnings,
       chapters,
     };
   }
-  return { course, errors, chapters };
-}
-
-function compareErrors(a: ContentError, b: ContentError): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
+  return { course, errors, warnings, chapters };
 }
 
 function chapterNumber(name: string): number {

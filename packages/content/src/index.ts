@@ -6,11 +6,19 @@ export {
   type CompileChapterOptions,
   type CompileChapterResult,
   compileChapter,
+  isRunnable,
   KNOWN_CLASSES,
   parseTaskJson,
+  RUNNABLE_LANGUAGE,
   type TaskFiles,
 } from './compile.ts';
-export { type CompileCourseResult, compileCourse, readTaskFiles } from './course.ts';
+export {
+  type CompileCourseResult,
+  compileCourse,
+  courseLanguage,
+  readTaskFiles,
+} from './course.ts';
+export { gradeRequestFor } from './grading.ts';
 export { sha256, stableStringify } from './hash.ts';
 export { normalizeTypedOutput, typedOutputMatches } from './output.ts';
 export * from './schema.ts';

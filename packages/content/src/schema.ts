@@ -1,3 +1,4 @@
+import { DEFAULT_GRADE_LIMITS, gradeChecksSchema } from '@lms/grading';
 import { z } from 'zod';
 
 /**
@@ -104,11 +105,18 @@ export const blockSchema: z.ZodType<Block> = z.lazy(() =>
   ]),
 );
 
-/** A runnable example (`example_for_playground`), with the expected-output fence that follows it, if any. */
+/** An example (`example_for_playground`), with the expected-output fence that follows it, if any. */
 export const exampleSchema = z.object({
   id: z.string(), // `<chapter id>_example_NN`, NN = 1-based ordinal in the chapter, zero-padded to 2
-  lang: z.string(), // 'python'
+  lang: z.string(), // the fence's language, else the course's: 'python', 'cpp', 'go', ...
   code: z.string(),
+  /**
+   * true: a Python example the grader can run (Run button, output compared). false: code of
+   * another language, shown as static code marked "not runnable here" (the grader is
+   * Python-only). The compiler always sets it; optional in the type so that releases compiled
+   * before it existed (all Python) still parse: read it as `example.runnable !== false`.
+   */
+  runnable: z.boolean().optional(),
   expectedOutput: z.string().nullable(),
   /** the NNN of `.example_for_playground_NNN`, when given */
   playgroundVariant: z.string().nullable(),
@@ -116,26 +124,26 @@ export const exampleSchema = z.object({
 });
 export type Example = z.infer<typeof exampleSchema>;
 
-/** Resource limits of one graded run; defaults apply where the task does not set them. */
+/**
+ * Resource limits of one graded run, as stored in a compiled course. Read leniently: a
+ * release compiled under older, wider bounds still renders; the compiler checks a
+ * `task.json` against the grader's own bounds (`gradeLimitsSchema`).
+ */
 export const limitsSchema = z.object({
-  wallSeconds: z.number().positive().default(10),
-  cpuSeconds: z.number().positive().default(5),
-  memoryMb: z.number().int().positive().default(256),
+  wallSeconds: z.number().positive(),
+  cpuSeconds: z.number().positive(),
+  memoryMb: z.number().int().positive(),
 });
 export type Limits = z.infer<typeof limitsSchema>;
-export const DEFAULT_LIMITS: Limits = { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 };
+export const DEFAULT_LIMITS: Limits = DEFAULT_GRADE_LIMITS;
 
 /**
  * A task's checks. `public` and `hidden` are Python sources in our check format (see
- * packages/content/README.md and apps/grader/README.md); public tests may be shipped to the
+ * docs/check-format.md and `@lms/grading`); public tests may be shipped to the
  * browser for the quick check, hidden ones never leave the server. `wrapperTest` is the
  * legacy `wrapper_test` file of such courses.
  */
-export const taskChecksSchema = z.object({
-  public: z.string().nullable(),
-  hidden: z.string().nullable(),
-  wrapperTest: z.string().nullable(),
-});
+export const taskChecksSchema = gradeChecksSchema.required();
 export type TaskChecks = z.infer<typeof taskChecksSchema>;
 
 export const taskSchema = z.object({
@@ -173,6 +181,12 @@ export type Chapter = z.infer<typeof chapterSchema>;
 export const compiledCourseSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   id: z.string(), // directory name, e.g. python
+  /**
+   * the course's programming language ('python', 'cpp', 'go', 'haskell', 'rust', ...), from
+   * its directory name; only Python examples are runnable. The compiler always sets it;
+   * optional in the type for releases compiled before it existed (read absent as 'python').
+   */
+  language: z.string().optional(),
   title: z.string(),
   description: z.array(blockSchema),
   wrapperRunFallback: z.string().nullable(),
@@ -181,7 +195,10 @@ export const compiledCourseSchema = z.object({
 });
 export type CompiledCourse = z.infer<typeof compiledCourseSchema>;
 
-/** A content error, located in the source. */
+/**
+ * A content error, located in the source: a task that cannot be used (no id, a duplicate id,
+ * no check of any kind), or a course that cannot be read at all. The message names the task.
+ */
 export const contentErrorSchema = z.object({
   file: z.string(),
   line: z.number().int(),
@@ -189,3 +206,10 @@ export const contentErrorSchema = z.object({
   message: z.string(),
 });
 export type ContentError = z.infer<typeof contentErrorSchema>;
+
+/**
+ * A recoverable content problem (same shape as an error): the compiler did what senjun.ru
+ * does with such text and kept the chapter, but the author may want to fix it.
+ */
+export const contentWarningSchema = contentErrorSchema;
+export type ContentWarning = z.infer<typeof contentWarningSchema>;

@@ -30,3 +30,17 @@ export class SourceText {
     return this.lines[n - 1] ?? '';
   }
 }
+
+/** Parses JSON text; a syntax error comes back with its message and its line and column. */
+export function parseJsonText(
+  text: string,
+): { ok: true; data: unknown } | { ok: false; message: string; line: number; column: number } {
+  try {
+    return { ok: true, data: JSON.parse(text) };
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const pos = at ? new SourceText(text).position(Number(at[1])) : { line: 1, column: 1 };
+    return { ok: false, message, ...pos };
+  }
+}

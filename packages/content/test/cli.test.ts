@@ -24,29 +24,82 @@ describe('lms-content CLI', { timeout: 120_000 }, () => {
   it('stats --json prints the issue shape and exits 0 on the seed course', () => {
     const r = cli(['stats', COURSE_DIR, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ chapters: 1, tasks: 2, examples: 9, errors: [] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      chapters: 1,
+      tasks: 2,
+      examples: 9,
+      errors: [],
+      warnings: [],
+    });
   });
 
-  it('stats --json lists errors with file, line, column and exits 1', () => {
+  it('stats --json lists errors and warnings apart, with file, line, column; errors exit 1', () => {
     const dir = join(tmp, 'broken', 'py');
     mkdirSync(join(dir, 'py_chapter_0010'), { recursive: true });
     writeFileSync(
       join(dir, 'py_chapter_0010', 'text.md'),
-      '# T\n\nТекст {.task_txt}\n\n```python\nx\n',
+      [
+        '# T',
+        '',
+        'Текст {.task_txt}',
+        '',
+        'Задача. {.task_text}',
+        '',
+        '```python {.task_source #py_chapter_0010_task_0010}',
+        '```',
+        'П {.task_hint}',
+        '',
+        '```python {.task_answer}',
+        'x',
+        '```',
+        '',
+        '```python',
+        'x',
+        '',
+      ].join('\n'),
     );
     const r = cli(['stats', dir, '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json.chapters).toBe(0);
+    expect(json).toMatchObject({ chapters: 1, tasks: 0, examples: 0 });
     expect(json.errors).toEqual([
-      expect.objectContaining({ file: 'py_chapter_0010/text.md', line: 3, column: 7 }),
-      expect.objectContaining({ file: 'py_chapter_0010/text.md', line: 5, column: 1 }),
+      expect.objectContaining({ file: 'py_chapter_0010/text.md', line: 7, column: 1 }),
     ]);
-    expect(json.errors[0].message).toMatch(/unknown class/);
-    const human = cli(['build', dir]);
+    expect(json.errors[0].message).toMatch(/^py_chapter_0010_task_0010: missing checks/);
+    expect(json.warnings).toEqual([
+      expect.objectContaining({ file: 'py_chapter_0010/text.md', line: 3, column: 7 }),
+      expect.objectContaining({ file: 'py_chapter_0010/text.md', line: 15, column: 1 }),
+    ]);
+    expect(json.warnings[0].message).toMatch(/unknown class/);
+    expect(json.warnings[1].message).toMatch(/unclosed code fence/);
+    const human = cli(['stats', dir]);
     expect(human.code).toBe(1);
-    expect(human.stderr).toMatch(/py_chapter_0010\/text\.md:3:7: unknown class \.task_txt/);
-    expect(human.stdout).toBe('');
+    expect(human.stdout).toBe('1 chapters, 0 tasks, 0 examples, 1 errors, 2 warnings\n');
+    expect(human.stderr).toMatch(
+      /py_chapter_0010\/text\.md:3:7: warning: unknown class \.task_txt/,
+    );
+    expect(human.stderr).toMatch(
+      /py_chapter_0010\/text\.md:7:1: py_chapter_0010_task_0010: missing checks/,
+    );
+    const build = cli(['build', dir]);
+    expect(build.code).toBe(1);
+    expect(build.stdout).toBe('');
+
+    // with the checks in place only warnings are left: exit 0, the course is built
+    mkdirSync(join(dir, 'py_chapter_0010', 'tasks', 'py_chapter_0010_task_0010'), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(dir, 'py_chapter_0010', 'tasks', 'py_chapter_0010_task_0010', 'wrapper_test'),
+      '#INJECT-b585472fa\n',
+    );
+    const ok = cli(['stats', dir, '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ chapters: 1, tasks: 1, errors: [] });
+    const built = cli(['build', dir]);
+    expect(built.code).toBe(0);
+    expect(JSON.parse(built.stdout).chapters[0].tasks[0].starter).toBe('');
+    expect(built.stderr).toMatch(/2 warning\(s\)/);
   });
 
   it('build writes the compiled course', () => {

@@ -31,9 +31,9 @@ function fakeRunner(
       const o = outputs.get(code) ?? {};
       return { stdout: '', stderr: '', exitCode: 0, elapsed: 0.01, timedOut: false, ...o };
     },
-    async checkTask(_dir, taskId, code) {
-      calls.push(`check:${taskId}`);
-      return verdicts(taskId, code);
+    async checkTask(task, code) {
+      calls.push(`check:${task.id}`);
+      return verdicts(task.id, code);
     },
   };
 }
@@ -234,7 +234,7 @@ describe('doctor on an output task ("what does this print?")', () => {
       return dir;
     };
     const runner = { ...pythonSubprocessRunner(), checkTask: null };
-    const good = await runDoctor({ courseDir: make('0 0\n1  1\n2 4 '), runner });
+    const good = await runDoctor({ courseDir: make('0 0\n1 1\n2 4 '), runner });
     expect(doctorJson(good)).toEqual({
       examples: { total: 0, matched: 0, mismatched: [] },
       answers: { total: 1, passed: 1, failed: [] },

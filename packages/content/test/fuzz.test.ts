@@ -116,14 +116,17 @@ function checkOutcome(text: string, label: string) {
   }
   const internal = result.errors.find((e) => e.message.startsWith('internal compiler error'));
   if (internal) throw new Error(`${label}: ${internal.message}\n--- input ---\n${text}`);
-  for (const e of result.errors) {
+  for (const e of [...result.errors, ...result.warnings]) {
     if (!(e.line >= 1 && e.column >= 1 && e.message.length > 0)) {
-      throw new Error(`${label}: bad error ${JSON.stringify(e)}`);
+      throw new Error(`${label}: bad diagnostic ${JSON.stringify(e)}`);
     }
   }
   if (result.chapter) {
-    expect(result.errors).toEqual([]);
     chapterSchema.parse(result.chapter);
+    // with a chapter, every error is about one task, and names it
+    for (const e of result.errors) {
+      expect(e.message, label).toMatch(/^(\S+: |task \d+ of c_chapter_0010 \()/);
+    }
   } else {
     expect(result.errors.length).toBeGreaterThan(0);
   }
@@ -141,11 +144,14 @@ describe('fuzz: random and hostile markdown never crashes the compiler', {
 }, () => {
   it('token soup (1500 seeded cases)', () => {
     const rand = prng(20261124);
-    let compiled = 0;
-    for (let i = 0; i < 1500; i++) if (checkOutcome(soup(rand), `soup #${i}`).chapter) compiled++;
+    let clean = 0;
+    for (let i = 0; i < 1500; i++) {
+      const r = checkOutcome(soup(rand), `soup #${i}`);
+      if (r.errors.length === 0 && r.warnings.length === 0) clean++;
+    }
     // the soup must exercise both outcomes, or the generator is broken
-    expect(compiled).toBeGreaterThan(0);
-    expect(compiled).toBeLessThan(1500);
+    expect(clean).toBeGreaterThan(0);
+    expect(clean).toBeLessThan(1500);
   });
 
   it('mutated windows of the seed chapter (1500 seeded cases)', () => {
@@ -167,16 +173,17 @@ describe('fuzz: random and hostile markdown never crashes the compiler', {
     }
   });
 
-  it('deep nesting is cut off with an error, not a stack overflow', () => {
+  it('deep nesting is cut off with a warning, not a stack overflow', () => {
     const r = compileChapter(`# T\n\n${'> '.repeat(100)}x`, {
       courseId: 'c',
       chapterId: 'c_chapter_0010',
     });
-    expect(r.chapter).toBeNull();
-    expect(r.errors.map((e) => e.message)).toEqual([
+    expect(r.errors).toEqual([]);
+    expect(r.chapter).not.toBeNull();
+    expect(r.warnings.map((e) => e.message)).toEqual([
       expect.stringMatching(/nested deeper than 32 levels/),
     ]);
-    expect(r.errors[0]).toMatchObject({ line: 3 });
+    expect(r.warnings[0]).toMatchObject({ line: 3 });
   });
 
   it('pathological inputs', () => {

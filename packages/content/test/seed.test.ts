@@ -10,7 +10,7 @@ import {
 } from '../src/index.ts';
 import { COURSE_DIR, SEED_CHAPTER } from './helpers.ts';
 
-const { course, errors } = compileCourse(COURSE_DIR);
+const { course, errors, warnings } = compileCourse(COURSE_DIR);
 const chapter = course!.chapters[0]!;
 
 function text(inlines: Inline[]): string {
@@ -26,8 +26,10 @@ function find<K extends Block['kind']>(blocks: Block[], kind: K): Extract<Block,
 describe('seed course', () => {
   it('compiles without errors and validates against the schema', () => {
     expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
     expect(compiledCourseSchema.parse(course)).toEqual(course);
     expect(course!.id).toBe('python');
+    expect(course!.language).toBe('python');
     expect(course!.title).toBe('Python');
     expect(course!.description[0]?.kind).toBe('paragraph');
     expect(course!.wrapperRunFallback).toBeNull();
@@ -113,6 +115,7 @@ describe('seed course', () => {
       [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `python_chapter_0320_example_0${n}`),
     );
     expect(ex.every((e) => e.lang === 'python' && e.playgroundVariant === null)).toBe(true);
+    expect(ex.every((e) => e.runnable)).toBe(true);
     expect(ex.filter((e) => e.expectedOutput !== null)).toHaveLength(8);
     expect(ex[0]!.code).toBe('async def f():\n    pass\n\n\nprint(type(f()))');
     expect(ex[0]!.expectedOutput).toBe("<class 'coroutine'>");

@@ -1,3 +1,4 @@
+import { outputLines } from '@lms/grading';
 /** How the doctor compares an example's real output with its expected-output fence. */
 export type CompareMode = 'exact' | 'unordered' | 'ignore';
 
@@ -15,15 +16,8 @@ export type Verdict =
   | { verdict: 'loose'; why: string }
   | { verdict: 'mismatch'; why: string };
 
-/** Lines with trailing whitespace trimmed and trailing empty lines dropped. */
-export function outputLines(text: string): string[] {
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.trimEnd());
-  while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-  return lines;
-}
+/** Lines as a reader compares them: the grading contract's one rule. */
+export { outputLines };
 
 const DECIMAL = /(-?\d+\.\d+)/;
 

@@ -117,6 +117,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     );
     report.errors.push(...sidecar.errors);
     for (const example of examples) {
+      // shown as static code (a course in another language): nothing to run
+      if (example.runnable === false) continue;
       report.examples.total++;
       const rule = sidecar.rules.get(example.id);
       jobs.push({
@@ -125,6 +127,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       });
     }
     for (const task of tasks) {
+      // a free-form question ("what does this print?" with no program): nothing to run
+      if (task.kind === 'output' && task.starter.trim() === '') continue;
       report.answers.total++;
       report.starters.total++;
       if (task.kind === 'output') {
@@ -134,11 +138,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         if (!check) continue;
         jobs.push({
           label: `${task.id} answer`,
-          run: async () => [await checkSolution(check, courseDir, task, 'answer')],
+          run: async () => [await checkSolution(check, task, 'answer')],
         });
         jobs.push({
           label: `${task.id} starter`,
-          run: async () => [await checkSolution(check, courseDir, task, 'starter')],
+          run: async () => [await checkSolution(check, task, 'starter')],
         });
       }
     }
@@ -151,36 +155,41 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       column: 1,
       message:
         `the grader CLI (lms-grader) was not found, so ${programTasks.length} reference answers and starters ` +
-        'were not checked: build apps/grader or set LMS_GRADER_BIN',
+        'were not checked: install the workspace (npm ci links lms-grader) or set LMS_GRADER_BIN',
     });
   }
 
   let done = 0;
   options.onProgress?.(0, jobs.length, '');
-  const results = await pool(
-    options.jobs ?? 4,
-    jobs.map((job) => async () => {
-      let details = await job.run();
-      for (let attempt = 1; attempt <= (options.retries ?? 0) && details.some(isBad); attempt++) {
-        const first = details
-          .filter(isBad)
-          .map((d) => d.message)
-          .join('; ');
-        details = (await job.run()).map((d) =>
-          isBad(d)
-            ? d
-            : {
-                ...d,
-                message: [d.message, `flaky: right on rerun ${attempt}, first run: ${first}`]
-                  .filter(Boolean)
-                  .join('; '),
-              },
-        );
-      }
-      options.onProgress?.(++done, jobs.length, job.label);
-      return details;
-    }),
-  );
+  let results: DoctorDetail[][];
+  try {
+    results = await pool(
+      options.jobs ?? 4,
+      jobs.map((job) => async () => {
+        let details = await job.run();
+        for (let attempt = 1; attempt <= (options.retries ?? 0) && details.some(isBad); attempt++) {
+          const first = details
+            .filter(isBad)
+            .map((d) => d.message)
+            .join('; ');
+          details = (await job.run()).map((d) =>
+            isBad(d)
+              ? d
+              : {
+                  ...d,
+                  message: [d.message, `flaky: right on rerun ${attempt}, first run: ${first}`]
+                    .filter(Boolean)
+                    .join('; '),
+                },
+          );
+        }
+        options.onProgress?.(++done, jobs.length, job.label);
+        return details;
+      }),
+    );
+  } finally {
+    await options.runner.close?.();
+  }
   for (const detail of results.flat()) {
     report.details.push(detail);
     tally(report, detail);
@@ -310,7 +319,6 @@ function describeFailure(r: TaskCheckResult): string {
 
 async function checkSolution(
   check: NonNullable<DoctorRunner['checkTask']>,
-  courseDir: string,
   task: Task,
   which: 'answer' | 'starter',
 ): Promise<DoctorDetail> {
@@ -318,7 +326,7 @@ async function checkSolution(
   const started = performance.now();
   let r: TaskCheckResult;
   try {
-    r = await check(courseDir, task.id, which === 'answer' ? task.answer : task.starter);
+    r = await check(task, which === 'answer' ? task.answer : task.starter);
   } catch (e) {
     return {
       ...base,

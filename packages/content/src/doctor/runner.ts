@@ -1,9 +1,19 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import {
+  DEFAULT_GRADE_LIMITS,
+  type GradeResult,
+  type PipeAnswer,
+  type PipeJobInput,
+  pipeAnswerSchema,
+  type TestResult,
+} from '@lms/grading';
+import { gradeRequestFor } from '../grading.ts';
+import type { Task } from '../schema.ts';
 
 /** One run of a plain program (an example, or the program of an output task). */
 export interface ProgramResult {
@@ -15,18 +25,18 @@ export interface ProgramResult {
 }
 
 /** The grader's verdict on one solution, the part the doctor reads. */
-export interface TaskCheckResult {
-  status: string;
-  message: string | null;
-  tests: Array<{ name: string; status: string; message: string | null }>;
-}
+export type TaskCheckResult = Pick<GradeResult, 'status' | 'message'> & {
+  tests: Array<Pick<TestResult, 'name' | 'status' | 'message'>>;
+};
 
 export interface DoctorRunner {
   /** how programs are run, for the report */
   describe: string;
   runProgram(code: string, wallSeconds: number): Promise<ProgramResult>;
   /** runs a solution against its task's checks; null when no grader is available */
-  checkTask: ((courseDir: string, taskId: string, code: string) => Promise<TaskCheckResult>) | null;
+  checkTask: ((task: Task, code: string) => Promise<TaskCheckResult>) | null;
+  /** ends what the runner started (a grader process); it starts again when used again */
+  close?(): Promise<void>;
 }
 
 const OUTPUT_CAP = 1 << 20;
@@ -122,104 +132,152 @@ export function pythonSubprocessRunner(python = '/usr/bin/python3'): DoctorRunne
   };
 }
 
-const graderRunSchema = z
-  .object({
-    stdout: z.string(),
-    stderr: z.string(),
-    exitCode: z.number().int().nullable(),
-    elapsed: z.number(),
-    status: z.string(),
-  })
-  .loose();
-
-const gradeResultSchema = z
-  .object({
-    status: z.string(),
-    message: z.string().nullable().optional(),
-    tests: z.array(
-      z.object({ name: z.string(), status: z.string(), message: z.string().nullable() }).loose(),
-    ),
-  })
-  .loose();
-
-function parseJsonOutput<T>(schema: z.ZodType<T>, r: Captured, what: string): T {
-  const text = r.stdout.trim();
-  const start = text.indexOf('{');
-  let data: unknown;
-  try {
-    data = JSON.parse(start > 0 ? text.slice(start) : text);
-  } catch {
-    const tail = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n');
-    throw new Error(
-      `${what} printed no JSON (exit ${r.exitCode ?? r.signal}): ${tail || '(no output)'}`,
-    );
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new Error(`${what} printed unexpected JSON: ${parsed.error.message}`);
-  return parsed.data;
-}
-
-/** The grader CLI as a subprocess: `run` for plain programs, `check` for solutions. */
+/**
+ * The grader as one long-lived `lms-grader pipe` process (contract: `@lms/grading` pipe.ts):
+ * every example and solution is a job on its stdin, run concurrently up to the grader's
+ * capacity, answered on its stdout.
+ */
 export function graderCliRunner(graderBin: string): DoctorRunner {
-  const node = process.execPath;
+  let child: GraderPipe | null = null;
+  const pipe = () => {
+    if (!child || child.exited) child = new GraderPipe(graderBin);
+    return child;
+  };
   return {
-    describe: `lms-grader (${graderBin})`,
+    describe: `lms-grader pipe (${graderBin})`,
     async runProgram(code, wallSeconds) {
-      const dir = mkdtempSync(join(tmpdir(), 'lms-doctor-'));
-      try {
-        const file = join(dir, 'main.py');
-        writeFileSync(file, code);
-        const r = await capture(
-          node,
-          [graderBin, 'run', file, '--json', '--wall', String(wallSeconds)],
-          {
-            timeoutMs: (wallSeconds + 60) * 1000,
-          },
-        );
-        const res = parseJsonOutput(graderRunSchema, r, 'lms-grader run');
-        return {
-          stdout: res.stdout,
-          stderr: res.stderr,
-          exitCode: res.exitCode,
-          elapsed: res.elapsed,
-          timedOut: res.status === 'timeout',
-        };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const limits = { ...DEFAULT_GRADE_LIMITS, wallSeconds };
+      const answer = await pipe().send({ kind: 'run', code, limits }, jobTimeoutMs(wallSeconds));
+      if (!('run' in answer)) throw new Error('lms-grader answered a run with a grading');
+      const run = answer.run;
+      if (run.status === 'sandbox_error') throw new Error(`grader sandbox error: ${run.stderr}`);
+      return {
+        stdout: run.stdout,
+        stderr: run.stderr,
+        exitCode: run.exitCode,
+        elapsed: run.elapsed,
+        timedOut: run.status === 'timeout',
+      };
     },
-    async checkTask(courseDir, taskId, code) {
-      const dir = mkdtempSync(join(tmpdir(), 'lms-doctor-'));
-      try {
-        const file = join(dir, 'solution.py');
-        writeFileSync(file, code);
-        const r = await capture(node, [graderBin, 'check', courseDir, taskId, file, '--json'], {
-          timeoutMs: 180_000,
-        });
-        const res = parseJsonOutput(gradeResultSchema, r, 'lms-grader check');
-        return { status: res.status, message: res.message ?? null, tests: res.tests };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+    async checkTask(task, code) {
+      const answer = await pipe().send(
+        { kind: 'grade', request: gradeRequestFor(task, code) },
+        // the program, the tests' process, mypy and a wrapper_test, each up to its limit
+        jobTimeoutMs(task.limits.wallSeconds * 3 + 60),
+      );
+      if (!('result' in answer)) throw new Error('lms-grader answered a grading with a run');
+      return answer.result;
+    },
+    async close() {
+      await child?.close();
+      child = null;
     },
   };
 }
 
+/** A job that has not answered by then is given up: the grader queues, so this is generous. */
+function jobTimeoutMs(wallSeconds: number): number {
+  return (wallSeconds + 120) * 1000;
+}
+
+type PipeJobBody = PipeJobInput extends infer J
+  ? J extends PipeJobInput
+    ? Omit<J, 'id'>
+    : never
+  : never;
+type Answered = Exclude<PipeAnswer, { error: string }>;
+
+class GraderPipe {
+  exited = false;
+  private readonly process: ChildProcessWithoutNullStreams;
+  private readonly waiting = new Map<
+    string,
+    { resolve(a: Answered): void; reject(e: Error): void }
+  >();
+  private nextId = 1;
+  private stderrTail = '';
+  private readonly done: Promise<void>;
+
+  constructor(bin: string) {
+    this.process = spawn(process.execPath, [bin, 'pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process.stderr.setEncoding('utf8');
+    this.process.stderr.on('data', (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-2000);
+    });
+    const lines = createInterface({ input: this.process.stdout });
+    lines.on('line', (line) => this.onLine(line));
+    this.done = new Promise((resolveDone) => {
+      const end = (why: string) => {
+        if (this.exited) return;
+        this.exited = true;
+        const tail = this.stderrTail.trim().split('\n').slice(-5).join('\n');
+        for (const w of this.waiting.values())
+          w.reject(new Error(`lms-grader ${why}${tail ? `: ${tail}` : ''}`));
+        this.waiting.clear();
+        resolveDone();
+      };
+      this.process.on('error', (e) => end(`could not start (${e.message})`));
+      // the grader died while a job was being written to it (EPIPE)
+      this.process.stdin.on('error', (e) => end(`stopped reading jobs (${e.message})`));
+      this.process.on('close', (code, signal) => end(`exited (${code ?? signal})`));
+    });
+  }
+
+  send(job: PipeJobBody, timeoutMs: number): Promise<Answered> {
+    if (this.exited) return Promise.reject(new Error('lms-grader is not running'));
+    const id = String(this.nextId++);
+    return new Promise((resolveAnswer, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`lms-grader gave no answer in ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      const settle = () => clearTimeout(timer);
+      this.waiting.set(id, {
+        resolve: (a) => {
+          settle();
+          resolveAnswer(a);
+        },
+        reject: (e) => {
+          settle();
+          reject(e);
+        },
+      });
+      this.process.stdin.write(`${JSON.stringify({ ...job, id })}\n`);
+    });
+  }
+
+  private onLine(line: string) {
+    let answer: PipeAnswer;
+    try {
+      answer = pipeAnswerSchema.parse(JSON.parse(line));
+    } catch (e) {
+      this.stderrTail += `\nunreadable answer: ${(e as Error).message}`;
+      return;
+    }
+    const waiter = answer.id === null ? undefined : this.waiting.get(answer.id);
+    if (!waiter || answer.id === null) return;
+    this.waiting.delete(answer.id);
+    if ('error' in answer) waiter.reject(new Error(`lms-grader: ${answer.error}`));
+    else waiter.resolve(answer);
+  }
+
+  async close(): Promise<void> {
+    this.process.stdin.end();
+    await this.done;
+  }
+}
+
 /**
- * Finds the grader CLI: `node_modules/.bin/lms-grader` or `apps/grader/bin/lms-grader.mjs`
- * in the repo holding `from` (walking up), or in the repo of this package.
+ * Finds the grader's command, `lms-grader`, where npm links the workspace's commands
+ * (`node_modules/.bin`, walking up from each of `from`, then from this package's own
+ * directory). `LMS_GRADER_BIN` overrides it.
  */
 export function findGraderBin(from: string[] = [process.cwd()]): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const start of [...from, here]) {
+  for (const start of [...from, dirname(fileURLToPath(import.meta.url))]) {
     let dir = resolve(start);
     for (;;) {
-      for (const candidate of [
-        join(dir, 'apps', 'grader', 'bin', 'lms-grader.mjs'),
-        join(dir, 'node_modules', '.bin', 'lms-grader'),
-      ]) {
-        if (existsSync(candidate)) return candidate;
-      }
+      const candidate = join(dir, 'node_modules', '.bin', 'lms-grader');
+      if (existsSync(candidate)) return realpathSync(candidate);
       const parent = dirname(dir);
       if (parent === dir) break;
       dir = parent;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContentError } from '../schema.ts';
-import { SourceText } from '../source.ts';
+import { parseJsonText } from '../source.ts';
 
 /**
  * `<chapter>/doctor.json`: what the doctor should know about a chapter's examples that the
@@ -46,19 +46,15 @@ export function readSidecar(
   const rules = new Map<string, ExampleRule>();
   if (!existsSync(path)) return { rules, errors: [] };
   const text = readFileSync(path, 'utf8');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const pos = at ? new SourceText(text).position(Number(at[1])) : { line: 1, column: 1 };
+  const json = parseJsonText(text);
+  if (!json.ok) {
+    const { message, line, column } = json;
     return {
       rules,
-      errors: [{ file, ...pos, message: `doctor.json is not valid JSON: ${message}` }],
+      errors: [{ file, line, column, message: `doctor.json is not valid JSON: ${message}` }],
     };
   }
-  const parsed = sidecarSchema.safeParse(data);
+  const parsed = sidecarSchema.safeParse(json.data);
   if (!parsed.success) {
     const issues = parsed.error.issues
       .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
