@@ -1,11 +1,9 @@
 import { defineProject } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineProject({
   test: {
+    ...sharedTestOptions,
     name: 'db',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // database round trips on a shared 2-core machine: generous, but a hang still fails
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
   },
 });

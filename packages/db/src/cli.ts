@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkConnection, createDb, oneLine } from './client.ts';
-import { type DbTarget, env, redact, resolveTarget } from './env.ts';
+import { type DbTarget, env, isPostgresUrl, redact, resolveTarget } from './env.ts';
 import { DbError } from './errors.ts';
 import {
   migrate,
@@ -28,7 +28,7 @@ const HELP = `lms-db — the LMS database (DATABASE_URL: unset = <repo>/data/lms
   lms-db status                  applied / pending / failed migrations
   lms-db seed [--course-json F] [--course-dir D]
                                  demo admin, instructor, two students, a cohort, the shipped course
-                                 (compiled with packages/content's CLI unless --course-json is given)
+                                 (compiled with @lms/content unless --course-json is given)
   lms-db setup                   migrate; seed when the database has no users yet (first run)
   lms-db reset --yes             drop everything, re-apply migrations (then run seed)
   lms-db backup <file>           SQLite online backup to <file>
@@ -55,7 +55,7 @@ function flag(args: string[], name: string): string | undefined {
 function authoringTargets(): Record<Provider, DbTarget> {
   const pgUrl =
     env.POSTGRES_URL ??
-    (env.DATABASE_URL?.startsWith('postgres')
+    (isPostgresUrl(env.DATABASE_URL)
       ? env.DATABASE_URL
       : 'postgres://postgres@127.0.0.1:5432/postgres');
   const scratch = join(tmpdir(), `lms-db-authoring-${process.pid}.db`);

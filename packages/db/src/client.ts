@@ -12,6 +12,8 @@ import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client.ts
  * "two providers").
  */
 export type Db = SqlitePrismaClient;
+/** Re-exported for apps that pick a provider-specific setting by URL (e.g. better-auth's). */
+export { isPostgresUrl } from './env.ts';
 export type { DbTarget };
 
 export type CreateDbOptions = {

@@ -22,6 +22,11 @@ const envSchema = z.object({
 
 export const env = envSchema.parse(process.env);
 
+/** `postgres://…` or `postgresql://…` (any case): the one test for "this URL means PostgreSQL". */
+export function isPostgresUrl(url: string | null | undefined): boolean {
+  return typeof url === 'string' && /^postgres(ql)?:\/\//i.test(url);
+}
+
 export type DbTarget =
   | { provider: 'sqlite'; file: string; url: string }
   | { provider: 'postgresql'; url: string };
@@ -35,7 +40,7 @@ export function resolveTarget(url: string | undefined = env.DATABASE_URL): DbTar
   if (url === undefined || url === '') {
     return { provider: 'sqlite', file: DEFAULT_SQLITE_FILE, url: `file:${DEFAULT_SQLITE_FILE}` };
   }
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  if (isPostgresUrl(url)) {
     let parsed: URL;
     try {
       parsed = new URL(url);

@@ -1,6 +1,6 @@
 // @lms/db — the data layer. See README.md for the schema, the two providers, the CLI and this API.
 export { type CreateDbOptions, checkConnection, createDb, type Db, oneLine } from './client.ts';
-export { type DbTarget, DEFAULT_SQLITE_FILE, redact, resolveTarget } from './env.ts';
+export { type DbTarget, DEFAULT_SQLITE_FILE, isPostgresUrl, redact, resolveTarget } from './env.ts';
 export { DbError, type DbErrorCode } from './errors.ts';
 export { hashPassword, verifyPassword } from './password.ts';
 export * from './repo/attempts.ts';

@@ -1,13 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import {
+  type CompiledCourse,
+  compileCourse as compileContent,
+  SHIPPED_COURSE_DIR,
+} from '@lms/content';
 import type { Db } from './client.ts';
 import { DbError } from './errors.ts';
 import { verifyPassword } from './password.ts';
 import { addMember, createCohort, getCohort } from './repo/cohorts.ts';
 import { parseCompiledCourse, publishCompiledCourse } from './repo/releases.ts';
 import { createUser, getUserByEmail } from './repo/users.ts';
-import { REPO_DIR } from './schema-files.ts';
 import type { UserRole } from './types.ts';
 
 export type DemoAccount = { email: string; password: string; name: string; role: UserRole };
@@ -35,44 +38,17 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   },
 ];
 export const DEMO_COHORT = { slug: 'demo', name: 'Демо-группа' } as const;
-export const SHIPPED_COURSE_DIR = join(REPO_DIR, 'packages', 'content', 'courses', 'python');
-const CONTENT_CLI = join(REPO_DIR, 'packages', 'content', 'bin', 'lms-content.mjs');
+export { SHIPPED_COURSE_DIR };
 
-/**
- * Compiles a course directory with the content package's CLI, as a subprocess (packages
- * never import each other): `node packages/content/bin/lms-content.mjs build <dir>`, which
- * prints the CompiledCourse JSON on stdout.
- */
-export function compileCourse(courseDir: string = SHIPPED_COURSE_DIR): unknown {
-  if (!existsSync(CONTENT_CLI)) {
-    throw new DbError(
-      'NOT_FOUND',
-      `the course compiler ${CONTENT_CLI} does not exist yet; pass --course-json <compiled.json>`,
-    );
+/** Compiles a course directory with `@lms/content`; a course with errors is refused, each error named. */
+export function compileCourse(courseDir: string = SHIPPED_COURSE_DIR): CompiledCourse {
+  const { course, errors } = compileContent(courseDir);
+  if (!course || errors.length > 0) {
+    const shown = errors.slice(0, 5).map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`);
+    const more = errors.length > 5 ? [`… and ${errors.length - 5} more`] : [];
+    throw new DbError('INVALID', [`${courseDir} does not compile:`, ...shown, ...more].join('\n'));
   }
-  const out = spawnSync(process.execPath, [CONTENT_CLI, 'build', courseDir], {
-    cwd: REPO_DIR,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (out.status !== 0) {
-    const why = (out.stderr || out.stdout || String(out.error ?? ''))
-      .trim()
-      .split('\n')
-      .slice(-5)
-      .join('\n');
-    throw new DbError('INVALID', `compiling ${courseDir} failed (exit ${out.status}):\n${why}`);
-  }
-  try {
-    const parsed = JSON.parse(out.stdout) as Record<string, unknown>;
-    // accept the course itself or an envelope { course } / { compiled }
-    return (parsed.chapters ? parsed : (parsed.course ?? parsed.compiled ?? parsed)) as unknown;
-  } catch {
-    throw new DbError(
-      'INVALID',
-      `the course compiler printed something that is not JSON (first bytes: ${out.stdout.slice(0, 80)})`,
-    );
-  }
+  return course;
 }
 
 /** Every file of the course directory as { "<relative path>": "<text>" } (the release's source). */

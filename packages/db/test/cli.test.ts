@@ -54,7 +54,7 @@ describe('lms-db CLI', () => {
     const env = { DATABASE_URL: `file:${join(dir, 'cli.db')}` };
     const first = await lmsDb(['migrate'], env);
     expect(first).toMatchObject({ code: 0 });
-    expect(first.stdout).toMatch(/applied 1 migration/);
+    expect(first.stdout).toMatch(/applied \d+ migrations?/);
     const second = await lmsDb(['migrate'], env);
     expect(second.stdout).toMatch(/up to date, nothing to apply/);
     const fixture = fileURLToPath(new URL('./fixtures/course.json', import.meta.url));

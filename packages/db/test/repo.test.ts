@@ -11,7 +11,9 @@ import {
   createCohort,
   createDraftRelease,
   createUser,
+  finalAttemptsSince,
   findPublishedTask,
+  getAttempt,
   getDraft,
   getPublishedRelease,
   getPublishedReleaseSummary,
@@ -28,6 +30,7 @@ import {
   listPublishedReleases,
   listReleases,
   listTaskProgress,
+  MAX_CODE_CHARS,
   MAX_OUTPUT_CHARS,
   markAttemptRunning,
   publishCompiledCourse,
@@ -221,7 +224,16 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
       { attemptId: attempt.id },
       {
         status: 'failed',
-        results: [{ name: 'prints 2', status: 'failed', message: 'expected 2' }],
+        results: [
+          {
+            name: 'prints 2',
+            status: 'failed',
+            message: 'expected 2',
+            hidden: false,
+            origin: 'public',
+            durationMs: 3,
+          },
+        ],
         testsPassed: 0,
         testsTotal: 1,
         stdout: 'x'.repeat(MAX_OUTPUT_CHARS + 10),
@@ -255,6 +267,115 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     await expect(
       recordAttemptResult(db, { attemptId: attempt.id }, { status: 'queued' as never }),
     ).rejects.toMatchObject({ code: 'INVALID' });
+  });
+
+  it('attempts: keep the message code with its parameters (verdicts and tests); old rows have none', async () => {
+    const user = await createUser(db, { email: 'codes@example.org', name: 'C' });
+    const { attempt } = await createAttempt(db, {
+      userId: user.id,
+      taskId: T1,
+      stage: 'final',
+      code: 'x',
+    });
+    expect(attempt.messageCode).toBeNull();
+    const summary = {
+      code: 'test_failed' as const,
+      params: { test: 'wrapper_test' },
+      detail: { code: 'exit_code' as const, params: { code: '3' } },
+    };
+    const graded = await recordAttemptResult(
+      db,
+      { attemptId: attempt.id },
+      {
+        status: 'failed',
+        message: 'wrapper_test: код выхода 3',
+        messageCode: summary,
+        results: [
+          {
+            name: 'wrapper_test',
+            status: 'failed',
+            message: 'код выхода 3',
+            messageCode: { code: 'exit_code', params: { code: '3' } },
+            hidden: false,
+            origin: 'wrapper',
+            durationMs: 1,
+          },
+        ],
+      },
+    );
+    expect(graded.attempt.messageCode).toEqual(summary);
+    expect((await getAttempt(db, attempt.id))?.messageCode).toEqual(summary);
+    expect((await getAttempt(db, attempt.id))?.results?.[0]?.messageCode).toEqual({
+      code: 'exit_code',
+      params: { code: '3' },
+    });
+
+    const quick = await recordQuickCheck(db, {
+      userId: user.id,
+      taskId: T1,
+      code: 'y',
+      result: {
+        status: 'timeout',
+        message: 'Программа не завершилась за 10 с и была остановлена',
+        messageCode: { code: 'limit_wall', params: { seconds: 10 } },
+      },
+    });
+    expect(quick.attempt.messageCode).toEqual({ code: 'limit_wall', params: { seconds: 10 } });
+    const listed = await listAttempts(db, { userId: user.id, taskId: T1 });
+    expect(listed.map((a) => a.messageCode?.code ?? null)).toEqual(['limit_wall', 'test_failed']);
+
+    // a code this version does not know is refused on write and read as none
+    const other = (
+      await createAttempt(db, { userId: user.id, taskId: T1, stage: 'quick', code: 'z' })
+    ).attempt;
+    await expect(
+      recordAttemptResult(
+        db,
+        { attemptId: other.id },
+        { status: 'failed', messageCode: { code: 'made_up' as never } },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID' });
+    await db.attempt.update({
+      where: { id: other.id },
+      data: { messageCode: { code: 'from_a_newer_version', params: {} } },
+    });
+    expect((await getAttempt(db, other.id))?.messageCode).toBeNull();
+  });
+
+  it('attempts: the final-attempt window a submit rate limit is decided on', async () => {
+    const user = await createUser(db, { email: 'rate@example.org', name: 'R' });
+    const since = new Date(Date.now() - 60_000);
+    expect(await finalAttemptsSince(db, { userId: user.id, since, max: 10 })).toEqual({
+      count: 0,
+      oldestAt: null,
+    });
+    const created = [];
+    for (const code of ['a = 1', 'b = 2', 'c = 3']) {
+      const { attempt } = await createAttempt(db, {
+        userId: user.id,
+        taskId: T1,
+        stage: 'final',
+        code,
+      });
+      created.push(attempt);
+    }
+    // quick checks and other users' attempts are not counted
+    await createAttempt(db, { userId: user.id, taskId: T1, stage: 'quick', code: 'q' });
+    const other = await createUser(db, { email: 'rate2@example.org', name: 'R2' });
+    await createAttempt(db, { userId: other.id, taskId: T1, stage: 'final', code: 'x' });
+    const all = await finalAttemptsSince(db, { userId: user.id, since, max: 10 });
+    expect(all).toEqual({ count: 3, oldestAt: created[0]!.createdAt });
+    // counted up to max; the oldest stays the oldest
+    expect(await finalAttemptsSince(db, { userId: user.id, since, max: 2 })).toEqual({
+      count: 2,
+      oldestAt: created[0]!.createdAt,
+    });
+    // attempts before the window are outside it
+    const later = new Date(created[2]!.createdAt.getTime() + 1);
+    expect(await finalAttemptsSince(db, { userId: user.id, since: later, max: 10 })).toEqual({
+      count: 0,
+      oldestAt: null,
+    });
   });
 
   it('progress: quick checks are stored but do not solve; a passed final attempt does, once', async () => {
@@ -372,7 +493,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     expect(await listDrafts(db, { userId: student2.id, taskIds: [T1, T3] })).toEqual([]);
     expect(await listDrafts(db, { userId: student.id, taskIds: [] })).toEqual([]);
     await expect(
-      upsertDraft(db, { userId: student.id, taskId: T3, code: 'x'.repeat(200_000) }),
+      upsertDraft(db, { userId: student.id, taskId: T3, code: 'x'.repeat(MAX_CODE_CHARS + 1) }),
     ).rejects.toMatchObject({ code: 'INVALID' });
   });
 

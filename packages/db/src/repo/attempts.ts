@@ -1,3 +1,12 @@
+import {
+  describeZodError,
+  GRADER_CODE_CAP_CHARS,
+  type GradingMessage,
+  type GradingMessageInput,
+  gradingMessageSchema,
+  parseGradingMessage,
+  STORED_OUTPUT_CAP_CHARS,
+} from '@lms/grading';
 import type { Db } from '../client.ts';
 import { DbError, isUniqueViolation } from '../errors.ts';
 import type { Prisma } from '../generated/sqlite/client.ts';
@@ -20,10 +29,10 @@ import type { DbOrTx } from './audit.ts';
  */
 export const TX_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const;
 
-/** Longest code accepted (characters). */
-export const MAX_CODE_CHARS = 100_000;
-/** stdout/stderr are cut to this many characters, with a marker. */
-export const MAX_OUTPUT_CHARS = 64 * 1024;
+/** Longest code accepted (characters): what the grader accepts (`@lms/grading`). */
+export const MAX_CODE_CHARS = GRADER_CODE_CAP_CHARS;
+/** stdout/stderr are cut to this many characters, with a marker (`@lms/grading`). */
+export const MAX_OUTPUT_CHARS = STORED_OUTPUT_CAP_CHARS;
 
 export const attemptSelect = {
   id: true,
@@ -37,6 +46,7 @@ export const attemptSelect = {
   testsPassed: true,
   testsTotal: true,
   message: true,
+  messageCode: true,
   stdout: true,
   stderr: true,
   timings: true,
@@ -49,11 +59,16 @@ export const attemptSelect = {
   gradedAt: true,
 } satisfies Prisma.AttemptSelect;
 type AttemptRow = Prisma.AttemptGetPayload<{ select: typeof attemptSelect }>;
-export type AttemptView = Omit<AttemptRow, 'stage' | 'status' | 'results' | 'timings'> & {
+export type AttemptView = Omit<
+  AttemptRow,
+  'stage' | 'status' | 'results' | 'timings' | 'messageCode'
+> & {
   stage: AttemptStage;
   status: AttemptStatus;
   results: TestResult[] | null;
   timings: Record<string, JsonValue> | null;
+  /** `message` as a code with parameters; null for old rows, or a code this version does not know */
+  messageCode: GradingMessage | null;
 };
 const toView = (a: AttemptRow): AttemptView => ({
   ...a,
@@ -61,6 +76,7 @@ const toView = (a: AttemptRow): AttemptView => ({
   status: a.status as AttemptStatus,
   results: (a.results as TestResult[] | null) ?? null,
   timings: (a.timings as Record<string, JsonValue> | null) ?? null,
+  messageCode: parseGradingMessage(a.messageCode),
 });
 
 export type CreateAttemptInput = {
@@ -140,6 +156,8 @@ export type AttemptResultInput = {
   testsPassed?: number | null;
   testsTotal?: number | null;
   message?: string | null;
+  /** `message` as a code with parameters (@lms/grading), for the reader's language */
+  messageCode?: GradingMessageInput | null;
   stdout?: string | null;
   stderr?: string | null;
   timings?: Record<string, JsonValue> | null;
@@ -176,6 +194,12 @@ export async function recordAttemptResult(
       `a verdict must be one of ${FINAL_ATTEMPT_STATUSES.join(', ')}; got "${result.status}"`,
     );
   }
+  const messageCode = result.messageCode
+    ? gradingMessageSchema.safeParse(result.messageCode)
+    : null;
+  if (messageCode && !messageCode.success) {
+    throw new DbError('INVALID', `messageCode: ${describeZodError(messageCode.error)}`);
+  }
   const where = 'attemptId' in ref ? { id: ref.attemptId } : { idempotencyKey: ref.idempotencyKey };
   const gradedAt = result.gradedAt ?? new Date();
   // The guarded write comes first: it decides, atomically, who records the verdict (exactly
@@ -190,6 +214,7 @@ export async function recordAttemptResult(
         testsPassed: result.testsPassed ?? null,
         testsTotal: result.testsTotal ?? null,
         message: result.message ?? null,
+        messageCode: (messageCode?.data ?? undefined) as Prisma.InputJsonValue | undefined,
         stdout: capOutput(result.stdout),
         stderr: capOutput(result.stderr),
         timings: (result.timings ?? undefined) as Prisma.InputJsonValue | undefined,
@@ -279,6 +304,24 @@ export async function listAttempts(
     select: attemptSelect,
   });
   return rows.map(toView);
+}
+
+/**
+ * A user's final attempts created at or after `since`, counted up to `max` (a rate limit needs
+ * no more), and when the oldest of those was created (null when there are none): the window
+ * the web app's submit rate limit is decided on.
+ */
+export async function finalAttemptsSince(
+  db: DbOrTx,
+  input: { userId: string; since: Date; max: number },
+): Promise<{ count: number; oldestAt: Date | null }> {
+  const rows = await db.attempt.findMany({
+    where: { userId: input.userId, stage: 'final', createdAt: { gte: input.since } },
+    orderBy: { createdAt: 'asc' },
+    select: { createdAt: true },
+    take: Math.max(0, input.max),
+  });
+  return { count: rows.length, oldestAt: rows[0]?.createdAt ?? null };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { chapterSchema, compiledCourseSchema, taskSchema } from '@lms/content/schema';
 import { z } from 'zod';
 import type { Db } from '../client.ts';
 import { DbError, isUniqueViolation } from '../errors.ts';
@@ -6,20 +7,24 @@ import type { JsonValue, ReleaseStatus } from '../types.ts';
 import { audit, type DbOrTx } from './audit.ts';
 
 /**
- * The part of a CompiledCourse (packages/content/src/schema.ts) the data layer reads; the rest
- * is stored as-is. (packages never import each other, so this is a structural check.)
+ * The part of `@lms/content`'s CompiledCourse that the data layer reads (ids, title, hash);
+ * the rest is stored as the compiler made it.
  */
-const compiledCourseShape = z.looseObject({
-  id: z.string().min(1),
-  title: z.string(),
-  hash: z.string().min(1),
-  chapters: z.array(
-    z.looseObject({
-      id: z.string().min(1),
-      tasks: z.array(z.looseObject({ id: z.string().min(1) })),
-    }),
-  ),
-});
+const compiledCourseShape = compiledCourseSchema
+  .pick({ title: true })
+  .extend({
+    id: compiledCourseSchema.shape.id.min(1),
+    hash: compiledCourseSchema.shape.hash.min(1),
+    chapters: z.array(
+      z
+        .object({
+          id: chapterSchema.shape.id.min(1),
+          tasks: z.array(z.object({ id: taskSchema.shape.id.min(1) }).loose()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
 export type CompiledCourseLike = z.infer<typeof compiledCourseShape>;
 
 export function parseCompiledCourse(compiled: unknown): CompiledCourseLike {
