@@ -1,8 +1,9 @@
 'use client';
 
+import { outputLines } from '@lms/grading';
 import { useEffect, useId, useRef } from 'react';
 import { cn, focusRing } from './cn.ts';
-import { compareOutput, type LineMatch, normalizeOutputLines } from './compareOutput.ts';
+import { compareOutput, type LineMatch } from './compareOutput.ts';
 import { engineLabel, formatDuration } from './format.ts';
 import { AlertIcon, CheckIcon, CrossIcon } from './icons.tsx';
 import { format, resolveMessages, type UiMessages } from './messages.ts';
@@ -248,6 +249,6 @@ export function coalesce(chunks: OutputChunk[]): OutputChunk[] {
 }
 
 function displayLines(expected: string): string[] {
-  const lines = normalizeOutputLines(expected);
+  const lines = outputLines(expected);
   return lines.length ? lines : [''];
 }

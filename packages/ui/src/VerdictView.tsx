@@ -1,3 +1,14 @@
+import {
+  type AttemptStatus,
+  type GradeLimits,
+  type GradeResult,
+  type GradeStage,
+  type GradingMessage,
+  PENDING_STATUSES,
+  renderGradingMessage,
+  type TestResult,
+  type TestStatus,
+} from '@lms/grading';
 import type { ReactNode } from 'react';
 import { cn } from './cn.ts';
 import { engineLabel, formatDuration } from './format.ts';
@@ -5,50 +16,40 @@ import { AlertIcon, CheckIcon, ClockIcon, CrossIcon } from './icons.tsx';
 import { format, resolveMessages, type UiMessages } from './messages.ts';
 import { Badge, type BadgeTone, Spinner } from './primitives.tsx';
 
+/** A check's state as shown: one of the grading contract's statuses (pending, then a verdict). */
+export type VerdictStatus = AttemptStatus;
+export type { TestStatus };
+
+/** What the view needs of a test's result: a stored one, or one fresh from the browser. */
+export type VerdictTest = Pick<TestResult, 'name' | 'status'> & {
+  message?: string | null;
+  /** set when the platform wrote the message: shown in the messages' language */
+  messageCode?: GradingMessage | null;
+};
+
 /**
- * Structural mirror of the grader's `GradeResult` (apps/grader/src/harness/protocol.ts) plus
- * the live states of a stored attempt. Defined here because packages never import apps.
+ * What the view needs of a check: a `GradeResult` from either engine, or a stored attempt
+ * (which may still be pending and keeps only some of the result's fields).
  */
-export type VerdictStatus =
-  | 'passed'
-  | 'failed'
-  | 'error'
-  | 'timeout'
-  | 'memory'
-  | 'output_limit'
-  | 'sandbox_error'
-  | 'queued'
-  | 'running';
-
-export type TestStatus = 'passed' | 'failed' | 'error';
-
-export interface VerdictTest {
-  name: string;
-  status: TestStatus;
-  message?: string | null;
-}
-
-export interface VerdictResult {
+export interface VerdictResult
+  extends Partial<Pick<GradeResult, 'message' | 'messageCode' | 'unsafe' | 'traceback'>> {
   status: VerdictStatus;
-  message?: string | null;
+  stage: GradeStage;
   tests?: VerdictTest[];
-  /** the grader's names: wall, cpu, memory, output, processes, disk */
+  /** a `LimitHit` (stored attempts keep it as text) */
   limitHit?: string | null;
-  /** pyodide | cpython-bwrap | cpython-unsafe */
+  /** an `Engine` (stored attempts keep it as text) */
   engine?: string | null;
   pythonVersion?: string | null;
   durationMs?: number | null;
   /** the grader's durations; totalMs is shown when durationMs is not given */
-  durations?: { totalMs?: number } | null;
+  durations?: Partial<GradeResult['durations']> | null;
   /** the limits the run had, to say "longer than 10 s" */
-  limits?: { wallSeconds?: number; cpuSeconds?: number; memoryMb?: number } | null;
-  stage: 'quick' | 'final';
-  unsafe?: boolean;
-  traceback?: string | null;
+  limits?: Partial<GradeLimits> | null;
   typecheck?: { passed: boolean | null; output: string } | null;
 }
 
-export const pendingStatuses: ReadonlySet<VerdictStatus> = new Set(['queued', 'running']);
+export const pendingStatuses: ReadonlySet<VerdictStatus> = new Set(PENDING_STATUSES);
 
 const statusTone: Record<VerdictStatus, BadgeTone> = {
   passed: 'success',
@@ -130,6 +131,19 @@ function StatusIcon({ status }: { status: VerdictStatus }) {
   return <AlertIcon />;
 }
 
+/**
+ * A result's or a test's message as shown: the platform's message (a code) in the messages'
+ * language; otherwise the text as given (a test's own message is course content; old stored
+ * results have no code).
+ */
+export function shownMessage(
+  item: { message?: string | null; messageCode?: GradingMessage | null },
+  m: UiMessages,
+): string | null {
+  if (item.messageCode) return renderGradingMessage(item.messageCode, m.locale);
+  return item.message ?? null;
+}
+
 function testStatusText(status: TestStatus, m: UiMessages): string {
   return status === 'passed' ? m.testPassed : status === 'failed' ? m.testFailed : m.testError;
 }
@@ -152,6 +166,7 @@ export function VerdictView({ result, messages, children, className }: VerdictVi
   const duration = result.durationMs ?? result.durations?.totalMs ?? null;
   const engine = engineLabel(result.engine, result.pythonVersion, m, result.unsafe);
   const typecheckFailed = result.typecheck && result.typecheck.passed === false;
+  const message = shownMessage(result, m);
 
   return (
     <section
@@ -190,9 +205,7 @@ export function VerdictView({ result, messages, children, className }: VerdictVi
 
       {limit ? <p className="mt-3 font-medium">{limit}</p> : null}
 
-      {result.message ? (
-        <p className="mt-3 text-sm whitespace-pre-wrap break-words">{result.message}</p>
-      ) : null}
+      {message ? <p className="mt-3 text-sm whitespace-pre-wrap break-words">{message}</p> : null}
 
       {typecheckFailed ? (
         <div className="mt-3">
@@ -205,33 +218,36 @@ export function VerdictView({ result, messages, children, className }: VerdictVi
 
       {tests.length > 0 ? (
         <ul className="mt-3 space-y-2">
-          {tests.map((test, index) => (
-            <li
-              // biome-ignore lint/suspicious/noArrayIndexKey: test names may repeat
-              key={index}
-              className="rounded-md border border-black/10 bg-white/70 px-3 py-2 text-slate-900"
-            >
-              <div className="flex items-center gap-2">
-                {test.status === 'passed' ? (
-                  <CheckIcon className="size-4 text-emerald-700" />
-                ) : (
-                  <CrossIcon className="size-4 text-red-700" />
-                )}
-                <span className="font-mono text-sm">{test.name}</span>
-                <span
-                  className={cn(
-                    'text-xs font-medium',
-                    test.status === 'passed' ? 'text-emerald-800' : 'text-red-800',
+          {tests.map((test, index) => {
+            const testMessage = shownMessage(test, m);
+            return (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: test names may repeat
+                key={index}
+                className="rounded-md border border-black/10 bg-white/70 px-3 py-2 text-slate-900"
+              >
+                <div className="flex items-center gap-2">
+                  {test.status === 'passed' ? (
+                    <CheckIcon className="size-4 text-emerald-700" />
+                  ) : (
+                    <CrossIcon className="size-4 text-red-700" />
                   )}
-                >
-                  {testStatusText(test.status, m)}
-                </span>
-              </div>
-              {test.message ? (
-                <p className="mt-1 pl-6 text-sm whitespace-pre-wrap break-words">{test.message}</p>
-              ) : null}
-            </li>
-          ))}
+                  <span className="font-mono text-sm">{test.name}</span>
+                  <span
+                    className={cn(
+                      'text-xs font-medium',
+                      test.status === 'passed' ? 'text-emerald-800' : 'text-red-800',
+                    )}
+                  >
+                    {testStatusText(test.status, m)}
+                  </span>
+                </div>
+                {testMessage ? (
+                  <p className="mt-1 pl-6 text-sm whitespace-pre-wrap break-words">{testMessage}</p>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       ) : null}
 

@@ -1,4 +1,5 @@
 /** Line-by-line comparison of a program's output with the expected output from the text. */
+import { outputLines } from '@lms/grading';
 
 export type LineMatch = 'match' | 'differs' | 'missing' | 'extra' | 'pending';
 
@@ -17,23 +18,13 @@ export interface OutputComparison {
   matches: boolean;
 }
 
-/** Lines without `\r`, trailing spaces and trailing empty lines: what a reader would compare. */
-export function normalizeOutputLines(text: string): string[] {
-  const lines = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''));
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 /**
  * Compares `actual` with `expected`. While the program still runs (`finished` false), an
  * expected line with no actual line yet is `pending`, not `missing`.
  */
 export function compareOutput(actual: string, expected: string, finished = true): OutputComparison {
-  const a = normalizeOutputLines(actual);
-  const e = normalizeOutputLines(expected);
+  const a = outputLines(actual);
+  const e = outputLines(expected);
   const lines: ComparedLine[] = [];
   let firstMismatch: number | null = null;
   const count = Math.max(a.length, e.length);

@@ -33,6 +33,7 @@ export function engineLabel(
   const version = pythonVersion ? shortPythonVersion(pythonVersion) : '?';
   const name = (engine ?? '').toLowerCase();
   if (name === 'pyodide') return format(m.enginePyodide, { version });
+  if (name === 'output-compare') return m.engineOutputCompare;
   if (name.startsWith('cpython')) {
     const noSandbox = unsafe || name === 'cpython-unsafe';
     return format(noSandbox ? m.engineUnsafe : m.engineSandbox, { version });

@@ -19,7 +19,6 @@ export {
   type ComparedLine,
   compareOutput,
   type LineMatch,
-  normalizeOutputLines,
   type OutputComparison,
 } from './compareOutput.ts';
 export {
@@ -85,6 +84,7 @@ export {
 export {
   limitText,
   pendingStatuses,
+  shownMessage,
   type TestStatus,
   type VerdictResult,
   type VerdictStatus,

@@ -1,10 +1,15 @@
+import { formatMessage, type GradingLocale } from '@lms/grading';
+
 /**
  * Every text the components show. Plain strings (placeholders as `{name}`) so a server
  * component can pass a set to a client component: functions would not serialise.
  * Components take `messages?: Partial<UiMessages>` and fall back to Russian, the content's
- * language.
+ * language. The set names its language (`locale`): the platform's grading messages
+ * (`@lms/grading`, which owns their words) are shown in it.
  */
 export interface UiMessages {
+  /** the language of this set: grading messages are rendered in it */
+  locale: GradingLocale;
   // lesson
   headingAnchor: string;
   tableOfContents: string;
@@ -31,6 +36,8 @@ export interface UiMessages {
   enginePyodide: string;
   engineSandbox: string;
   engineUnsafe: string;
+  /** a "what does this print?" answer: compared as text, no program ran */
+  engineOutputCompare: string;
   // verdicts
   verdictPassed: string;
   verdictFailed: string;
@@ -100,6 +107,7 @@ export interface UiMessages {
 }
 
 const ru: UiMessages = {
+  locale: 'ru',
   headingAnchor: 'Ссылка на раздел «{title}»',
   tableOfContents: 'Содержание',
   codeBlock: 'Код на {lang}',
@@ -123,6 +131,7 @@ const ru: UiMessages = {
   enginePyodide: 'Pyodide · Python {version}',
   engineSandbox: 'CPython {version} · песочница',
   engineUnsafe: 'CPython {version} · без песочницы',
+  engineOutputCompare: 'сравнение текста вывода',
   verdictPassed: 'Решение принято',
   verdictFailed: 'Тесты не пройдены',
   verdictError: 'Ошибка в программе',
@@ -188,6 +197,7 @@ const ru: UiMessages = {
 };
 
 const en: UiMessages = {
+  locale: 'en',
   headingAnchor: 'Link to section “{title}”',
   tableOfContents: 'Contents',
   codeBlock: '{lang} code',
@@ -211,6 +221,7 @@ const en: UiMessages = {
   enginePyodide: 'Pyodide · Python {version}',
   engineSandbox: 'CPython {version} · sandbox',
   engineUnsafe: 'CPython {version} · no sandbox',
+  engineOutputCompare: 'output compared as text',
   verdictPassed: 'Accepted',
   verdictFailed: 'Tests failed',
   verdictError: 'Error in the program',
@@ -282,8 +293,4 @@ export function resolveMessages(messages?: Partial<UiMessages>): UiMessages {
 }
 
 /** Fills `{name}` placeholders; unknown names stay as written so a typo is visible. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+export const format = formatMessage;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type DiffLine, diffLines, diffStats, splitLines, unifiedRows } from './diff.ts';
+import { type DiffLine, diffLines, diffStats, splitLines, unifiedRows } from '../src/diff.ts';
 
 /** Reference: length of the longest common subsequence, by dynamic programming. */
 function lcsLength(a: string[], b: string[]): number {

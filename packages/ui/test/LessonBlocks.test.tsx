@@ -1,15 +1,15 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../test/axe.ts';
-import { allKindsBlocks } from '../test/fixture.ts';
 import {
   defaultInternalHref,
   inlineText,
   LessonBlocks,
   type LinkComponentProps,
-} from './LessonBlocks.tsx';
-import { uiMessages } from './messages.ts';
-import { collectHeadings, TableOfContents } from './TableOfContents.tsx';
+} from '../src/LessonBlocks.tsx';
+import { uiMessages } from '../src/messages.ts';
+import { collectHeadings, TableOfContents } from '../src/TableOfContents.tsx';
+import { seriousViolations } from './axe.ts';
+import { allKindsBlocks } from './fixture.ts';
 
 afterEach(cleanup);
 

@@ -1,8 +1,9 @@
+import { codedMessage, driverTestResults, verdictOf } from '@lms/grading';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { seriousViolations } from '../test/axe.ts';
-import { uiMessages } from './messages.ts';
-import { limitText, type VerdictResult, VerdictView, verdictText } from './VerdictView.tsx';
+import { uiMessages } from '../src/messages.ts';
+import { limitText, type VerdictResult, VerdictView, verdictText } from '../src/VerdictView.tsx';
+import { seriousViolations } from './axe.ts';
 
 afterEach(cleanup);
 
@@ -129,6 +130,59 @@ describe('VerdictView', () => {
     expect(limitText('memory', { memoryMb: 256 }, uiMessages.en)).toBe(
       'The program used more memory than allowed (256 MB).',
     );
+  });
+
+  it("in English shows the platform's messages in English and a test's own message as written", () => {
+    // a result as the Russian-speaking grader sends it: `message` in Russian, plus its code
+    const tests = driverTestResults([
+      {
+        name: 'no sleep',
+        status: 'failed',
+        message: 'Не используйте time.sleep',
+        durationMs: 1,
+        origin: 'public',
+      },
+      { name: 'quiet', status: 'failed', message: null, durationMs: 1, origin: 'public' },
+    ]);
+    const limits = { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 };
+    const verdict = verdictOf({ limitHit: null, limits, tests });
+    const result: VerdictResult = {
+      status: verdict.status,
+      message: verdict.message,
+      messageCode: verdict.messageCode,
+      tests,
+      stage: 'quick',
+    };
+    expect(result.message).toBe('no sleep: Не используйте time.sleep');
+    const { container, rerender } = render(
+      <VerdictView result={result} messages={uiMessages.en} />,
+    );
+    const items = screen.getAllByRole('listitem');
+    // the test's own message is course content: as written
+    expect(items[0]!.textContent).toContain('Не используйте time.sleep');
+    // the platform's default for an assertion without text: in English
+    expect(items[1]!.textContent).toContain('Check failed');
+    expect(items[1]!.textContent).not.toContain('Проверка не пройдена');
+    expect(container.textContent).toContain('no sleep: Не используйте time.sleep');
+
+    const timeout = {
+      status: 'timeout' as const,
+      stage: 'final' as const,
+      ...codedMessage('limit_wall', { seconds: 10 }),
+    };
+    rerender(<VerdictView result={timeout} messages={uiMessages.en} />);
+    expect(screen.getByText('The program did not finish within 10 s and was stopped')).toBeTruthy();
+    expect(container.textContent).not.toContain('Программа');
+    // the same result in Russian; and an old stored row without a code shows its message
+    rerender(<VerdictView result={timeout} messages={uiMessages.ru} />);
+    expect(screen.getByText('Программа не завершилась за 10 с и была остановлена')).toBeTruthy();
+    rerender(
+      <VerdictView
+        result={{ status: 'error', stage: 'final', message: 'Сбой сервера проверки: x' }}
+        messages={uiMessages.en}
+      />,
+    );
+    expect(screen.getByText('Сбой сервера проверки: x')).toBeTruthy();
   });
 
   it('shows the message, the type checker output and the traceback behind a disclosure', () => {

@@ -2,8 +2,8 @@ import { getIndentUnit, indentUnit } from '@codemirror/language';
 import type { EditorView } from '@codemirror/view';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CodeEditor, editorShortcuts } from './CodeEditor.tsx';
-import { uiMessages } from './messages.ts';
+import { CodeEditor, editorShortcuts } from '../src/CodeEditor.tsx';
+import { uiMessages } from '../src/messages.ts';
 
 afterEach(cleanup);
 

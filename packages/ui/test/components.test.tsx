@@ -1,14 +1,14 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { seriousViolations } from '../test/axe.ts';
-import { AttemptHistory } from './AttemptHistory.tsx';
-import { CodeDiff } from './CodeDiff.tsx';
-import { BarChart, Sparkline, sparklinePoints } from './charts.tsx';
-import { cn } from './cn.ts';
-import { engineLabel, formatDuration } from './format.ts';
-import { format, uiMessages } from './messages.ts';
-import { ChapterProgressList, ProgressBar } from './Progress.tsx';
-import { Badge, Button, formatShortcut, Kbd } from './primitives.tsx';
+import { AttemptHistory } from '../src/AttemptHistory.tsx';
+import { CodeDiff } from '../src/CodeDiff.tsx';
+import { BarChart, Sparkline, sparklinePoints } from '../src/charts.tsx';
+import { cn } from '../src/cn.ts';
+import { engineLabel, formatDuration } from '../src/format.ts';
+import { format, uiMessages } from '../src/messages.ts';
+import { ChapterProgressList, ProgressBar } from '../src/Progress.tsx';
+import { Badge, Button, formatShortcut, Kbd } from '../src/primitives.tsx';
+import { seriousViolations } from './axe.ts';
 
 afterEach(cleanup);
 
@@ -232,6 +232,7 @@ describe('primitives and helpers', () => {
     expect(engineLabel('cpython-bwrap', '3.11.2', uiMessages.en, true)).toBe(
       'CPython 3.11 · no sandbox',
     );
+    expect(engineLabel('output-compare', 'n/a', uiMessages.en)).toBe('output compared as text');
     expect(engineLabel(null, null, uiMessages.en)).toBe('');
   });
 
