@@ -1,8 +1,10 @@
+import type { UserRole } from '@lms/db/types';
 import type { Db } from './db';
 import type { GraderTransport } from './grader/transport';
 
-export const ROLES = ['student', 'instructor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** The roles, lowest first: @lms/db's list (the one source), under the app's names. */
+export { USER_ROLES as ROLES } from '@lms/db/types';
+export type Role = UserRole;
 
 /** The signed-in user as the server sees it (never more than this reaches a router). */
 export type SessionUser = { id: string; email: string; name: string; role: Role };
@@ -29,3 +31,5 @@ export function createContextInner(opts: CreateContextOptions) {
 }
 
 export type Context = ReturnType<typeof createContextInner>;
+/** The context of a signed-in caller (protected procedures; their use cases take this). */
+export type SignedInContext = Context & { session: Session };

@@ -2,29 +2,43 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Context, Role, Session } from './context';
-import { AppError, type AppErrorCode } from './errors';
+import { AppError, type AppErrorCode, type AppErrorParams, appErrorMessage } from './errors';
+import { hasRole } from './services/roles';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
-    const appCode: AppErrorCode | null =
-      error instanceof AppError ? error.appCode : cause instanceof AppError ? cause.appCode : null;
+    const app = error instanceof AppError ? error : cause instanceof AppError ? cause : null;
     // unexpected failures keep their details in the server log (route handler onError)
-    const internal = error.code === 'INTERNAL_SERVER_ERROR' && appCode === null;
+    const internal = error.code === 'INTERNAL_SERVER_ERROR' && app === null;
+    const invalid = cause instanceof ZodError ? describeIssues(cause) : null;
+    // the client shows the words for appCode with appParams in its own language; the message
+    // stays English (logs, API callers)
+    const appCode: AppErrorCode | null = app
+      ? app.appCode
+      : internal
+        ? 'INTERNAL'
+        : invalid !== null
+          ? 'INVALID_INPUT'
+          : null;
+    const appParams: AppErrorParams | null = app
+      ? app.appParams
+      : invalid !== null
+        ? { details: invalid }
+        : appCode
+          ? {}
+          : null;
     return {
       ...shape,
-      message: internal
-        ? 'Something went wrong on the server. Please try again.'
-        : cause instanceof ZodError
-          ? describeIssues(cause)
-          : shape.message,
+      message: internal ? appErrorMessage('INTERNAL') : (invalid ?? shape.message),
       // never ship server stack traces to the browser
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         appCode,
+        appParams,
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
       },
     };
@@ -42,28 +56,19 @@ export const createCallerFactory = t.createCallerFactory;
 export const router = t.router;
 export const middleware = t.middleware;
 
-const ROLE_RANK: Record<Role, number> = { student: 0, instructor: 1, admin: 2 };
-
-/** Signed in: narrows ctx.session to non-null. */
-const isAuthed = t.middleware(({ ctx, next }) => {
-  if (!ctx.session) throw new AppError('UNAUTHORIZED', 'Sign in to continue.');
-  return next({ ctx: { ...ctx, session: ctx.session as Session } });
-});
-
-function hasRole(min: Role) {
+/**
+ * Signed in with at least the role `min` (services/roles.ts: the one rule); narrows
+ * ctx.session to non-null. Every signed-in user is at least a student.
+ */
+function requireRole(min: Role) {
   return t.middleware(({ ctx, next }) => {
-    if (!ctx.session) throw new AppError('UNAUTHORIZED', 'Sign in to continue.');
-    if (ROLE_RANK[ctx.session.user.role] < ROLE_RANK[min]) {
-      throw new AppError('FORBIDDEN', `This needs the ${min} role.`);
-    }
+    if (!ctx.session) throw new AppError('UNAUTHORIZED');
+    if (!hasRole(ctx.session.user, min)) throw new AppError('FORBIDDEN', { role: min });
     return next({ ctx: { ...ctx, session: ctx.session as Session } });
   });
 }
 
-const isInstructor = hasRole('instructor');
-const isAdmin = hasRole('admin');
-
 export const publicProcedure = t.procedure;
-export const protectedProcedure = t.procedure.use(isAuthed);
-export const instructorProcedure = t.procedure.use(isInstructor);
-export const adminProcedure = t.procedure.use(isAdmin);
+export const protectedProcedure = t.procedure.use(requireRole('student'));
+export const instructorProcedure = t.procedure.use(requireRole('instructor'));
+export const adminProcedure = t.procedure.use(requireRole('admin'));

@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '@lms/db/client';
 import { env } from '../../env';
 import { ROLES, type Role, type Session } from '../context';
 import { getDb } from '../db';
@@ -14,7 +15,7 @@ export function getAuth(): Auth {
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
       extraTrustedOrigins: e.BETTER_AUTH_TRUSTED_ORIGINS,
-      provider: e.DATABASE_URL && /^postgres(ql)?:/i.test(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
+      provider: isPostgresUrl(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
     });
   }
   return g.__lmsAuth;

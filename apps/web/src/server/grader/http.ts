@@ -3,7 +3,7 @@ import {
   type GradeRequestInput,
   type GradeResult,
   gradeResultSchema,
-} from '@lms/grader/protocol';
+} from '@lms/grading';
 
 /** Why a grade could not be obtained. `retryable`: the attempt should be tried again later. */
 export class GraderError extends Error {

@@ -1,9 +1,9 @@
+import { gradeRequestFor } from '@lms/content/grading';
 import { getAttempt, listPendingAttempts, requeueAttempts } from '@lms/db';
-import type { GradeRequestInput, GradeResult } from '@lms/grader/protocol';
+import { type GradeRequestInput, type GradeResult, gradingMessage } from '@lms/grading';
 import type { Db } from '../db';
 import {
   applyGradeResult,
-  buildGradeRequest,
   failAttemptForService,
   gradeOutputTask,
   isTerminal,
@@ -26,8 +26,8 @@ export type InProcessTransportOptions = {
   log?: (line: string) => void;
 };
 
-export const SERVICE_DOWN_MESSAGE =
-  'The grading service is not available right now. Your code is saved; submit again in a minute. (Not counted as an attempt.)';
+/** Stored on an attempt no grader could take (a code: the page says it in the reader's language). */
+export const SERVICE_DOWN_MESSAGE = gradingMessage('grader_unavailable');
 
 /**
  * Grades stored attempts from this process (embedded default): queued → running → verdict.
@@ -63,7 +63,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
       const result =
         task.kind === 'output'
           ? gradeOutputTask(task, attempt.code)
-          : await grade(buildGradeRequest(task, attempt.code));
+          : await grade(gradeRequestFor(task, attempt.code));
       await applyGradeResult(db, attemptId, result);
       return 'done';
     } catch (error) {

@@ -1,15 +1,16 @@
+import { gradeRequestFor } from '@lms/content/grading';
 import { getAttempt } from '@lms/db';
-import { type GradeResult, gradeResultSchema } from '@lms/grader/protocol';
 import {
   GRADE_JOB_NAME,
   GRADE_QUEUE,
   type GradeJobData,
+  type GradeResult,
+  gradeResultSchema,
   redisConnection,
-} from '@lms/grader/queue-contract';
+} from '@lms/grading';
 import type { Db } from '../db';
 import {
   applyGradeResult,
-  buildGradeRequest,
   failAttemptForService,
   gradeOutputTask,
   isTerminal,
@@ -20,9 +21,9 @@ import { SERVICE_DOWN_MESSAGE } from './pipeline';
 import type { GraderTransport } from './transport';
 
 // The job contract (queue and job names, data, Redis options) is the grader's:
-// @lms/grader/queue-contract. The worker never touches the database: this process stores
+// @lms/grading (queue-contract.ts). The worker never touches the database: this process stores
 // verdicts from the queue's events (any web instance may; storing is idempotent).
-export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grader/queue-contract';
+export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grading';
 
 function parseResult(raw: unknown): GradeResult | null {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
@@ -97,7 +98,7 @@ export async function createQueueTransport(options: {
       }
       await queue.add(
         GRADE_JOB_NAME,
-        { attemptId, request: buildGradeRequest(task, attempt.code) },
+        { attemptId, request: gradeRequestFor(task, attempt.code) },
         {
           jobId: attemptId,
           attempts: 3,

@@ -1,15 +1,7 @@
-import { listDrafts } from '@lms/db';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { findChapter, getPublishedCourse } from '../services/content';
-import { renderBlocks } from '../services/highlight';
-import { chapterProgress, failedFinalAttemptsByTask, progressByTask } from '../services/progress';
-import { answerAfterFailed } from '../services/settings';
-import { studentChapter } from '../services/student-view';
+import { getChapterPage } from '../services/chapters';
 import { publicProcedure } from '../trpc';
 import { chapterInput } from './inputs';
-
-const neighbour = (c: { id: string; number: number; title: string } | null) =>
-  c ? { id: c.id, number: c.number, title: c.title } : null;
 
 export const chapterRouter = {
   /**
@@ -17,66 +9,5 @@ export const chapterRouter = {
    * examples, tasks without anything unearned (answer, hidden tests), the student's drafts
    * and progress, prev/next.
    */
-  get: publicProcedure.input(chapterInput).query(async ({ ctx, input }) => {
-    const published = await getPublishedCourse(ctx.db, input.course);
-    const { chapter, prev, next } = findChapter(published, input.chapter);
-    const base = await studentChapter(published.releaseId, chapter);
-    const user = ctx.session?.user ?? null;
-    const taskIds = chapter.tasks.map((t) => t.id);
-
-    const [progress, drafts, threshold, failedByTask] = user
-      ? await Promise.all([
-          progressByTask(ctx.db, user.id, taskIds),
-          listDrafts(ctx.db, { userId: user.id, taskIds }),
-          answerAfterFailed(ctx.db, published.courseSlug),
-          failedFinalAttemptsByTask(ctx.db, user.id, taskIds),
-        ])
-      : [new Map(), [], 0, new Map<string, number>()];
-    const draftOf = new Map(
-      drafts.map((d) => [d.taskId, { code: d.code, updatedAt: d.updatedAt }]),
-    );
-    const staff = user !== null && user.role !== 'student';
-
-    const tasks = await Promise.all(
-      base.tasks.map(async (t) => {
-        const source = chapter.tasks.find((s) => s.id === t.id)!;
-        const p = progress.get(t.id) ?? null;
-        const failed = failedByTask.get(t.id) ?? 0;
-        const solved = Boolean(p?.firstSolvedAt);
-        const revealed = Boolean(p?.answerRevealedAt);
-        return {
-          ...t,
-          // the hint is sent once opened (opening is recorded by progress.openHint)
-          hint: p?.hintOpenedAt || staff ? await renderBlocks(source.hint) : null,
-          // the answer is sent once revealed (progress.revealAnswer checks it was earned)
-          answer: revealed || staff ? source.answer : null,
-          answerState: {
-            revealed,
-            available: staff || solved || (user !== null && failed >= threshold),
-            failedAttempts: failed,
-            needed: threshold,
-          },
-          progress: p
-            ? {
-                solved,
-                firstSolvedAt: p.firstSolvedAt,
-                attempts: p.attempts,
-                quickChecks: p.quickChecks,
-                assisted: p.assisted,
-                hintOpened: Boolean(p.hintOpenedAt),
-              }
-            : null,
-          draft: draftOf.get(t.id) ?? null,
-        };
-      }),
-    );
-
-    return {
-      course: { slug: published.courseSlug, title: published.course.title },
-      chapter: { ...base, tasks },
-      prev: neighbour(prev),
-      next: neighbour(next),
-      progress: user ? chapterProgress(taskIds, progress) : null,
-    };
-  }),
+  get: publicProcedure.input(chapterInput).query(({ ctx, input }) => getChapterPage(ctx, input)),
 } satisfies TRPCRouterRecord;

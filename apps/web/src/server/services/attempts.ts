@@ -1,21 +1,34 @@
 import type { Task } from '@lms/content/schema';
 import {
+  type AttemptView,
   createAttempt,
   DbError,
   FINAL_ATTEMPT_STATUSES,
+  finalAttemptsSince,
+  getAttempt,
+  listAttempts,
   MAX_OUTPUT_CHARS,
   markAttemptRunning,
   recordAttemptResult,
+  recordQuickCheck,
 } from '@lms/db';
-import type { GradeRequestInput, GradeResult, TestResult } from '@lms/grader/protocol';
+import {
+  CODE_CAP_BYTES,
+  codedMessage,
+  type GradeResult,
+  type GradingMessage,
+  renderGradingMessage,
+  toStoredTests,
+  typedOutputMatches,
+} from '@lms/grading';
+import type { SignedInContext } from '../context';
 import type { Db } from '../db';
 import { AppError } from '../errors';
 import { findTask, getPublishedTask, getReleaseById, type PublishedTask } from './content';
+import { isStaff } from './roles';
 
 /** Stored stdout/stderr are capped by @lms/db (the grader caps too); inputs are refused beyond 4×. */
 export const OUTPUT_CAP = MAX_OUTPUT_CHARS;
-/** The code a student may send, in UTF-8 bytes. */
-export const CODE_CAP_BYTES = 64 * 1024;
 
 /** Verdicts (an attempt with one is graded). */
 export const TERMINAL_STATUSES = FINAL_ATTEMPT_STATUSES;
@@ -23,43 +36,6 @@ export type { AttemptStatus } from '@lms/db';
 
 export function isTerminal(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-/** A final check: the task's code, ALL its checks, its limits and flags. */
-export function buildGradeRequest(task: Task, code: string): GradeRequestInput {
-  return {
-    code,
-    taskId: task.id,
-    checks: {
-      public: task.checks.public,
-      hidden: task.checks.hidden,
-      wrapperTest: task.checks.wrapperTest,
-    },
-    limits: task.limits,
-    flags: { runStaticTypeChecker: task.flags.runStaticTypeChecker },
-    stage: 'final',
-  };
-}
-
-/** Per-test results as stored on the Attempt (and shown to the student). */
-export type StoredTestResult = {
-  name: string;
-  status: TestResult['status'];
-  message: string | null;
-  hidden: boolean;
-  origin: TestResult['origin'];
-  durationMs: number;
-};
-
-function toStoredTests(tests: TestResult[]): StoredTestResult[] {
-  return tests.map((t) => ({
-    name: t.name,
-    status: t.status,
-    message: t.message,
-    hidden: t.origin === 'hidden',
-    origin: t.origin,
-    durationMs: t.durationMs,
-  }));
 }
 
 /** Create the Attempt FIRST (queued), before anyone grades it: a crash after this loses nothing. */
@@ -102,6 +78,7 @@ export async function applyGradeResult(
         testsPassed: tests.filter((t) => t.status === 'passed').length,
         testsTotal: tests.length,
         message: result.message,
+        messageCode: result.messageCode,
         stdout: result.stdout,
         stderr: result.stderr,
         timings: { ...result.durations, limitHit: result.limitHit, unsafe: result.unsafe },
@@ -123,8 +100,14 @@ async function ignoreMissing(p: Promise<unknown>): Promise<void> {
 }
 
 /** The grader could not be reached at all: say so on the attempt (not counted against the student). */
-export async function failAttemptForService(db: Db, attemptId: string, message: string) {
-  await ignoreMissing(recordAttemptResult(db, { attemptId }, { status: 'sandbox_error', message }));
+export async function failAttemptForService(db: Db, attemptId: string, why: GradingMessage) {
+  await ignoreMissing(
+    recordAttemptResult(
+      db,
+      { attemptId },
+      { status: 'sandbox_error', message: renderGradingMessage(why, 'ru'), messageCode: why },
+    ),
+  );
 }
 
 /**
@@ -132,23 +115,19 @@ export async function failAttemptForService(db: Db, attemptId: string, message: 
  * answer, whitespace-normalised (docs/check-format.md).
  */
 export function gradeOutputTask(task: Task, typed: string): GradeResult {
-  const norm = (s: string) =>
-    s
-      .replace(/\r\n?/g, '\n')
-      .split('\n')
-      .map((l) => l.trimEnd())
-      .join('\n')
-      .trim();
-  const ok = norm(typed) === norm(task.answer);
+  const ok = typedOutputMatches(typed, task.answer);
+  const mismatch = ok ? null : codedMessage('output_mismatch');
   return {
     version: 1,
     status: ok ? 'passed' : 'failed',
-    message: ok ? null : 'The output is not what the program prints.',
+    message: mismatch?.message ?? null,
+    messageCode: mismatch?.messageCode ?? null,
     tests: [
       {
         name: 'Output matches',
         status: ok ? 'passed' : 'failed',
-        message: ok ? null : 'The output is not what the program prints.',
+        message: mismatch?.message ?? null,
+        ...(mismatch ? { messageCode: mismatch.messageCode } : {}),
         durationMs: 0,
         origin: 'hidden',
       },
@@ -164,7 +143,7 @@ export function gradeOutputTask(task: Task, typed: string): GradeResult {
     durations: { programMs: 0, testsMs: 0, typecheckMs: 0, totalMs: 0, queuedMs: 0 },
     limits: task.limits,
     stage: 'final',
-    engine: 'cpython-unsafe',
+    engine: 'output-compare',
     pythonVersion: 'n/a',
     unsafe: false,
     typecheck: null,
@@ -174,9 +153,182 @@ export function gradeOutputTask(task: Task, typed: string): GradeResult {
 export function assertCodeSize(code: string): void {
   const bytes = Buffer.byteLength(code, 'utf8');
   if (bytes > CODE_CAP_BYTES) {
-    throw new AppError(
-      'TOO_LARGE',
-      `The code is ${Math.ceil(bytes / 1024)} KiB; the limit is ${CODE_CAP_BYTES / 1024} KiB.`,
-    );
+    throw new AppError('TOO_LARGE', {
+      size: Math.ceil(bytes / 1024),
+      limit: Math.round(CODE_CAP_BYTES / 1024),
+    });
+  }
+}
+
+/* Use cases of the attempt procedures (routers/attempt.ts). */
+
+/** A stored per-test result as the student sees it. */
+export type AttemptTestResult = {
+  name: string;
+  status: 'passed' | 'failed' | 'error';
+  message: string | null;
+  /** set when the platform wrote the message: shown in the reader's language */
+  messageCode?: GradingMessage;
+  hidden: boolean;
+  origin: string;
+  durationMs: number;
+};
+
+/** What a student sees of an attempt (never userId, release, engine details or idempotency key). */
+function studentView(attempt: AttemptView) {
+  const {
+    results,
+    timings,
+    userId: _owner,
+    releaseId: _release,
+    pythonImpl: _impl,
+    ...rest
+  } = attempt;
+  const t = (timings ?? null) as { limitHit?: string | null } | null;
+  return {
+    ...rest,
+    timings: t as Record<string, number | string | boolean | null> | null,
+    results: (results ?? []) as AttemptTestResult[],
+    limitHit: t?.limitHit ?? null,
+    done: isTerminal(attempt.status),
+  };
+}
+
+/** An attempt the caller may read (their own; staff: anyone's); NOT_FOUND otherwise. */
+export async function getOwnAttempt(ctx: SignedInContext, input: { id: string }) {
+  const attempt = await getAttempt(ctx.db, input.id);
+  const user = ctx.session.user;
+  const mayRead = attempt && (attempt.userId === user.id || isStaff(user));
+  if (!attempt || !mayRead) throw new AppError('ATTEMPT_NOT_FOUND');
+  return studentView(attempt);
+}
+
+/** The caller's attempts at one task, newest first (with code, for diffs between attempts). */
+export async function listOwnAttempts(
+  ctx: SignedInContext,
+  input: { taskId: string; stage?: 'quick' | 'final' | undefined; limit: number },
+) {
+  const rows = await listAttempts(ctx.db, {
+    userId: ctx.session.user.id,
+    taskId: input.taskId,
+    stage: input.stage,
+    limit: input.limit,
+  });
+  return rows.map(studentView);
+}
+
+const SUBMIT_WINDOW_MS = 60_000;
+
+/** At most `ctx.submitsPerMinute` final checks per user in any minute (RATE_LIMITED, with the wait). */
+async function assertSubmitRate(ctx: SignedInContext): Promise<void> {
+  const limit = ctx.submitsPerMinute;
+  const now = Date.now();
+  const { count, oldestAt } = await finalAttemptsSince(ctx.db, {
+    userId: ctx.session.user.id,
+    since: new Date(now - SUBMIT_WINDOW_MS),
+    max: limit,
+  });
+  if (count < limit) return;
+  const freeAt = (oldestAt?.getTime() ?? now) + SUBMIT_WINDOW_MS;
+  const waitS = Math.max(1, Math.ceil((freeAt - now) / 1000));
+  throw new AppError('RATE_LIMITED', { limit, wait: waitS });
+}
+
+/**
+ * Final check: the attempt is stored as queued FIRST, then handed to the grader in the
+ * background (a crash from there on is recovered at the next start). Rate limited per user.
+ */
+export async function submitAttempt(ctx: SignedInContext, input: { taskId: string; code: string }) {
+  assertCodeSize(input.code);
+  await assertSubmitRate(ctx);
+  const grader = ctx.grader;
+  if (!grader) throw new AppError('GRADER_UNAVAILABLE');
+  const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+  const attempt = await createQueuedAttempt(ctx.db, {
+    userId: ctx.session.user.id,
+    taskId: input.taskId,
+    code: input.code,
+    releaseId,
+  });
+  void grader.dispatch(attempt.id).catch((e) => {
+    console.warn(`[attempt] dispatch ${attempt.id}: ${(e as Error).message}`);
+  });
+  return attempt;
+}
+
+/** A quick check as the browser ran it (public tests in Pyodide). */
+export type QuickCheckInput = {
+  status: (typeof FINAL_ATTEMPT_STATUSES)[number];
+  message: string | null;
+  /** `message` as a code (the browser's grader sends one for its own messages) */
+  messageCode?: GradingMessage | null;
+  tests: Array<{
+    name: string;
+    status: 'passed' | 'failed' | 'error';
+    message: string | null;
+    messageCode?: GradingMessage | undefined;
+    durationMs: number;
+  }>;
+  stdout: string;
+  stderr: string;
+  durationMs?: number | undefined;
+  pythonVersion?: string | undefined;
+};
+
+/** The browser's quick check: stored as practice, never counted as solved. */
+export async function recordQuickAttempt(
+  ctx: SignedInContext,
+  input: { taskId: string; code: string; result: QuickCheckInput },
+) {
+  assertCodeSize(input.code);
+  const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+  const r = input.result;
+  const tests = r.tests.map((t) => ({ ...t, hidden: false, origin: 'public' as const }));
+  const now = new Date();
+  const { attempt } = await recordQuickCheck(ctx.db, {
+    userId: ctx.session.user.id,
+    taskId: input.taskId,
+    releaseId,
+    code: input.code,
+    result: {
+      status: r.status,
+      results: tests,
+      testsPassed: tests.filter((t) => t.status === 'passed').length,
+      testsTotal: tests.length,
+      message: r.message,
+      messageCode: r.messageCode ?? null,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
+      pythonImpl: 'pyodide',
+      pythonVersion: r.pythonVersion ?? null,
+      engine: 'pyodide',
+      startedAt: now,
+      gradedAt: now,
+    },
+  });
+  return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
+}
+
+/**
+ * Live status: yields the attempt now and on every change, ends once it has a verdict (or
+ * after 10 minutes, or when the client goes away).
+ */
+export async function* watchAttempt(
+  ctx: SignedInContext,
+  input: { id: string },
+  signal?: AbortSignal,
+) {
+  let last = '';
+  const deadline = Date.now() + 10 * 60_000;
+  while (!signal?.aborted && Date.now() < deadline) {
+    const current = await getOwnAttempt(ctx, input);
+    const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}`;
+    if (key !== last) {
+      last = key;
+      yield current;
+    }
+    if (current.done) return;
+    await new Promise((r) => setTimeout(r, 400));
   }
 }

@@ -38,8 +38,7 @@ async function publishedContent(
   courseSlug: string,
 ): Promise<PublishedCourse> {
   const published = await getReleaseById(db, releaseId);
-  if (!published)
-    throw new AppError('NOT_PUBLISHED', `Course "${courseSlug}" has no published content.`);
+  if (!published) throw new AppError('NOT_PUBLISHED', { course: courseSlug });
   return published;
 }
 
@@ -56,7 +55,7 @@ function cacheRelease(releaseId: string, courseSlug: string, compiled: unknown):
 
 export async function getPublishedCourse(db: Db, courseSlug: string): Promise<PublishedCourse> {
   const release = await getPublishedReleaseSummary(db, courseSlug);
-  if (!release) throw new AppError('NOT_FOUND', `No published course "${courseSlug}".`);
+  if (!release) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
   return publishedContent(db, release.id, courseSlug);
 }
 
@@ -74,7 +73,7 @@ export type PublishedTask = PublishedCourse & { chapter: Chapter; task: Task };
 /** The task as the currently published release of its course has it. */
 export async function getPublishedTask(db: Db, taskId: string): Promise<PublishedTask> {
   const where = await findPublishedTask(db, taskId);
-  if (!where) throw new AppError('NOT_FOUND', `No published task "${taskId}".`);
+  if (!where) throw new AppError('TASK_NOT_FOUND', { task: taskId });
   const published = await publishedContent(db, where.releaseId, where.courseSlug);
   return { ...published, ...findTask(published, taskId) };
 }
@@ -87,7 +86,7 @@ export function findTask(
     const task = chapter.tasks.find((t) => t.id === taskId);
     if (task) return { chapter, task };
   }
-  throw new AppError('NOT_FOUND', `No published task "${taskId}".`);
+  throw new AppError('TASK_NOT_FOUND', { task: taskId });
 }
 
 export function findChapter(published: PublishedCourse, chapterId: string) {
@@ -95,10 +94,10 @@ export function findChapter(published: PublishedCourse, chapterId: string) {
   const index = chapters.findIndex((c) => c.id === chapterId);
   const chapter = chapters[index];
   if (!chapter) {
-    throw new AppError(
-      'NOT_FOUND',
-      `Course "${published.courseSlug}" has no chapter "${chapterId}".`,
-    );
+    throw new AppError('CHAPTER_NOT_FOUND', {
+      course: published.courseSlug,
+      chapter: chapterId,
+    });
   }
   return { chapter, prev: chapters[index - 1] ?? null, next: chapters[index + 1] ?? null };
 }

@@ -1,6 +1,19 @@
 import type { CompiledCourse } from '@lms/content/schema';
-import { FINAL_ATTEMPT_STATUSES, listTaskProgress, type TaskProgress } from '@lms/db';
+import {
+  FINAL_ATTEMPT_STATUSES,
+  getTaskProgress,
+  listTaskProgress,
+  recordAnswerRevealed,
+  recordHintOpened,
+  type TaskProgress,
+} from '@lms/db';
+import type { SessionUser, SignedInContext } from '../context';
 import type { Db } from '../db';
+import { AppError } from '../errors';
+import { getPublishedTask } from './content';
+import { renderBlocks } from './highlight';
+import { isStaff } from './roles';
+import { answerAfterFailed } from './settings';
 
 export type { TaskProgress };
 
@@ -12,6 +25,11 @@ export async function progressByTask(
 ): Promise<Map<string, TaskProgress>> {
   const rows = await listTaskProgress(db, { userId, taskIds });
   return new Map(rows.map((r) => [r.taskId, r]));
+}
+
+/** Every task id of a course, in course order. */
+export function taskIdsOf(course: CompiledCourse): string[] {
+  return course.chapters.flatMap((c) => c.tasks.map((t) => t.id));
 }
 
 export type ChapterProgress = { solved: number; total: number; done: boolean };
@@ -66,7 +84,7 @@ export async function continueWhereLeftOff(db: Db, userId: string | null, course
     taskId,
   });
   if (!userId) return pick(chapters[0]!, null);
-  const taskIds = chapters.flatMap((c) => c.tasks.map((t) => t.id));
+  const taskIds = taskIdsOf(course);
   const [lastAttempt, lastDraft] = await Promise.all([
     db.attempt.findFirst({
       where: { userId, taskId: { in: taskIds } },
@@ -98,4 +116,45 @@ export async function continueWhereLeftOff(db: Db, userId: string | null, course
       ).done,
   );
   return pick(notDone ?? chapters[0]!, null);
+}
+
+/**
+ * When the reference answer opens — the one rule, for the chapter page's `answerState` and for
+ * `revealAnswer`: at once for staff; for a student after a passed final check, or after the
+ * course's number of failed final checks (`answerAfterFailed`, default 3). Never signed out.
+ */
+export function answerOpens(
+  user: SessionUser | null,
+  state: { solved: boolean; failedAttempts: number; needed: number },
+): boolean {
+  if (user === null) return false;
+  return isStaff(user) || state.solved || state.failedAttempts >= state.needed;
+}
+
+/** Opens the hint: recorded (first time) and returned. */
+export async function openHint(ctx: SignedInContext, input: { taskId: string }) {
+  const { task } = await getPublishedTask(ctx.db, input.taskId);
+  if (task.hint.length === 0) throw new AppError('NO_HINT');
+  await recordHintOpened(ctx.db, { userId: ctx.session.user.id, taskId: task.id });
+  return { taskId: task.id, hint: await renderBlocks(task.hint) };
+}
+
+/**
+ * The reference answer, only once it opens (`answerOpens`). Revealing before solving marks
+ * the task "assisted"; the first reveal is kept.
+ */
+export async function revealAnswer(ctx: SignedInContext, input: { taskId: string }) {
+  const { task, courseSlug } = await getPublishedTask(ctx.db, input.taskId);
+  const user = ctx.session.user;
+  const [progress, failedAttempts, needed] = await Promise.all([
+    getTaskProgress(ctx.db, { userId: user.id, taskId: task.id }),
+    failedFinalAttempts(ctx.db, user.id, task.id),
+    answerAfterFailed(ctx.db, courseSlug),
+  ]);
+  const solved = Boolean(progress.firstSolvedAt);
+  if (!answerOpens(user, { solved, failedAttempts, needed })) {
+    throw new AppError('ANSWER_LOCKED', { needed, failed: failedAttempts });
+  }
+  await recordAnswerRevealed(ctx.db, { userId: user.id, taskId: task.id });
+  return { taskId: task.id, answer: task.answer, assisted: !solved };
 }

@@ -54,6 +54,8 @@ async function renderStudentChapter(chapter: Chapter): Promise<StudentChapterBas
         id: e.id,
         lang: e.lang,
         code: e.code,
+        // compiled before the field existed: a Python example, runnable
+        runnable: e.runnable ?? true,
         expectedOutput: e.expectedOutput,
         playgroundVariant: e.playgroundVariant,
         html: isHighlightable(e.lang) ? await highlightPython(e.code) : null,

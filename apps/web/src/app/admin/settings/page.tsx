@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { SignUpToggle } from '@/components/admin/sign-up-toggle';
 import { requireViewer } from '@/components/auth/require-viewer';
 import { getI18n } from '@/i18n/server';
+import { hasRole } from '@/server/services/roles';
 import { api } from '@/trpc/server';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -12,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function AdminSettingsPage() {
   const viewer = await requireViewer('/admin/settings');
   const { t } = await getI18n();
-  if (viewer.role !== 'admin') {
+  if (!hasRole(viewer, 'admin')) {
     return (
       <div className="mx-auto max-w-xl px-4 py-16">
         <h1 className="text-2xl font-semibold">{t.admin.title}</h1>

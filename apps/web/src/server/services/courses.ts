@@ -1,0 +1,61 @@
+import type { Context } from '../context';
+import { getPublishedCourse, listPublishedCourses } from './content';
+import { chapterProgress, continueWhereLeftOff, progressByTask, taskIdsOf } from './progress';
+
+/** Use cases of the course pages (routers/course.ts). */
+
+/** The signed-in reader's progress rows over these tasks; null when signed out. */
+async function readerProgress(ctx: Context, taskIds: string[]) {
+  const userId = ctx.session?.user.id ?? null;
+  return userId ? progressByTask(ctx.db, userId, taskIds) : null;
+}
+
+/** The catalog: every published course, with the signed-in student's totals. */
+export async function listCatalog(ctx: Context) {
+  const courses = await listPublishedCourses(ctx.db);
+  return Promise.all(
+    courses.map(async ({ courseSlug, course }) => {
+      const taskIds = taskIdsOf(course);
+      const progress = await readerProgress(ctx, taskIds);
+      return {
+        slug: courseSlug,
+        title: course.title,
+        description: course.description,
+        chapterCount: course.chapters.length,
+        taskCount: taskIds.length,
+        progress: progress ? chapterProgress(taskIds, progress) : null,
+      };
+    }),
+  );
+}
+
+/** A course page: chapters with progress bars, and where to continue. */
+export async function getCoursePage(ctx: Context, input: { course: string }) {
+  const { courseSlug, course } = await getPublishedCourse(ctx.db, input.course);
+  const progress = await readerProgress(ctx, taskIdsOf(course));
+  return {
+    slug: courseSlug,
+    title: course.title,
+    description: course.description,
+    chapters: course.chapters.map((c) => ({
+      id: c.id,
+      number: c.number,
+      title: c.title,
+      taskCount: c.tasks.length,
+      exampleCount: c.examples.length,
+      progress: progress
+        ? chapterProgress(
+            c.tasks.map((t) => t.id),
+            progress,
+          )
+        : null,
+    })),
+    continue: await continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, course),
+  };
+}
+
+/** "Continue where you left off" on its own (home page). */
+export async function continueCourse(ctx: Context, input: { course: string }) {
+  const { course } = await getPublishedCourse(ctx.db, input.course);
+  return continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, course);
+}
