@@ -1,5 +1,5 @@
 'use client';
-import type { VerdictStatus } from '@lms/ui';
+import { shownMessage, type VerdictStatus } from '@lms/ui';
 import { AttemptHistory as AttemptList } from '@lms/ui/AttemptHistory';
 import { CodeDiff } from '@lms/ui/CodeDiff';
 import { useQuery } from '@tanstack/react-query';
@@ -27,6 +27,7 @@ export function AttemptHistory(props: { taskId: string }) {
   const index = attempts.findIndex((a) => a.id === selectedId);
   const selected = index >= 0 ? attempts[index] : undefined;
   const previous = index >= 0 ? attempts[index + 1] : undefined;
+  const selectedMessage = selected ? shownMessage(selected, ui) : null;
 
   return (
     <details
@@ -40,7 +41,7 @@ export function AttemptHistory(props: { taskId: string }) {
         >
           ▸
         </span>
-        {t.task.history}
+        {ui.attemptHistory}
         {list.data ? <span className="ml-1 text-slate-500">({attempts.length})</span> : null}
       </summary>
       <div className="space-y-3 border-t border-slate-200 p-3">
@@ -63,8 +64,8 @@ export function AttemptHistory(props: { taskId: string }) {
         )}
         {selected && (
           <div className="space-y-2">
-            {selected.message && (
-              <p className="text-sm whitespace-pre-wrap text-slate-700">{selected.message}</p>
+            {selectedMessage && (
+              <p className="text-sm whitespace-pre-wrap text-slate-700">{selectedMessage}</p>
             )}
             {previous ? (
               <CodeDiff

@@ -1,9 +1,10 @@
 'use client';
-import { Button, type OutputChunk, OutputConsole, type RunStatus } from '@lms/ui';
-import { useCallback, useRef, useState } from 'react';
+import { Button, OutputConsole } from '@lms/ui';
+import { useState } from 'react';
 import { usePython } from '@/components/python/python-context';
 import { ScrollableCode } from '@/components/scrollable-code';
 import { useI18n } from '@/i18n/client';
+import { useProgramRun } from './hooks/use-program-run';
 import { LazyCodeEditor } from './lazy-editor';
 import { useUiMessages } from './ui-messages';
 
@@ -27,43 +28,11 @@ export function ExampleRunner(props: {
   const python = usePython();
   const [code, setCode] = useState(props.example.code);
   const [editing, setEditing] = useState(false);
-  const [chunks, setChunks] = useState<OutputChunk[]>([]);
-  const [status, setStatus] = useState<RunStatus>('idle');
-  const [outcome, setOutcome] = useState<{
-    exitCode: number | null;
-    elapsedMs: number;
-    engine: string;
-    pythonVersion: string | null;
-    truncated: boolean;
-  } | null>(null);
-  const runningRef = useRef(false);
   const owner = props.example.id;
-  const running = status === 'running';
-  const busyElsewhere = python.activeRun !== null && python.activeRun !== owner;
+  const program = useProgramRun(owner);
+  const running = program.status === 'running';
   const headingId = `${owner}-title`;
-
-  const run = useCallback(async () => {
-    if (runningRef.current) return;
-    runningRef.current = true;
-    setChunks([]);
-    setOutcome(null);
-    setStatus('running');
-    try {
-      const result = await python.run(owner, code, {
-        onOutput: (chunk) => setChunks((prev) => [...prev, chunk]),
-      });
-      setOutcome(result);
-      setStatus(result.status);
-    } catch (e) {
-      setChunks((prev) => [
-        ...prev,
-        { stream: 'stderr', text: e instanceof Error ? e.message : String(e) },
-      ]);
-      setStatus('error');
-    } finally {
-      runningRef.current = false;
-    }
-  }, [python, owner, code]);
+  const run = () => void program.start(code);
 
   const edited = code !== props.example.code;
   const ready = python.status === 'ready';
@@ -84,7 +53,7 @@ export function ExampleRunner(props: {
           )}
         </h3>
         {running ? (
-          <Button size="sm" variant="danger" onClick={() => python.stop()}>
+          <Button size="sm" variant="danger" onClick={program.stop}>
             {t.example.stop}
           </Button>
         ) : (
@@ -92,7 +61,7 @@ export function ExampleRunner(props: {
             size="sm"
             variant="primary"
             onClick={run}
-            disabled={busyElsewhere}
+            disabled={program.busyElsewhere}
             busy={python.status === 'loading'}
             data-ready={ready ? 'true' : 'false'}
             aria-describedby={ready ? undefined : `${owner}-python`}
@@ -111,11 +80,9 @@ export function ExampleRunner(props: {
           onClick={() => {
             setCode(props.example.code);
             setEditing(false);
-            setChunks([]);
-            setStatus('idle');
-            setOutcome(null);
+            program.reset();
           }}
-          disabled={!edited && !editing && status === 'idle'}
+          disabled={!edited && !editing && program.status === 'idle'}
         >
           {t.example.reset}
         </Button>
@@ -144,13 +111,7 @@ export function ExampleRunner(props: {
         )}
         <OutputConsole
           className="mt-3"
-          chunks={chunks}
-          status={status}
-          exitCode={outcome?.exitCode ?? null}
-          elapsedMs={outcome?.elapsedMs ?? null}
-          engine={outcome?.engine ?? null}
-          pythonVersion={outcome?.pythonVersion ?? python.pythonVersion}
-          truncated={outcome?.truncated ?? false}
+          {...program.console}
           expectedOutput={props.example.expectedOutput}
           messages={ui}
         />

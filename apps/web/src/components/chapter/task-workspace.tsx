@@ -1,32 +1,24 @@
 'use client';
-import type { GradeResult } from '@lms/grader/protocol';
-import {
-  Badge,
-  Button,
-  InfoIcon,
-  LessonBlocks,
-  type OutputChunk,
-  OutputConsole,
-  type RunStatus,
-  type VerdictResult,
-  VerdictView,
-} from '@lms/ui';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
-import { useRouter } from 'next/navigation';
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import type { GradeResult } from '@lms/grading';
+import { Badge, Button, InfoIcon, LessonBlocks, OutputConsole, VerdictView } from '@lms/ui';
+import { useMutation } from '@tanstack/react-query';
+import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import { usePython } from '@/components/python/python-context';
 import { ScrollableCode } from '@/components/scrollable-code';
 import { useI18n } from '@/i18n/client';
 import { format } from '@/i18n/config';
+import { serverErrorText } from '@/i18n/errors';
 import { type RouterOutputs, useTRPC } from '@/trpc/react';
 import { AttemptHistory } from './attempt-history';
 import { highlightMap } from './highlight-map';
+import { isSaveShortcut, overCodeCap, useDraftAutosave } from './hooks/use-draft-autosave';
+import { useFinalCheck } from './hooks/use-final-check';
+import { useProgramRun } from './hooks/use-program-run';
+import { useQuickCheck } from './hooks/use-quick-check';
 import { LazyCodeEditor } from './lazy-editor';
 import { useUiMessages } from './ui-messages';
 
 type ChapterTask = RouterOutputs['chapter']['get']['chapter']['tasks'][number];
-type Attempt = RouterOutputs['attempt']['get'];
 
 function LockIcon() {
   return (
@@ -41,32 +33,6 @@ function LockIcon() {
   );
 }
 
-const CODE_CAP_BYTES = 64 * 1024;
-const AUTOSAVE_MS = 800;
-
-type DraftState = 'clean' | 'dirty' | 'saving' | 'saved' | 'error';
-
-/** Final-check attempt row → what the verdict view shows. */
-function attemptVerdict(a: Attempt, limits: VerdictResult['limits']): VerdictResult {
-  return {
-    status: a.status as VerdictResult['status'],
-    message: a.message,
-    tests: a.results.map((r) => ({ name: r.name, status: r.status, message: r.message })),
-    limitHit: a.limitHit,
-    engine: a.engine,
-    pythonVersion: a.pythonVersion,
-    durationMs: a.durationMs,
-    limits,
-    stage: 'final',
-    unsafe: a.engine === 'cpython-unsafe',
-  };
-}
-
-function errorMessage(e: unknown): string {
-  if (e instanceof TRPCClientError) return e.message;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * One task: statement, editor (starter or saved draft), Run / Check / Submit, hint, answer
  * once earned, attempt history. Drafts autosave to the server.
@@ -77,200 +43,76 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
   const ui = useUiMessages();
   const python = usePython();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const router = useRouter();
   const owner = task.id;
   const anchor = `task-${task.id}`;
 
-  // --- code and draft autosave -------------------------------------------------------------
-  const [code, setCode] = useState(task.draft?.code ?? task.starter);
-  const [draftState, setDraftState] = useState<DraftState>(task.draft ? 'saved' : 'clean');
-  const saveDraft = useMutation(trpc.draft.save.mutationOptions());
-  const pendingSave = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latestCode = useRef(code);
-  latestCode.current = code;
-  const tooLong = new TextEncoder().encode(code).length > CODE_CAP_BYTES;
-
-  const flushDraft = useCallback(() => {
-    if (pendingSave.current) clearTimeout(pendingSave.current);
-    pendingSave.current = null;
-    const value = latestCode.current;
-    if (new TextEncoder().encode(value).length > CODE_CAP_BYTES) return;
-    setDraftState('saving');
-    saveDraft.mutate(
-      { taskId: task.id, code: value },
-      {
-        onSuccess: () => setDraftState((s) => (latestCode.current === value ? 'saved' : s)),
-        onError: () => setDraftState('error'),
-      },
-    );
-  }, [saveDraft, task.id]);
-
-  const onCodeChange = useCallback(
-    (value: string) => {
-      setCode(value);
-      setDraftState('dirty');
-      if (pendingSave.current) clearTimeout(pendingSave.current);
-      pendingSave.current = setTimeout(flushDraft, AUTOSAVE_MS);
-    },
-    [flushDraft],
-  );
-
-  useEffect(() => {
-    // leaving the tab (or the page) saves what is typed right away
-    const onHide = () => {
-      if (document.visibilityState === 'hidden' && pendingSave.current) flushDraft();
-    };
-    document.addEventListener('visibilitychange', onHide);
-    return () => document.removeEventListener('visibilitychange', onHide);
-  }, [flushDraft]);
-
-  // --- run and quick check in the browser ---------------------------------------------------
-  const [chunks, setChunks] = useState<OutputChunk[]>([]);
-  const [runStatus, setRunStatus] = useState<RunStatus>('idle');
-  const [runInfo, setRunInfo] = useState<{
-    exitCode: number | null;
-    elapsedMs: number;
-    engine: string;
-    pythonVersion: string | null;
-    truncated: boolean;
-  } | null>(null);
-  const [quick, setQuick] = useState<GradeResult | null>(null);
-  const [quickRunning, setQuickRunning] = useState(false);
+  const draft = useDraftAutosave(task.id, task.draft?.code ?? task.starter, Boolean(task.draft));
   const [panel, setPanel] = useState<'none' | 'run' | 'quick' | 'final'>('none');
-  const recordQuick = useMutation(trpc.attempt.recordQuick.mutationOptions());
-  const busy = python.activeRun === owner;
-  const busyElsewhere = python.activeRun !== null && python.activeRun !== owner;
+  const program = useProgramRun(owner, { wallSeconds: task.limits.wallSeconds });
+  const quick = useQuickCheck({
+    owner,
+    taskId: task.id,
+    wallSeconds: task.limits.wallSeconds,
+    onFailure: (message) => {
+      program.fail(message);
+      setPanel('run');
+    },
+  });
+  const final = useFinalCheck({ taskId: task.id, limits: task.limits });
+  const { busy, busyElsewhere } = program;
 
-  const run = useCallback(async () => {
+  const run = () => {
     if (python.activeRun) return;
     setPanel('run');
-    setChunks([]);
-    setRunInfo(null);
-    setRunStatus('running');
-    try {
-      const r = await python.run(owner, latestCode.current, {
-        onOutput: (c) => setChunks((prev) => [...prev, c]),
-        wallSeconds: task.limits.wallSeconds,
-      });
-      setRunInfo(r);
-      setRunStatus(r.status);
-    } catch (e) {
-      setChunks((prev) => [...prev, { stream: 'stderr', text: errorMessage(e) }]);
-      setRunStatus('error');
-    }
-  }, [python, owner, task.limits.wallSeconds]);
+    void program.start(draft.latest());
+  };
 
-  const check = useCallback(async () => {
+  const check = () => {
     if (python.activeRun || !task.publicTests) return;
     setPanel('quick');
-    setQuick(null);
-    setQuickRunning(true);
-    const submitted = latestCode.current;
-    try {
-      const result = await python.quickCheck(owner, submitted, task.publicTests, {
-        wallSeconds: task.limits.wallSeconds,
-      });
-      setQuick(result);
-      recordQuick.mutate({
-        taskId: task.id,
-        code: submitted,
-        result: {
-          status: result.status,
-          message: result.message,
-          tests: result.tests.map((x) => ({
-            name: x.name,
-            status: x.status,
-            message: x.message,
-            durationMs: x.durationMs,
-          })),
-          stdout: result.stdout,
-          stderr: result.stderr,
-          durationMs: result.durations.totalMs,
-          pythonVersion: result.pythonVersion,
-        },
-      });
-    } catch (e) {
-      setQuick(null);
-      setChunks([{ stream: 'stderr', text: errorMessage(e) }]);
-      setRunStatus('error');
-      setPanel('run');
-    } finally {
-      setQuickRunning(false);
-    }
-  }, [python, owner, task.id, task.publicTests, task.limits.wallSeconds, recordQuick]);
+    void quick.start(draft.latest(), task.publicTests);
+  };
 
-  // --- final check on the server ------------------------------------------------------------
-  const [attemptId, setAttemptId] = useState<string | null>(null);
-  const [submitError, setSubmitError] = useState<string | null>(null);
-  const submit = useMutation(trpc.attempt.submit.mutationOptions());
-  const attempt = useQuery({
-    ...trpc.attempt.get.queryOptions({ id: attemptId ?? '' }),
-    enabled: attemptId !== null,
-    refetchInterval: (q) => (q.state.data?.done ? false : 500),
-    staleTime: 0,
-  });
-  const finalAttempt = attempt.data && attempt.data.id === attemptId ? attempt.data : null;
-  const finalDone = finalAttempt?.done ?? false;
-
-  const doSubmit = useCallback(() => {
-    if (submit.isPending || (attemptId !== null && !finalDone)) return;
-    if (new TextEncoder().encode(latestCode.current).length > CODE_CAP_BYTES) return;
+  const submit = () => {
+    if (final.busy || overCodeCap(draft.latest())) return;
     setPanel('final');
-    setSubmitError(null);
-    flushDraft();
-    submit.mutate(
-      { taskId: task.id, code: latestCode.current },
-      {
-        onSuccess: (a) => setAttemptId(a.id),
-        onError: (e) => setSubmitError(errorMessage(e)),
-      },
-    );
-  }, [submit, attemptId, finalDone, task.id, flushDraft]);
-
-  // a verdict changes progress, the answer's availability and the history: refresh them
-  const refreshedFor = useRef<string | null>(null);
-  useEffect(() => {
-    if (finalAttempt?.done && refreshedFor.current !== finalAttempt.id) {
-      refreshedFor.current = finalAttempt.id;
-      void queryClient.invalidateQueries({
-        queryKey: trpc.attempt.list.queryKey({ taskId: task.id }),
-      });
-      router.refresh();
-    }
-  }, [finalAttempt, queryClient, trpc, task.id, router]);
+    draft.flush();
+    final.submit(draft.latest());
+  };
 
   // --- hint and answer ----------------------------------------------------------------------
   const [hint, setHint] = useState(task.hint);
   const openHint = useMutation(trpc.progress.openHint.mutationOptions());
   const [answer, setAnswer] = useState<string | null>(task.answer);
-  const [answerError, setAnswerError] = useState<string | null>(null);
+  const [answerError, setAnswerError] = useState<unknown>(null);
   const revealAnswer = useMutation(trpc.progress.revealAnswer.mutationOptions());
 
   const solved = task.progress?.solved ?? false;
-  const finalView = finalAttempt
-    ? attemptVerdict(finalAttempt, task.limits)
-    : submit.isPending
-      ? ({ status: 'queued', stage: 'final' } as VerdictResult)
-      : null;
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
+  const onKeyDown = (e: KeyboardEvent) => {
     // the editor handles its own shortcuts (and marks the event handled)
-    if (e.defaultPrevented || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
+    if (e.defaultPrevented) return;
+    if (isSaveShortcut(e)) {
+      e.preventDefault();
+      draft.flush();
+      return;
+    }
+    if (e.key !== 'Enter' || !(e.ctrlKey || e.metaKey)) return;
     e.preventDefault();
-    if (e.altKey) doSubmit();
-    else if (e.shiftKey) void check();
-    else void run();
+    if (e.altKey) submit();
+    else if (e.shiftKey) check();
+    else run();
   };
 
   const draftText =
-    draftState === 'saving' || draftState === 'dirty'
+    draft.state === 'saving' || draft.state === 'dirty'
       ? t.task.draftSaving
-      : draftState === 'saved'
+      : draft.state === 'saved'
         ? t.task.draftSaved
-        : draftState === 'error'
+        : draft.state === 'error'
           ? t.task.draftError
           : '';
+  const tooLong = draft.tooLong;
 
   return (
     <section
@@ -297,13 +139,13 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
 
       <div className="px-4 pb-4">
         <LazyCodeEditor
-          value={code}
-          onChange={onCodeChange}
+          value={draft.code}
+          onChange={draft.change}
           label={`${t.task.editor}: ${t.task.label} ${props.number}`}
-          onRun={() => void run()}
-          onCheck={() => void check()}
-          onSubmit={doSubmit}
-          onSave={flushDraft}
+          onRun={run}
+          onCheck={check}
+          onSubmit={submit}
+          onSave={draft.flush}
           minLines={10}
         />
         <p className="mt-1 text-xs text-slate-500">{t.task.shortcuts}</p>
@@ -319,13 +161,13 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
           aria-label={`${t.task.label} ${props.number}`}
         >
           {busy ? (
-            <Button variant="danger" onClick={() => python.stop()}>
+            <Button variant="danger" onClick={program.stop}>
               {t.task.stop}
             </Button>
           ) : (
             <Button
               variant="secondary"
-              onClick={() => void run()}
+              onClick={run}
               disabled={busyElsewhere || task.kind !== 'program'}
               busy={python.status === 'loading'}
               shortcut="Mod-Enter"
@@ -336,9 +178,9 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
           )}
           <Button
             variant="secondary"
-            onClick={() => void check()}
+            onClick={check}
             disabled={busy || busyElsewhere || !task.publicTests || tooLong}
-            busy={quickRunning}
+            busy={quick.running}
             shortcut="Shift-Mod-Enter"
             title={task.publicTests ? t.task.quickCheck : t.task.noPublicTests}
           >
@@ -346,9 +188,9 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
           </Button>
           <Button
             variant="primary"
-            onClick={doSubmit}
-            disabled={tooLong || submit.isPending || (attemptId !== null && !finalDone)}
-            busy={submit.isPending || (attemptId !== null && !finalDone)}
+            onClick={submit}
+            disabled={tooLong || final.busy}
+            busy={final.busy}
             shortcut="Mod-Alt-Enter"
             title={t.task.finalCheck}
           >
@@ -357,10 +199,10 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
           <Button
             variant="ghost"
             onClick={() => {
-              if (code !== task.starter && !window.confirm(t.task.resetConfirm)) return;
-              onCodeChange(task.starter);
+              if (draft.code !== task.starter && !window.confirm(t.task.resetConfirm)) return;
+              draft.change(task.starter);
             }}
-            disabled={code === task.starter}
+            disabled={draft.code === task.starter}
           >
             {t.task.reset}
           </Button>
@@ -368,65 +210,29 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
             className="ml-auto text-xs text-slate-500"
             aria-live="polite"
             data-testid="draft-state"
-            data-state={draftState}
+            data-state={draft.state}
           >
             {draftText}
           </span>
         </div>
 
         <div className="mt-4 space-y-3">
-          {panel === 'run' && (
-            <OutputConsole
-              chunks={chunks}
-              status={runStatus}
-              exitCode={runInfo?.exitCode ?? null}
-              elapsedMs={runInfo?.elapsedMs ?? null}
-              engine={runInfo?.engine ?? null}
-              pythonVersion={runInfo?.pythonVersion ?? python.pythonVersion}
-              truncated={runInfo?.truncated ?? false}
-              messages={ui}
-            />
-          )}
-          {panel === 'quick' &&
-            (quick ? (
-              <div data-testid="quick-verdict" data-status={quick.status}>
-                <VerdictView result={quick} messages={ui} />
-                {(quick.stdout || quick.stderr) && (
-                  <OutputConsole
-                    className="mt-3"
-                    chunks={[
-                      ...(quick.stdout ? [{ stream: 'stdout' as const, text: quick.stdout }] : []),
-                      ...(quick.stderr ? [{ stream: 'stderr' as const, text: quick.stderr }] : []),
-                    ]}
-                    status="done"
-                    exitCode={quick.exitCode}
-                    elapsedMs={quick.durations.programMs}
-                    engine={quick.engine}
-                    pythonVersion={quick.pythonVersion}
-                    truncated={quick.stdoutTruncated || quick.stderrTruncated}
-                    messages={ui}
-                  />
-                )}
-              </div>
-            ) : (
-              <div data-testid="quick-verdict" data-status="running">
-                <VerdictView result={{ status: 'running', stage: 'quick' }} messages={ui} />
-              </div>
-            ))}
+          {panel === 'run' && <OutputConsole {...program.console} messages={ui} />}
+          {panel === 'quick' && <QuickVerdict result={quick.result} />}
           {panel === 'final' && (
             <div
               data-testid="final-verdict"
-              data-status={submitError ? 'rejected' : (finalView?.status ?? 'queued')}
+              data-status={final.error ? 'rejected' : (final.view?.status ?? 'queued')}
             >
-              {submitError ? (
+              {final.error ? (
                 <p
                   role="alert"
                   className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900"
                 >
-                  {submitError}
+                  {serverErrorText(final.error, t)}
                 </p>
               ) : (
-                finalView && <VerdictView result={finalView} messages={ui} />
+                final.view && <VerdictView result={final.view} messages={ui} />
               )}
             </div>
           )}
@@ -471,7 +277,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
                 <p className="text-sm font-semibold">{t.task.answer}</p>
                 <ScrollableCode code={answer} className="mt-2 bg-white" />
               </div>
-            ) : task.answerState.available || solved || finalAttempt?.status === 'passed' ? (
+            ) : task.answerState.available || solved || final.attempt?.status === 'passed' ? (
               <Button
                 variant="ghost"
                 busy={revealAnswer.isPending}
@@ -480,7 +286,7 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
                     { taskId: task.id },
                     {
                       onSuccess: (r) => setAnswer(r.answer),
-                      onError: (e) => setAnswerError(errorMessage(e)),
+                      onError: (e) => setAnswerError(e),
                     },
                   )
                 }
@@ -495,16 +301,50 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
                   : t.task.answerLockedSolved}
               </p>
             )}
-            {answerError && (
+            {answerError ? (
               <p role="alert" className="mt-2 text-sm text-red-700">
-                {answerError}
+                {serverErrorText(answerError, t)}
               </p>
-            )}
+            ) : null}
           </div>
 
           <AttemptHistory taskId={task.id} />
         </div>
       </div>
     </section>
+  );
+}
+
+/** The quick check's verdict and the program's output; "running" until the result is in. */
+function QuickVerdict(props: { result: GradeResult | null }) {
+  const ui = useUiMessages();
+  const quick = props.result;
+  if (!quick) {
+    return (
+      <div data-testid="quick-verdict" data-status="running">
+        <VerdictView result={{ status: 'running', stage: 'quick' }} messages={ui} />
+      </div>
+    );
+  }
+  return (
+    <div data-testid="quick-verdict" data-status={quick.status}>
+      <VerdictView result={quick} messages={ui} />
+      {(quick.stdout || quick.stderr) && (
+        <OutputConsole
+          className="mt-3"
+          chunks={[
+            ...(quick.stdout ? [{ stream: 'stdout' as const, text: quick.stdout }] : []),
+            ...(quick.stderr ? [{ stream: 'stderr' as const, text: quick.stderr }] : []),
+          ]}
+          status="done"
+          exitCode={quick.exitCode}
+          elapsedMs={quick.durations.programMs}
+          engine={quick.engine}
+          pythonVersion={quick.pythonVersion}
+          truncated={quick.stdoutTruncated || quick.stderrTruncated}
+          messages={ui}
+        />
+      )}
+    </div>
   );
 }

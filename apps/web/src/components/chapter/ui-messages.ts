@@ -1,9 +1,8 @@
 'use client';
-import { type UiMessages, uiMessages } from '@lms/ui';
+import type { UiMessages } from '@lms/ui';
 import { useI18n } from '@/i18n/client';
 
-/** The shared components' texts in the page's language. */
+/** The shared components' texts in the page's language (the dictionary's `ui` section). */
 export function useUiMessages(): UiMessages {
-  const { locale } = useI18n();
-  return uiMessages[locale];
+  return useI18n().t.ui;
 }

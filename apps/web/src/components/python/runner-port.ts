@@ -1,5 +1,5 @@
 'use client';
-import type { GradeResult } from '@lms/grader/protocol';
+import type { GradeResult } from '@lms/grading';
 import type { OutputChunk } from '@lms/ui';
 
 export interface ProgramOutcomeLike {
