@@ -41,7 +41,7 @@ const nextConfig: NextConfig = {
   // e2e and bench open the dev server as 127.0.0.1 as well as localhost
   allowedDevOrigins: ['127.0.0.1'],
   // workspace packages ship TypeScript sources; Next compiles them with the app
-  transpilePackages: ['@lms/content', '@lms/ui', '@lms/grader'],
+  transpilePackages: ['@lms/content', '@lms/ui', '@lms/grader', '@lms/grading'],
   // native / driver packages stay plain Node requires on the server
   serverExternalPackages: [
     '@lms/db',

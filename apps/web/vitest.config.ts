@@ -1,17 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { sharedTestOptions } from '../../vitest.shared.ts';
 
 export default defineProject({
   resolve: {
     alias: { '@/': fileURLToPath(new URL('./src/', import.meta.url)) },
   },
   test: {
+    ...sharedTestOptions,
     name: 'web',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     // server tests share one temp SQLite database per file; keep files in separate workers
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 });

@@ -1,4 +1,7 @@
-export const locales = ['ru', 'en'] as const;
+import { formatMessage, type GradingLocale } from '@lms/grading';
+
+/** The interface's languages: each has its words in @lms/ui and @lms/grading too. */
+export const locales = ['ru', 'en'] as const satisfies readonly GradingLocale[];
 export type Locale = (typeof locales)[number];
 /** The content is in Russian, so is the interface by default. */
 export const defaultLocale: Locale = 'ru';
@@ -8,12 +11,8 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
 }
 
-/** Replaces `{name}` placeholders; unknown names are left as they are. */
-export function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+/** Replaces `{name}` placeholders; unknown names are left as they are (@lms/grading's). */
+export const format = formatMessage;
 
 /** Russian has three plural forms (1 задача, 2 задачи, 5 задач); English two. */
 export function plural(locale: Locale, n: number, forms: readonly string[]): string {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { CompiledCourse } from '@lms/content/schema';
 import { createDb, createUser, type Db, publishCompiledCourse, resolveTarget } from '@lms/db';
 import { migrate, pgAdmin } from '@lms/db/migrate';
-import type { GradeRequest, GradeResult } from '@lms/grader/protocol';
+import type { GradeRequest, GradeResult } from '@lms/grading';
 import { createContextInner, type Role, type Session } from '../../src/server/context';
 import type { GraderTransport } from '../../src/server/grader/transport';
 import { createCaller } from '../../src/server/root';
@@ -58,7 +58,7 @@ export async function tcpReachable(url: string, defaultPort: number): Promise<bo
   const u = new URL(url);
   return new Promise((resolve) => {
     const s = createConnection({ host: u.hostname, port: Number(u.port || defaultPort) });
-    s.setTimeout(1000);
+    s.setTimeout(5000); // refused at once when nothing listens: the timeout only meets a slow one
     s.once('connect', () => {
       s.end();
       resolve(true);
@@ -213,6 +213,7 @@ export function gradeResult(
     version: 1,
     status,
     message: status === 'passed' ? null : 'Some tests failed',
+    messageCode: null,
     tests,
     stdout: 'out\n',
     stderr: '',

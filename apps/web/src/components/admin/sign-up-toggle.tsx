@@ -2,6 +2,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useI18n } from '@/i18n/client';
+import { serverErrorText } from '@/i18n/errors';
 import { useTRPC } from '@/trpc/react';
 
 /** A switch (checkbox semantics) that opens or closes sign-up; saved at once. */
@@ -10,7 +11,7 @@ export function SignUpToggle(props: { initial: boolean }) {
   const trpc = useTRPC();
   const id = useId();
   const [enabled, setEnabled] = useState(props.initial);
-  const [status, setStatus] = useState<'idle' | 'saved' | 'error'>('idle');
+  const [status, setStatus] = useState<'idle' | 'saved' | { error: unknown }>('idle');
   const save = useMutation(trpc.settings.setSignup.mutationOptions());
   return (
     <div className="flex items-center gap-3">
@@ -29,9 +30,9 @@ export function SignUpToggle(props: { initial: boolean }) {
             { enabled: next },
             {
               onSuccess: () => setStatus('saved'),
-              onError: () => {
+              onError: (error) => {
                 setEnabled(!next);
-                setStatus('error');
+                setStatus({ error });
               },
             },
           );
@@ -42,7 +43,11 @@ export function SignUpToggle(props: { initial: boolean }) {
         {t.admin.signUpEnabled}
       </label>
       <span aria-live="polite" className="ml-auto text-sm text-slate-500">
-        {status === 'saved' ? t.admin.saved : status === 'error' ? t.errors.generic : ''}
+        {status === 'saved'
+          ? t.admin.saved
+          : typeof status === 'object'
+            ? serverErrorText(status.error, t)
+            : ''}
       </span>
     </div>
   );

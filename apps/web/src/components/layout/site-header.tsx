@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { getViewer } from '@/components/auth/viewer';
 import { getI18n } from '@/i18n/server';
+import { hasRole } from '@/server/services/roles';
 import { LanguageSwitch } from './language-switch';
 import { UserMenu } from './user-menu';
 
@@ -22,7 +23,7 @@ export async function SiteHeader() {
           <Link href="/courses" className="btn-ghost">
             {t.header.courses}
           </Link>
-          {viewer?.role === 'admin' && (
+          {viewer && hasRole(viewer, 'admin') && (
             <Link href="/admin/settings" className="btn-ghost">
               {t.header.admin}
             </Link>

@@ -1,8 +1,9 @@
 'use client';
+import type { UserRole } from '@lms/db/types';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '@/i18n/client';
 
-export type Viewer = { name: string; email: string; role: 'student' | 'instructor' | 'admin' };
+export type Viewer = { name: string; email: string; role: UserRole };
 
 /** A disclosure button with a small menu; Escape closes it and returns focus to the button. */
 export function UserMenu(props: { viewer: Viewer }) {

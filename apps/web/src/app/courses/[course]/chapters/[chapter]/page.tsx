@@ -8,6 +8,7 @@ import { ChapterProgressBadge } from '@/components/chapter/chapter-progress';
 import { ChapterToc } from '@/components/chapter/chapter-toc';
 import { ExampleRunner } from '@/components/chapter/example-runner';
 import { highlightMap } from '@/components/chapter/highlight-map';
+import { StaticExample } from '@/components/chapter/static-example';
 import { TaskWorkspace } from '@/components/chapter/task-workspace';
 import { isNotFound } from '@/components/errors';
 import { PYODIDE_BASE_URL } from '@/components/python/pyodide-url';
@@ -91,6 +92,17 @@ export default async function ChapterPage(props: Params) {
             renderExample={(exampleId, index) => {
               const example = examples.get(exampleId);
               if (!example) return null;
+              // the grader runs Python only: another language's example is shown as code
+              if (example.runnable === false) {
+                return (
+                  <StaticExample
+                    code={example.code}
+                    lang={example.lang}
+                    expectedOutput={example.expectedOutput}
+                    number={index + 1}
+                  />
+                );
+              }
               return (
                 <ExampleRunner
                   example={{

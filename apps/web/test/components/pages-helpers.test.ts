@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { safeNext } from './auth/safe-next.ts';
-import { highlightMap } from './chapter/highlight-map.ts';
+import { safeNext } from '../../src/components/auth/safe-next.ts';
+import { highlightMap } from '../../src/components/chapter/highlight-map.ts';
 
 describe('safeNext (post-sign-in destination)', () => {
   it('keeps same-site paths', () => {
@@ -9,11 +9,20 @@ describe('safeNext (post-sign-in destination)', () => {
       '/courses/python/chapters/x#task-1',
     );
   });
+  it('keeps query and hash, and normalises dot segments', () => {
+    expect(safeNext('/courses/../courses/python?x=1#t')).toBe('/courses/python?x=1#t');
+    expect(safeNext('/%09/evil.example')).toBe('/%09/evil.example');
+  });
   it('refuses anything that could leave the site', () => {
     for (const bad of [
       'https://evil.example',
       '//evil.example',
       '/\\evil.example',
+      // what `?next=/%09/evil.com` decodes to: a browser drops the tab and reads `//evil.com`
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/\r\n/\\evil.example',
+      '\\/evil.example',
       'javascript:alert(1)',
       '',
       undefined,

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { gradingMessages } from '@lms/grading';
+import { uiMessages } from '@lms/ui';
 import { describe, expect, it } from 'vitest';
-import { defaultLocale, format, isLocale, locales, plural } from './config.ts';
-import { getDictionary } from './dictionaries.ts';
+import { defaultLocale, format, isLocale, locales, plural } from '../../src/i18n/config.ts';
+import { getDictionary } from '../../src/i18n/dictionaries.ts';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
@@ -31,6 +34,28 @@ describe('i18n', () => {
       }
     };
     walk(ru, en, '');
+  });
+
+  it('one dictionary per language embeds the packages’ words: one switch changes them all', () => {
+    for (const locale of locales) {
+      const t = getDictionary(locale);
+      expect(t.ui).toBe(uiMessages[locale]);
+      expect(t.ui.locale).toBe(locale);
+      expect(t.grading).toBe(gradingMessages[locale]);
+    }
+  });
+
+  it('no word is written twice: the web’s dictionary repeats none of the packages’ words', () => {
+    const source = readFileSync(new URL('../../src/i18n/dictionaries.ts', import.meta.url), 'utf8');
+    const literals = new Set(
+      [...source.matchAll(/'((?:[^'\\\n]|\\.)+)'/g)].map((m) => m[1]!.replace(/\\'/g, "'")),
+    );
+    const owned = locales.flatMap((l) => [
+      ...Object.values(uiMessages[l]),
+      ...Object.values(gradingMessages[l]),
+    ]);
+    const copies = owned.filter((word) => word.length > 2 && literals.has(word));
+    expect(copies).toEqual([]);
   });
 
   it('format fills placeholders and leaves unknown ones', () => {
