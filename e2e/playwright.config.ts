@@ -27,7 +27,9 @@ export default defineConfig({
   // one app, one database, a CPU-heavy grader: tests run one after another
   workers: 1,
   fullyParallel: false,
-  timeout: 120_000,
+  // a test chains waits for events, each with its own generous deadline (Pyodide ready 90 s,
+  // a quick check 60 s, a final check 90 s): on a busy machine they add up
+  timeout: 240_000,
   expect: { timeout: 20_000 },
   reporter: CI
     ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]]

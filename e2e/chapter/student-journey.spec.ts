@@ -100,7 +100,7 @@ test.describe('a student reads, runs, solves and submits', () => {
     const marker = `# draft kept ${Date.now()}`;
     await setCode(page, task, `${referenceAnswer(TASK_0010)}\n${marker}\n`);
     await expect(task.getByTestId('draft-state')).toHaveAttribute('data-state', 'saved', {
-      timeout: 15_000,
+      timeout: 30_000,
     });
     await page.reload();
     const again = taskSection(page, TASK_0010);
