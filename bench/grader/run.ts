@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { gradeRequestSchema } from '../../apps/grader/src/harness/protocol.ts';
+import { gradeRequestSchema } from '@lms/grading';
 import { readServerEnv } from '../../apps/grader/src/server/env.ts';
 import { GradeService } from '../../apps/grader/src/server/service.ts';
 import { lineChart } from './chart.ts';
