@@ -1,4 +1,10 @@
-import { codedMessage, driverTestResults, verdictOf } from '@lms/grading';
+import {
+  ATTEMPT_STATUSES,
+  codedMessage,
+  driverTestResults,
+  limitHitSchema,
+  verdictOf,
+} from '@lms/grading';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uiMessages } from '../src/messages.ts';
@@ -107,20 +113,10 @@ describe('VerdictView', () => {
   it('has a text for every status and limit', () => {
     for (const locale of ['ru', 'en'] as const) {
       const m = uiMessages[locale];
-      const statuses = [
-        'passed',
-        'failed',
-        'error',
-        'timeout',
-        'memory',
-        'output_limit',
-        'sandbox_error',
-        'queued',
-        'running',
-      ] as const;
-      const texts = statuses.map((s) => verdictText(s, m));
-      expect(new Set(texts).size).toBe(statuses.length);
-      for (const limit of ['wall', 'cpu', 'memory', 'output', 'processes', 'disk']) {
+      // every state the contract knows, so a status added there needs a text here
+      const texts = ATTEMPT_STATUSES.map((s) => verdictText(s, m));
+      expect(new Set(texts).size).toBe(ATTEMPT_STATUSES.length);
+      for (const limit of limitHitSchema.options) {
         const text = limitText(limit, { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 }, m)!;
         expect(text).not.toMatch(/[{}]/);
       }
