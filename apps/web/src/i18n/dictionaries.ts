@@ -90,7 +90,7 @@ const ru = {
     edit: 'Изменить',
     notRunYet: 'Нажмите «Запустить», чтобы увидеть вывод.',
     notRunnable: 'Не запускается здесь: проверка работает только с Python',
-    output: 'Вывод',
+    output: ui.ru.output,
   },
   task: {
     label: 'Задача',
@@ -241,7 +241,7 @@ const en = {
     edit: 'Edit',
     notRunYet: 'Press “Run” to see the output.',
     notRunnable: 'Not runnable here: only Python runs on this platform',
-    output: 'Output',
+    output: ui.en.output,
   },
   task: {
     label: 'Task',
