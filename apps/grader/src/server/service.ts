@@ -71,6 +71,11 @@ export class GradeService {
     return new GradeService(sandbox, env.GRADER_MAX_RUNS + env.GRADER_QUEUE_LIMIT);
   }
 
+  /** gradings and runs it accepts at once (running plus waiting) before it answers busy */
+  get capacity(): number {
+    return this.queueLimit;
+  }
+
   /** gradings accepted and not finished */
   get inFlight(): number {
     return this.pending;

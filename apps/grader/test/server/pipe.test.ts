@@ -75,6 +75,17 @@ describeSandbox('lms-grader pipe', () => {
     });
   });
 
+  it('takes more lines than it has room for by waiting, and answers each once', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ id: `p${i}`, kind: 'run', code: `print(${i})` }),
+    );
+    const answers = await pipe(service, lines);
+    expect(answers.map((a) => a.id).sort()).toEqual(lines.map((_, i) => `p${i}`).sort());
+    for (const a of answers) {
+      expect('run' in a && a.run.stdout).toBe(`${a.id!.slice(1)}\n`);
+    }
+  });
+
   it('reports a program that hits its limit as that limit, not as an error of the pipe', async () => {
     const [answer] = await pipe(service, [
       JSON.stringify({

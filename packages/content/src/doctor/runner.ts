@@ -137,10 +137,18 @@ export function pythonSubprocessRunner(python = '/usr/bin/python3'): DoctorRunne
  * every example and solution is a job on its stdin, run concurrently up to the grader's
  * capacity, answered on its stdout.
  */
-export function graderCliRunner(graderBin: string): DoctorRunner {
+export function graderCliRunner(
+  graderBin: string,
+  options: {
+    /** seconds a job may take beyond its own limits before it is given up (the grader queues) */
+    slackSeconds?: number;
+  } = {},
+): DoctorRunner {
+  const slack = options.slackSeconds ?? 120;
+  const jobTimeoutMs = (wallSeconds: number) => (wallSeconds + slack) * 1000;
   let child: GraderPipe | null = null;
   const pipe = () => {
-    if (!child || child.exited) child = new GraderPipe(graderBin);
+    if (!child?.usable) child = new GraderPipe(graderBin);
     return child;
   };
   return {
@@ -175,11 +183,6 @@ export function graderCliRunner(graderBin: string): DoctorRunner {
   };
 }
 
-/** A job that has not answered by then is given up: the grader queues, so this is generous. */
-function jobTimeoutMs(wallSeconds: number): number {
-  return (wallSeconds + 120) * 1000;
-}
-
 type PipeJobBody = PipeJobInput extends infer J
   ? J extends PipeJobInput
     ? Omit<J, 'id'>
@@ -196,6 +199,8 @@ class GraderPipe {
   >();
   private nextId = 1;
   private stderrTail = '';
+  /** killed (stopped answering): jobs go to a new grader, its waiting jobs fail when it exits */
+  private retired = false;
   private readonly done: Promise<void>;
 
   constructor(bin: string) {
@@ -223,13 +228,20 @@ class GraderPipe {
     });
   }
 
+  /** takes new jobs */
+  get usable(): boolean {
+    return !this.exited && !this.retired;
+  }
+
   send(job: PipeJobBody, timeoutMs: number): Promise<Answered> {
-    if (this.exited) return Promise.reject(new Error('lms-grader is not running'));
+    if (!this.usable) return Promise.reject(new Error('lms-grader is not running'));
     const id = String(this.nextId++);
     return new Promise((resolveAnswer, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         reject(new Error(`lms-grader gave no answer in ${Math.round(timeoutMs / 1000)} s`));
+        // a grader that stopped answering is replaced: the next job starts a new one
+        this.kill();
       }, timeoutMs);
       const settle = () => clearTimeout(timer);
       this.waiting.set(id, {
@@ -251,7 +263,9 @@ class GraderPipe {
     try {
       answer = pipeAnswerSchema.parse(JSON.parse(line));
     } catch (e) {
-      this.stderrTail += `\nunreadable answer: ${(e as Error).message}`;
+      this.stderrTail = `${this.stderrTail}\nunreadable answer: ${(e as Error).message}`.slice(
+        -2000,
+      );
       return;
     }
     const waiter = answer.id === null ? undefined : this.waiting.get(answer.id);
@@ -261,9 +275,21 @@ class GraderPipe {
     else waiter.resolve(answer);
   }
 
+  /** Ends the grader: stdin closed, it finishes its jobs and exits; killed if it has not within a minute. */
   async close(): Promise<void> {
     this.process.stdin.end();
+    const timer = setTimeout(() => this.kill(), 60_000);
     await this.done;
+    clearTimeout(timer);
+  }
+
+  private kill(): void {
+    this.retired = true;
+    try {
+      this.process.kill('SIGTERM');
+    } catch {
+      // already gone
+    }
   }
 }
 
