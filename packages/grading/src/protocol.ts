@@ -98,7 +98,8 @@ export const testResultSchema = z.object({
    * the interface shows it in its own language. A test's own message has none: it is shown
    * as written.
    */
-  messageCode: gradingMessageSchema.optional(),
+  // unknown to this version (a newer grader): dropped, the test's message stands
+  messageCode: gradingMessageSchema.optional().catch(undefined),
   durationMs: z.number().nonnegative(),
   /** which checks file it came from */
   origin: z.enum(['public', 'hidden', 'wrapper', 'typecheck']),
@@ -161,7 +162,8 @@ export const gradeResultSchema = z.object({
    * the same summary as a code with parameters (`messages.ts`), for an interface to show in
    * its own language; null when there is no summary (or an older grader sent none)
    */
-  messageCode: gradingMessageSchema.nullable().default(null),
+  // unknown to this version (a newer grader): null, and `message` is shown instead
+  messageCode: gradingMessageSchema.nullable().default(null).catch(null),
   tests: z.array(testResultSchema),
   stdout: z.string(),
   stderr: z.string(),

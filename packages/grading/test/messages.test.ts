@@ -131,4 +131,12 @@ describe('grading message codes', () => {
     const shape = gradeResultSchema.shape;
     expect(shape.messageCode.parse(undefined)).toBeNull();
   });
+
+  it('a code this version does not know (a newer grader) is dropped, not a rejected result', () => {
+    const test = { name: 't', status: 'failed', message: 'x', durationMs: 1, origin: 'public' };
+    expect(
+      testResultSchema.parse({ ...test, messageCode: { code: 'from_the_future' } }).messageCode,
+    ).toBeUndefined();
+    expect(gradeResultSchema.shape.messageCode.parse({ code: 'from_the_future' })).toBeNull();
+  });
 });

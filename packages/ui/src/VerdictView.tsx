@@ -5,6 +5,7 @@ import {
   type GradeStage,
   type GradingMessage,
   PENDING_STATUSES,
+  parseGradingMessage,
   renderGradingMessage,
   type TestResult,
   type TestStatus,
@@ -140,7 +141,9 @@ export function shownMessage(
   item: { message?: string | null; messageCode?: GradingMessage | null },
   m: UiMessages,
 ): string | null {
-  if (item.messageCode) return renderGradingMessage(item.messageCode, m.locale);
+  // a code this version does not know (a newer grader, an older page) shows the text instead
+  const coded = parseGradingMessage(item.messageCode);
+  if (coded) return renderGradingMessage(coded, m.locale);
   return item.message ?? null;
 }
 

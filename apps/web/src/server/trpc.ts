@@ -12,7 +12,10 @@ const t = initTRPC.context<Context>().create({
     const app = error instanceof AppError ? error : cause instanceof AppError ? cause : null;
     // unexpected failures keep their details in the server log (route handler onError)
     const internal = error.code === 'INTERNAL_SERVER_ERROR' && app === null;
-    const invalid = cause instanceof ZodError ? describeIssues(cause) : null;
+    // the caller's input was refused (tRPC's own validation); a ZodError deeper inside a
+    // procedure is an internal failure and its text stays in the server log
+    const inputError = error.code === 'BAD_REQUEST' && cause instanceof ZodError ? cause : null;
+    const invalid = inputError ? describeIssues(inputError) : null;
     // the client shows the words for appCode with appParams in its own language; the message
     // stays English (logs, API callers)
     const appCode: AppErrorCode | null = app
@@ -39,7 +42,7 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         appCode,
         appParams,
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        zodError: inputError ? z.flattenError(inputError) : null,
       },
     };
   },

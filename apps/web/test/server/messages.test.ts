@@ -4,6 +4,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { getDictionary } from '../../src/i18n/dictionaries';
 import { serverErrorText } from '../../src/i18n/errors';
 import type { Session } from '../../src/server/context';
@@ -115,6 +116,18 @@ describe('server errors in the reader’s language', () => {
       'На сервере что-то пошло не так. Попробуйте ещё раз.',
     );
     expect(JSON.stringify(internal)).not.toContain('/secret/path');
+
+    // a validation failure inside a procedure is the server's, not the caller's: no details out
+    const badRow = new Proxy({} as Db, {
+      get: () => {
+        z.object({ secretColumn: z.string() }).parse({ secretColumn: 42 });
+      },
+    });
+    const inner = await failure(
+      clientFor(session, badRow).draft.save.mutate({ taskId: 't1', code: 'x' }),
+    );
+    expect(inner.data).toMatchObject({ appCode: 'INTERNAL', appParams: {}, zodError: null });
+    expect(JSON.stringify(inner)).not.toContain('secretColumn');
   });
 
   it('every AppError code has words in both languages; an unknown code shows the server message', () => {
