@@ -18,6 +18,27 @@ export const DEFAULT_OUTPUT_CAP_BYTES = 64 * 1024;
 /** Characters of stdout/stderr stored on an attempt. */
 export const STORED_OUTPUT_CAP_CHARS = 64 * 1024;
 
+/*
+ * A quick check's result as the browser sends it (`attempt.recordQuick`): the browser ran it,
+ * so the server trusts nothing of it and refuses what exceeds these.
+ */
+
+/** Tests in one quick check result. */
+export const QUICK_CHECK_MAX_TESTS = 100;
+/** Characters of a test's name. */
+export const QUICK_CHECK_TEST_NAME_CHARS = 200;
+/** Characters of a message (the result's or a test's). */
+export const QUICK_CHECK_MESSAGE_CHARS = 4000;
+/** Characters of a grading message code with its parameters, as JSON. */
+export const QUICK_CHECK_MESSAGE_CODE_CHARS = 2000;
+/**
+ * Characters of stdout and of stderr: what the browser runner keeps (64 KiB, and bytes are at
+ * least characters), with room for its truncation marker. Stored cut to `STORED_OUTPUT_CAP_CHARS`.
+ */
+export const QUICK_CHECK_OUTPUT_CHARS = DEFAULT_OUTPUT_CAP_BYTES + 1024;
+/** Characters of the whole result as JSON (tests, messages and output together). */
+export const QUICK_CHECK_RESULT_CHARS = 256 * 1024;
+
 /** Human-readable size, e.g. `64 KiB`. */
 export function kib(bytes: number): string {
   return `${Math.round(bytes / 1024)} KiB`;

@@ -32,6 +32,14 @@ export const APP_ERROR_CODES = {
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** {limit} per minute, {wait} seconds */
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  /** {limit} final checks queued or running at once */
+  SUBMITS_IN_FLIGHT: 'TOO_MANY_REQUESTS',
+  /** {limit} per minute, {wait} seconds */
+  QUICK_RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  /** {size} {limit} (KiB): a quick check's result as JSON */
+  QUICK_RESULT_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** {count} {limit}: calls in one batched HTTP request */
+  BATCH_TOO_LARGE: 'BAD_REQUEST',
   CONFLICT: 'CONFLICT',
   GRADER_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** an unexpected failure: its details stay in the server's log */

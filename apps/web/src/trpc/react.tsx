@@ -13,6 +13,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { type ReactNode, useState } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/root';
+import { MAX_BATCH_SIZE } from './limits';
 import { makeQueryClient } from './query-client';
 
 /** `const trpc = useTRPC(); useQuery(trpc.course.list.queryOptions())` in client components. */
@@ -40,7 +41,7 @@ export function TRPCReactProvider(props: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url, transformer: superjson }),
-          false: httpBatchStreamLink({ url, transformer: superjson }),
+          false: httpBatchStreamLink({ url, transformer: superjson, maxItems: MAX_BATCH_SIZE }),
         }),
       ],
     }),

@@ -60,7 +60,10 @@ describe.skipIf(!reachable)('routers on PostgreSQL', () => {
       code: 'q',
       result: { status: 'passed', tests: [] },
     });
-    for (let i = 0; i < 3; i++) await api.attempt.submit({ taskId: 't2', code: `bad ${i}` });
+    for (let i = 0; i < 3; i++) {
+      await api.attempt.submit({ taskId: 't2', code: `bad ${i}` });
+      await transport.idle(); // at most 2 final checks may wait at once
+    }
     await api.attempt.submit({ taskId: 't1', code: 'good' });
     await transport.idle();
 
@@ -80,5 +83,31 @@ describe.skipIf(!reachable)('routers on PostgreSQL', () => {
     expect((await api.attempt.list({ taskId: 't2', stage: 'final' })).map((a) => a.status)).toEqual(
       ['failed', 'failed', 'failed'],
     );
+  });
+
+  it('30 concurrent submits: 2 accepted (the in-flight cap), the rest refused (issue 11)', async () => {
+    const { session } = await makeUser(db, 'student');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const transport = createInProcessTransport({
+      db,
+      grade: async () => {
+        await gate;
+        return gradeResult('timeout');
+      },
+      log: () => {},
+    });
+    const api = callerFor(db, session, { grader: transport, submitsPerMinute: 10 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, () =>
+        api.attempt.submit({ taskId: 't1', code: 'while True: pass' }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(await db.attempt.count({ where: { userId: session.user.id } })).toBe(2);
+    release();
+    await transport.idle();
   });
 });

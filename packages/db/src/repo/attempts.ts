@@ -90,14 +90,7 @@ export type CreateAttemptInput = {
   idempotencyKey?: string | null;
 };
 
-/**
- * Stores an attempt as `queued` — call this BEFORE grading, so nothing is lost if the grader
- * or the web process dies. With an idempotencyKey a repeated call returns the stored attempt.
- */
-export async function createAttempt(
-  db: DbOrTx,
-  input: CreateAttemptInput,
-): Promise<{ attempt: AttemptView; created: boolean }> {
+function validateCreate(input: CreateAttemptInput): void {
   if (!(ATTEMPT_STAGES as readonly string[]).includes(input.stage)) {
     throw new DbError('INVALID', `stage must be quick or final; got "${input.stage}"`);
   }
@@ -108,6 +101,17 @@ export async function createAttempt(
     );
   }
   if (!input.taskId) throw new DbError('INVALID', 'taskId is empty');
+}
+
+/**
+ * Stores an attempt as `queued` — call this BEFORE grading, so nothing is lost if the grader
+ * or the web process dies. With an idempotencyKey a repeated call returns the stored attempt.
+ */
+export async function createAttempt(
+  db: DbOrTx,
+  input: CreateAttemptInput,
+): Promise<{ attempt: AttemptView; created: boolean }> {
+  validateCreate(input);
   try {
     const a = await db.attempt.create({
       data: {
@@ -283,6 +287,25 @@ export async function recordQuickCheck(
   return recordAttemptResult(db, { attemptId: attempt.id }, input.result);
 }
 
+/**
+ * `recordQuickCheck` under a per-user rate limit, decided atomically with the insert
+ * (`createAttemptWithinLimits`): refused calls store nothing.
+ */
+export async function recordQuickCheckWithinLimits(
+  db: Db,
+  input: Omit<CreateAttemptInput, 'stage' | 'idempotencyKey'> & { result: AttemptResultInput },
+  limits: AttemptLimits,
+): Promise<
+  | { ok: true; attempt: AttemptView; recorded: boolean }
+  | Extract<LimitedAttemptCreate, { ok: false }>
+> {
+  const { result, ...create } = input;
+  const made = await createAttemptWithinLimits(db, { ...create, stage: 'quick' }, limits);
+  if (!made.ok) return made;
+  const stored = await recordAttemptResult(db, { attemptId: made.attempt.id }, result);
+  return { ok: true, ...stored };
+}
+
 export async function getAttempt(db: DbOrTx, attemptId: string): Promise<AttemptView | null> {
   const a = await db.attempt.findUnique({ where: { id: attemptId }, select: attemptSelect });
   return a ? toView(a) : null;
@@ -322,6 +345,112 @@ export async function finalAttemptsSince(
     take: Math.max(0, input.max),
   });
   return { count: rows.length, oldestAt: rows[0]?.createdAt ?? null };
+}
+
+/** Per-user caps on creating attempts of one stage (see `createAttemptWithinLimits`). */
+export type AttemptLimits = {
+  /** at most this many attempts of the stage created in any `windowMs` */
+  perWindow: number;
+  windowMs: number;
+  /** at most this many of the user's attempts of the stage without a verdict (queued/running) */
+  maxPending?: number;
+  /** the clock (tests) */
+  now?: Date;
+};
+
+/** What `createAttemptWithinLimits` decided: the attempt, or which limit refused it. */
+export type LimitedAttemptCreate =
+  | { ok: true; attempt: AttemptView }
+  | {
+      ok: false;
+      limit: 'rate';
+      /** attempts in the window (= `perWindow`) */
+      count: number;
+      /** when the oldest of them leaves the window: a new attempt is accepted from then on */
+      retryAt: Date;
+    }
+  | { ok: false; limit: 'pending'; pending: number };
+
+/**
+ * Stores an attempt as `queued` unless the user is over a limit — decided atomically: the
+ * check and the insert run in one transaction that first locks the user's row (a no-op
+ * UPDATE), so concurrent calls for one user take turns and none sees a stale count.
+ * PostgreSQL (READ COMMITTED): the row lock is held to commit and each later statement sees
+ * what the previous holder committed. SQLite: the write takes the database's write lock at
+ * once (the adapter opens `BEGIN` deferred, and the first statement is a write, so there is no
+ * read-to-write upgrade); in-process transactions are serialised by the adapter's mutex too.
+ * Other users are not held up on PostgreSQL (one row each). No idempotency key here: a unique
+ * violation would abort the PostgreSQL transaction.
+ */
+export async function createAttemptWithinLimits(
+  db: Db,
+  input: Omit<CreateAttemptInput, 'idempotencyKey'>,
+  limits: AttemptLimits,
+): Promise<LimitedAttemptCreate> {
+  validateCreate(input);
+  const now = limits.now ?? new Date();
+  return db.$transaction(async (tx) => {
+    const locked =
+      await tx.$executeRaw`UPDATE "user" SET "role" = "role" WHERE "id" = ${input.userId}`;
+    if (locked !== 1) throw new DbError('NOT_FOUND', `no user ${input.userId}`);
+    if (limits.maxPending !== undefined) {
+      const pending = await tx.attempt.count({
+        where: {
+          userId: input.userId,
+          stage: input.stage,
+          status: { in: [...PENDING_ATTEMPT_STATUSES] },
+        },
+      });
+      if (pending >= limits.maxPending) return { ok: false, limit: 'pending', pending };
+    }
+    const recent = await tx.attempt.findMany({
+      where: {
+        userId: input.userId,
+        stage: input.stage,
+        createdAt: { gte: new Date(now.getTime() - limits.windowMs) },
+      },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+      take: Math.max(0, limits.perWindow),
+    });
+    if (recent.length >= limits.perWindow) {
+      const oldest = recent[0]?.createdAt ?? now;
+      return {
+        ok: false,
+        limit: 'rate',
+        count: recent.length,
+        retryAt: new Date(oldest.getTime() + limits.windowMs),
+      };
+    }
+    const { attempt } = await createAttempt(tx, input);
+    return { ok: true, attempt };
+  }, TX_OPTIONS);
+}
+
+/** `createAttemptWithinLimits` for final checks (the submit limits). */
+export const createFinalAttemptWithinLimits = (
+  db: Db,
+  input: Omit<CreateAttemptInput, 'idempotencyKey' | 'stage'>,
+  limits: AttemptLimits,
+) => createAttemptWithinLimits(db, { ...input, stage: 'final' }, limits);
+
+/**
+ * How many of the user's final attempts without a verdict (queued/running) were created
+ * before `before`: an attempt's place in its owner's own line (the queue transport's fair
+ * priority).
+ */
+export async function pendingFinalAttemptsBefore(
+  db: DbOrTx,
+  input: { userId: string; before: Date },
+): Promise<number> {
+  return db.attempt.count({
+    where: {
+      userId: input.userId,
+      stage: 'final',
+      status: { in: [...PENDING_ATTEMPT_STATUSES] },
+      createdAt: { lt: input.before },
+    },
+  });
 }
 
 /**

@@ -39,20 +39,8 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
 } {
   const { db, grade, concurrency = 4, retryDelaysMs = [2_000, 10_000, 30_000] } = options;
   const log = options.log ?? ((line: string) => console.warn(`[grader-client] ${line}`));
-  let running = 0;
-  const waiting: Array<() => void> = [];
+  const line = createFairLine(concurrency);
   const inFlight = new Set<Promise<void>>();
-
-  async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
-    if (running >= concurrency) await new Promise<void>((r) => waiting.push(r));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  }
 
   async function gradeOnce(attemptId: string): Promise<'done' | 'retry'> {
     const attempt = await getAttempt(db, attemptId);
@@ -79,8 +67,10 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
   }
 
   async function run(attemptId: string): Promise<void> {
+    // whose attempt it is decides its place in the waiting line (unknown: graded as its own user)
+    const owner = (await getAttempt(db, attemptId))?.userId ?? `?${attemptId}`;
     for (let i = 0; ; i++) {
-      const outcome = await withSlot(() => gradeOnce(attemptId));
+      const outcome = await line.withSlot(owner, () => gradeOnce(attemptId));
       if (outcome === 'done') return;
       const delay = retryDelaysMs[i];
       if (delay === undefined) {
@@ -103,6 +93,61 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
+
+/**
+ * At most `concurrency` jobs at once; the waiting line is round-robin by user: when a slot
+ * frees, the next user in turn gets it for their oldest waiting job, and goes to the back of
+ * the line if they have more. One user's burst thus delays others by at most one job each.
+ */
+export function createFairLine(concurrency: number) {
+  let running = 0;
+  /** per user, their waiting jobs' wake-ups, oldest first */
+  const waiting = new Map<string, Array<() => void>>();
+  /** users with waiting jobs, in turn order (a Set keeps insertion order) */
+  const turns = new Set<string>();
+
+  function next(): void {
+    const user = turns.values().next().value;
+    if (user === undefined) return;
+    turns.delete(user);
+    const queue = waiting.get(user) ?? [];
+    const wake = queue.shift();
+    if (queue.length > 0)
+      turns.add(user); // back of the line
+    else waiting.delete(user);
+    running++;
+    wake?.();
+  }
+
+  return {
+    async withSlot<T>(user: string, fn: () => Promise<T>): Promise<T> {
+      if (running < concurrency && turns.size === 0) running++;
+      else {
+        await new Promise<void>((wake) => {
+          const queue = waiting.get(user);
+          if (queue) queue.push(wake);
+          else {
+            waiting.set(user, [wake]);
+            turns.add(user);
+          }
+          if (running < concurrency) next();
+        });
+      }
+      try {
+        return await fn();
+      } finally {
+        running--;
+        next();
+      }
+    },
+    /** jobs waiting for a slot (tests) */
+    get waiting() {
+      let n = 0;
+      for (const q of waiting.values()) n += q.length;
+      return n;
     },
   };
 }

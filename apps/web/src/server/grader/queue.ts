@@ -1,5 +1,5 @@
 import { gradeRequestFor } from '@lms/content/grading';
-import { getAttempt } from '@lms/db';
+import { getAttempt, pendingFinalAttemptsBefore } from '@lms/db';
 import {
   GRADE_JOB_NAME,
   GRADE_QUEUE,
@@ -24,6 +24,9 @@ import type { GraderTransport } from './transport';
 // @lms/grading (queue-contract.ts). The worker never touches the database: this process stores
 // verdicts from the queue's events (any web instance may; storing is idempotent).
 export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grading';
+
+/** BullMQ's lowest priority (2^21); 1 is the highest we use (0 would jump ahead of all). */
+const MAX_JOB_PRIORITY = 2 ** 21;
 
 function parseResult(raw: unknown): GradeResult | null {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
@@ -78,6 +81,20 @@ export async function createQueueTransport(options: {
     void failAttemptForService(db, jobId, SERVICE_DOWN_MESSAGE).catch(() => {});
   });
 
+  /**
+   * Fair order across users (BullMQ OSS has no groups; those are BullMQ Pro): a job's priority
+   * is its place in its owner's own line — 1 for a user's oldest waiting attempt, 2 for the
+   * next… Lower runs first and equal priorities run in the order added, so the queue serves
+   * every user's first attempt before anyone's second: one user's burst cannot hold others up.
+   */
+  async function fairPriority(attempt: { userId: string; createdAt: Date }): Promise<number> {
+    const ahead = await pendingFinalAttemptsBefore(db, {
+      userId: attempt.userId,
+      before: attempt.createdAt,
+    });
+    return Math.min(1 + ahead, MAX_JOB_PRIORITY);
+  }
+
   return {
     kind: 'queue',
     async dispatch(attemptId: string) {
@@ -101,6 +118,7 @@ export async function createQueueTransport(options: {
         { attemptId, request: gradeRequestFor(task, attempt.code) },
         {
           jobId: attemptId,
+          priority: await fairPriority(attempt),
           attempts: 3,
           backoff: { type: 'exponential', delay: 2_000 },
           removeOnComplete: { age: 86_400 },

@@ -1,11 +1,17 @@
 import { FINAL_ATTEMPT_STATUSES } from '@lms/db';
-import { gradingMessageSchema } from '@lms/grading';
+import {
+  gradingMessageSchema,
+  QUICK_CHECK_MAX_TESTS,
+  QUICK_CHECK_MESSAGE_CHARS,
+  QUICK_CHECK_MESSAGE_CODE_CHARS,
+  QUICK_CHECK_OUTPUT_CHARS,
+  QUICK_CHECK_TEST_NAME_CHARS,
+} from '@lms/grading';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
   getOwnAttempt,
   listOwnAttempts,
-  OUTPUT_CAP,
   recordQuickAttempt,
   submitAttempt,
   watchAttempt,
@@ -17,33 +23,31 @@ export type { AttemptTestResult } from '../services/attempts';
 
 /** A grading message code from the browser: a known code, its parameters kept small. */
 const messageCodeInput = gradingMessageSchema.refine(
-  (m) => JSON.stringify(m).length <= 8000,
-  'the message code is too large',
+  (m) => JSON.stringify(m).length <= QUICK_CHECK_MESSAGE_CODE_CHARS,
+  `the message code is over ${QUICK_CHECK_MESSAGE_CODE_CHARS} characters as JSON`,
 );
 
+/**
+ * A quick check's result as the browser ran it: every part capped (@lms/grading limits.ts);
+ * the whole is capped too, in the service (QUICK_RESULT_TOO_LARGE).
+ */
 const quickResultInput = z.object({
   status: z.enum(FINAL_ATTEMPT_STATUSES),
-  message: z.string().max(4000).nullable().default(null),
+  message: z.string().max(QUICK_CHECK_MESSAGE_CHARS).nullable().default(null),
   messageCode: messageCodeInput.nullable().default(null),
   tests: z
     .array(
       z.object({
-        name: z.string().max(500),
+        name: z.string().max(QUICK_CHECK_TEST_NAME_CHARS),
         status: z.enum(['passed', 'failed', 'error']),
-        message: z.string().max(4000).nullable(),
+        message: z.string().max(QUICK_CHECK_MESSAGE_CHARS).nullable(),
         messageCode: messageCodeInput.optional(),
-        durationMs: z.number().nonnegative().default(0),
+        durationMs: z.number().nonnegative().max(3_600_000).default(0),
       }),
     )
-    .max(200),
-  stdout: z
-    .string()
-    .max(OUTPUT_CAP * 4)
-    .default(''),
-  stderr: z
-    .string()
-    .max(OUTPUT_CAP * 4)
-    .default(''),
+    .max(QUICK_CHECK_MAX_TESTS),
+  stdout: z.string().max(QUICK_CHECK_OUTPUT_CHARS).default(''),
+  stderr: z.string().max(QUICK_CHECK_OUTPUT_CHARS).default(''),
   durationMs: z.number().nonnegative().max(3_600_000).optional(),
   pythonVersion: z.string().max(40).optional(),
 });
@@ -51,13 +55,16 @@ const quickResultInput = z.object({
 export const attemptRouter = {
   /**
    * Final check: the attempt is stored as queued FIRST, then handed to the grader; the page
-   * follows it with `watch` (or polls `get`). Rate limited per user.
+   * follows it with `watch` (or polls `get`). Rate limited per user, and at most 2 in flight.
    */
   submit: protectedProcedure
     .input(z.object({ taskId: slug, code: codeField }))
     .mutation(({ ctx, input }) => submitAttempt(ctx, input)),
 
-  /** The browser's quick check (public tests in Pyodide): stored as practice, never counted as solved. */
+  /**
+   * The browser's quick check (public tests in Pyodide): stored as practice, never counted as
+   * solved. Sizes capped, rate limited per user.
+   */
   recordQuick: protectedProcedure
     .input(z.object({ taskId: slug, code: codeField, result: quickResultInput }))
     .mutation(({ ctx, input }) => recordQuickAttempt(ctx, input)),

@@ -1,22 +1,23 @@
 import type { Task } from '@lms/content/schema';
 import {
   type AttemptView,
-  createAttempt,
+  createFinalAttemptWithinLimits,
   DbError,
   FINAL_ATTEMPT_STATUSES,
-  finalAttemptsSince,
   getAttempt,
+  type LimitedAttemptCreate,
   listAttempts,
   MAX_OUTPUT_CHARS,
   markAttemptRunning,
   recordAttemptResult,
-  recordQuickCheck,
+  recordQuickCheckWithinLimits,
 } from '@lms/db';
 import {
   CODE_CAP_BYTES,
   codedMessage,
   type GradeResult,
   type GradingMessage,
+  QUICK_CHECK_RESULT_CHARS,
   renderGradingMessage,
   toStoredTests,
   typedOutputMatches,
@@ -27,7 +28,7 @@ import { AppError } from '../errors';
 import { findTask, getPublishedTask, getReleaseById, type PublishedTask } from './content';
 import { isStaff } from './roles';
 
-/** Stored stdout/stderr are capped by @lms/db (the grader caps too); inputs are refused beyond 4×. */
+/** Stored stdout/stderr are capped by @lms/db (the grader caps too). */
 export const OUTPUT_CAP = MAX_OUTPUT_CHARS;
 
 /** Verdicts (an attempt with one is graded). */
@@ -36,15 +37,6 @@ export type { AttemptStatus } from '@lms/db';
 
 export function isTerminal(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-/** Create the Attempt FIRST (queued), before anyone grades it: a crash after this loses nothing. */
-export async function createQueuedAttempt(
-  db: Db,
-  input: { userId: string; taskId: string; code: string; releaseId: string },
-) {
-  const { attempt } = await createAttempt(db, { ...input, stage: 'final' });
-  return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
 }
 
 /** The published task an attempt was submitted against (its release, even if archived since). */
@@ -217,43 +209,52 @@ export async function listOwnAttempts(
   return rows.map(studentView);
 }
 
-const SUBMIT_WINDOW_MS = 60_000;
+const RATE_WINDOW_MS = 60_000;
 
-/** At most `ctx.submitsPerMinute` final checks per user in any minute (RATE_LIMITED, with the wait). */
-async function assertSubmitRate(ctx: SignedInContext): Promise<void> {
-  const limit = ctx.submitsPerMinute;
-  const now = Date.now();
-  const { count, oldestAt } = await finalAttemptsSince(ctx.db, {
-    userId: ctx.session.user.id,
-    since: new Date(now - SUBMIT_WINDOW_MS),
-    max: limit,
-  });
-  if (count < limit) return;
-  const freeAt = (oldestAt?.getTime() ?? now) + SUBMIT_WINDOW_MS;
-  const waitS = Math.max(1, Math.ceil((freeAt - now) / 1000));
-  throw new AppError('RATE_LIMITED', { limit, wait: waitS });
+/** Final checks of one user queued or running at once; more are refused (SUBMITS_IN_FLIGHT). */
+export const FINAL_CHECKS_IN_FLIGHT_CAP = 2;
+/** Quick checks one user may store per minute (QUICK_RATE_LIMITED). */
+export const QUICK_CHECKS_PER_MINUTE = 30;
+
+function waitSeconds(retryAt: Date): number {
+  return Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+}
+
+/** The AppError for a refused limited create (@lms/db's createAttemptWithinLimits). */
+function limitError(
+  refused: Extract<LimitedAttemptCreate, { ok: false }>,
+  rate: { code: 'RATE_LIMITED' | 'QUICK_RATE_LIMITED'; limit: number },
+): AppError {
+  if (refused.limit === 'pending') {
+    return new AppError('SUBMITS_IN_FLIGHT', { limit: FINAL_CHECKS_IN_FLIGHT_CAP });
+  }
+  return new AppError(rate.code, { limit: rate.limit, wait: waitSeconds(refused.retryAt) });
 }
 
 /**
  * Final check: the attempt is stored as queued FIRST, then handed to the grader in the
- * background (a crash from there on is recovered at the next start). Rate limited per user.
+ * background (a crash from there on is recovered at the next start). Per user, at most
+ * `ctx.submitsPerMinute` in any minute (RATE_LIMITED, with the wait) and at most
+ * FINAL_CHECKS_IN_FLIGHT_CAP queued or running (SUBMITS_IN_FLIGHT): both decided atomically
+ * with the insert, so a burst (a batched request, parallel tabs) cannot slip past them.
  */
 export async function submitAttempt(ctx: SignedInContext, input: { taskId: string; code: string }) {
   assertCodeSize(input.code);
-  await assertSubmitRate(ctx);
   const grader = ctx.grader;
   if (!grader) throw new AppError('GRADER_UNAVAILABLE');
   const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
-  const attempt = await createQueuedAttempt(ctx.db, {
-    userId: ctx.session.user.id,
-    taskId: input.taskId,
-    code: input.code,
-    releaseId,
-  });
+  const limit = ctx.submitsPerMinute;
+  const made = await createFinalAttemptWithinLimits(
+    ctx.db,
+    { userId: ctx.session.user.id, taskId: input.taskId, code: input.code, releaseId },
+    { perWindow: limit, windowMs: RATE_WINDOW_MS, maxPending: FINAL_CHECKS_IN_FLIGHT_CAP },
+  );
+  if (!made.ok) throw limitError(made, { code: 'RATE_LIMITED', limit });
+  const { attempt } = made;
   void grader.dispatch(attempt.id).catch((e) => {
     console.warn(`[attempt] dispatch ${attempt.id}: ${(e as Error).message}`);
   });
-  return attempt;
+  return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
 }
 
 /** A quick check as the browser ran it (public tests in Pyodide). */
@@ -275,39 +276,66 @@ export type QuickCheckInput = {
   pythonVersion?: string | undefined;
 };
 
-/** The browser's quick check: stored as practice, never counted as solved. */
+/**
+ * The browser's quick check: stored as practice, never counted as solved. Per user at most
+ * QUICK_CHECKS_PER_MINUTE a minute (decided atomically with the insert), the result at most
+ * QUICK_CHECK_RESULT_CHARS as JSON; refused checks store nothing.
+ */
 export async function recordQuickAttempt(
   ctx: SignedInContext,
   input: { taskId: string; code: string; result: QuickCheckInput },
 ) {
   assertCodeSize(input.code);
+  assertQuickResultSize(input.result);
   const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
   const r = input.result;
   const tests = r.tests.map((t) => ({ ...t, hidden: false, origin: 'public' as const }));
   const now = new Date();
-  const { attempt } = await recordQuickCheck(ctx.db, {
-    userId: ctx.session.user.id,
-    taskId: input.taskId,
-    releaseId,
-    code: input.code,
-    result: {
-      status: r.status,
-      results: tests,
-      testsPassed: tests.filter((t) => t.status === 'passed').length,
-      testsTotal: tests.length,
-      message: r.message,
-      messageCode: r.messageCode ?? null,
-      stdout: r.stdout,
-      stderr: r.stderr,
-      durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
-      pythonImpl: 'pyodide',
-      pythonVersion: r.pythonVersion ?? null,
-      engine: 'pyodide',
-      startedAt: now,
-      gradedAt: now,
+  const stored = await recordQuickCheckWithinLimits(
+    ctx.db,
+    {
+      userId: ctx.session.user.id,
+      taskId: input.taskId,
+      releaseId,
+      code: input.code,
+      result: {
+        status: r.status,
+        results: tests,
+        testsPassed: tests.filter((t) => t.status === 'passed').length,
+        testsTotal: tests.length,
+        message: r.message,
+        messageCode: r.messageCode ?? null,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        durationMs: r.durationMs === undefined ? null : Math.round(r.durationMs),
+        pythonImpl: 'pyodide',
+        pythonVersion: r.pythonVersion ?? null,
+        engine: 'pyodide',
+        startedAt: now,
+        gradedAt: now,
+      },
     },
-  });
+    { perWindow: QUICK_CHECKS_PER_MINUTE, windowMs: RATE_WINDOW_MS },
+  );
+  if (!stored.ok) {
+    throw limitError(stored, { code: 'QUICK_RATE_LIMITED', limit: QUICK_CHECKS_PER_MINUTE });
+  }
+  const { attempt } = stored;
   return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
+}
+
+/**
+ * A quick check's result as a whole is at most QUICK_CHECK_RESULT_CHARS as JSON (each part is
+ * capped by the input schema too): what one stored row may take.
+ */
+export function assertQuickResultSize(result: QuickCheckInput): void {
+  const chars = JSON.stringify(result).length;
+  if (chars > QUICK_CHECK_RESULT_CHARS) {
+    throw new AppError('QUICK_RESULT_TOO_LARGE', {
+      size: Math.ceil(chars / 1024),
+      limit: Math.round(QUICK_CHECK_RESULT_CHARS / 1024),
+    });
+  }
 }
 
 /**
