@@ -1,5 +1,6 @@
 import type { Db } from '@lms/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { env, resetEnvForTests } from '../../src/env';
 import { getSessionFromHeaders } from '../../src/server/auth';
 import {
   type Auth,
@@ -8,7 +9,40 @@ import {
   TOO_MANY_SIGN_INS,
   trustedOrigins,
 } from '../../src/server/auth/auth';
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  clientKeyOf,
+  parseTrustedProxies,
+} from '../../src/server/auth/client-address';
+import {
+  createBoundedLru,
+  createConcurrencyLimiter,
+  createFailureLimiter,
+} from '../../src/server/auth/rate-limit';
 import { callerFor, createTestDb, makeUser } from './helpers';
+
+// every argon2 run (hash or verify) counted while it runs, to see how many run at once
+const argon2Runs = vi.hoisted(() => ({ now: 0, max: 0 }));
+vi.mock('@lms/db', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@lms/db')>();
+  const counted =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      argon2Runs.now++;
+      argon2Runs.max = Math.max(argon2Runs.max, argon2Runs.now);
+      try {
+        return await f(...args);
+      } finally {
+        argon2Runs.now--;
+      }
+    };
+  return {
+    ...real,
+    hashPassword: counted(real.hashPassword),
+    verifyPassword: counted(real.verifyPassword),
+  };
+});
 
 let t: Awaited<ReturnType<typeof createTestDb>>;
 let db: Db;
@@ -250,5 +284,217 @@ describe('better-auth', () => {
       );
     expect((await from('http://127.0.0.1:3000')).status).toBe(200);
     expect((await from('https://evil.example')).status).toBe(403);
+  });
+
+  it('rotating X-Forwarded-For values without TRUSTED_PROXIES still get 429 after the per-address limit', async () => {
+    // issue 11 #2: 36 wrong sign-ins, a new header value each, were 36 × 401
+    const limited = createAuth({
+      db,
+      secret: 'test-secret-test-secret-test-secret-1234',
+      baseURL: BASE,
+      provider: 'sqlite',
+      signInPerEmailPer10Min: 1000,
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 36; i++) {
+      const res = await post(
+        limited,
+        '/sign-in/email',
+        { email: `rot${i}@example.test`, password: 'wrong password!' },
+        `198.18.${i}.${i + 1}`,
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([...Array(30).fill(401), ...Array(6).fill(429)]);
+  });
+
+  it('with TRUSTED_PROXIES the client is the right-most address not a trusted proxy', async () => {
+    const limited = createAuth({
+      db,
+      secret: 'test-secret-test-secret-test-secret-1234',
+      baseURL: BASE,
+      provider: 'sqlite',
+      trustedProxies: ['192.0.2.10', '198.51.100.0/24'],
+      signInPerIpPerMinute: 3,
+      signInPerEmailPer10Min: 1000,
+    });
+    // the client writes whatever it likes on the left; the proxies append what they saw
+    const via = (forged: string, client: string) =>
+      `${forged}, ${client}, 198.51.100.7, 192.0.2.10`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await post(
+        limited,
+        '/sign-in/email',
+        { email: `tp${i}@example.test`, password: 'wrong password!' },
+        via(`6.6.6.${i}`, '203.0.113.5'),
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // another client behind the same proxies has its own count
+    const other = await post(
+      limited,
+      '/sign-in/email',
+      { email: 'tp@example.test', password: 'wrong password!' },
+      via('203.0.113.5', '203.0.113.6'),
+    );
+    expect(other.status).toBe(401);
+    // the session records that address, not the forged one nor a client-sent internal header
+    const { user } = await makeUser(db, 'student', 'proxied@example.test');
+    const ok = await limited.handler(
+      new Request(`${BASE}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: BASE,
+          'x-forwarded-for': via('6.6.6.6', '203.0.113.9'),
+          [CLIENT_ADDRESS_HEADER]: '6.6.6.7',
+        },
+        body: JSON.stringify({ email: 'proxied@example.test', password: 'correct horse battery' }),
+      }),
+    );
+    expect(ok.status).toBe(200);
+    const session = await db.session.findFirst({ where: { userId: user.id } });
+    expect(session?.ipAddress).toBe('203.0.113.9');
+  });
+
+  it("an attacker's failures on the admin's e-mail from one address do not lock the admin out from another", async () => {
+    // issue 11 #4: 10 failures for an e-mail blocked it for everyone, right password included
+    const limited = createAuth({
+      db,
+      secret: 'test-secret-test-secret-test-secret-1234',
+      baseURL: BASE,
+      provider: 'sqlite',
+      trustedProxies: ['192.0.2.10'],
+    });
+    await makeUser(db, 'admin', 'boss@example.test');
+    const from = (address: string, password: string) =>
+      post(
+        limited,
+        '/sign-in/email',
+        { email: 'boss@example.test', password },
+        `${address}, 192.0.2.10`,
+      );
+    const attacker: number[] = [];
+    for (let i = 0; i < 12; i++) attacker.push((await from('203.0.113.66', 'guess!guess')).status);
+    expect(attacker).toEqual([...Array(10).fill(401), 429, 429]);
+    // the owner, from elsewhere, with the right password
+    expect((await from('198.51.100.20', 'correct horse battery')).status).toBe(200);
+    // the attacker's address stays blocked for that e-mail, even with the right password
+    expect((await from('203.0.113.66', 'correct horse battery')).status).toBe(429);
+  });
+
+  it('spraying 60,000 e-mails does not reset an existing failure counter (bounded LRU)', () => {
+    const limiter = createFailureLimiter({ max: 10, windowMs: 10 * 60_000 });
+    for (let i = 0; i < 10; i++) limiter.fail('203.0.113.66|boss@example.test');
+    expect(limiter.blocked('203.0.113.66|boss@example.test')).toBe(true);
+    for (let i = 0; i < 60_000; i++) limiter.fail(`203.0.113.66|spray${i}@example.test`);
+    expect(limiter.blocked('203.0.113.66|boss@example.test')).toBe(true);
+
+    // the bound: the least recently used key goes, one at a time
+    const lru = createBoundedLru<number>(3);
+    for (const k of ['a', 'b', 'c']) lru.set(k, 1);
+    lru.get('a');
+    lru.set('d', 1);
+    expect([lru.get('a'), lru.get('b'), lru.get('c'), lru.get('d'), lru.size]).toEqual([
+      1,
+      undefined,
+      1,
+      1,
+      3,
+    ]);
+  });
+
+  it('the concurrency limiter: at most N at once per key, a bounded queue, others refused', async () => {
+    const slots = createConcurrencyLimiter({ perKey: 2, queuePerKey: 3 });
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const task = () =>
+      new Promise<string>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        release.push(() => {
+          running--;
+          resolve('done');
+        });
+      });
+    const a = Array.from({ length: 6 }, () => slots.run('a', task));
+    const b = slots.run('b', task); // another client is not held up by 'a'
+    expect(await a[5]).toBeUndefined(); // 2 running + 3 waiting: the 6th is refused
+    while (release.length) {
+      release.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(await Promise.all([...a.slice(0, 5), b])).toEqual(Array(6).fill('done'));
+    expect(most).toBe(3); // 2 for 'a' + 1 for 'b'
+    expect(slots.size).toBe(0);
+  });
+
+  it('12 sign-ins at once from one client never run more than 2 argon2s at a time', async () => {
+    const limited = createAuth({
+      db,
+      secret: 'test-secret-test-secret-test-secret-1234',
+      baseURL: BASE,
+      provider: 'sqlite',
+      signInPerIpPerMinute: 1000,
+      signInPerEmailPer10Min: 1000,
+    });
+    argon2Runs.max = 0;
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        post(limited, '/sign-in/email', {
+          email: i % 2 ? 'known@example.test' : `flood${i}@example.test`,
+          password: 'wrong password!',
+        }).then((r) => r.status),
+      ),
+    );
+    expect(argon2Runs.max).toBeLessThanOrEqual(2);
+    expect(argon2Runs.max).toBeGreaterThan(0);
+    for (const status of statuses) expect([401, 429]).toContain(status);
+  });
+
+  it('reads the client address only through trusted proxies', () => {
+    const none = parseTrustedProxies([]);
+    const proxies = parseTrustedProxies(['192.0.2.10', '10.1.0.0/16', '2001:db8:ffff::/48']);
+    const xff = (v: string) => new Headers({ 'x-forwarded-for': v });
+    expect(clientAddress(xff('203.0.113.5'), none)).toBeNull();
+    expect(clientAddress(xff('1.1.1.1, 203.0.113.5, 10.1.2.3, 192.0.2.10'), proxies)).toBe(
+      '203.0.113.5',
+    );
+    expect(clientAddress(xff('::ffff:203.0.113.5, 192.0.2.10'), proxies)).toBe('203.0.113.5');
+    expect(clientAddress(xff('[2001:db8:1:2::5]:443, 2001:db8:ffff::1'), proxies)).toBe(
+      '2001:db8:1:2::5',
+    );
+    expect(clientAddress(xff('203.0.113.5:5123, 192.0.2.10'), proxies)).toBe('203.0.113.5');
+    expect(clientAddress(xff('10.1.9.9, 192.0.2.10'), proxies)).toBeNull(); // only proxies
+    expect(clientAddress(xff('203.0.113.5, not-an-ip, 192.0.2.10'), proxies)).toBeNull();
+    expect(clientAddress(new Headers(), proxies)).toBeNull();
+    // IPv6 clients are keyed by their /64; unknown clients share one key
+    expect(clientKeyOf('2001:db8:1:2::5')).toBe(clientKeyOf('2001:db8:1:2:ffff::9'));
+    expect(clientKeyOf('2001:db8:1:2::5')).not.toBe(clientKeyOf('2001:db8:1:3::5'));
+    expect(clientKeyOf(null)).toBe(clientKeyOf(null));
+    expect(() => parseTrustedProxies(['10.0.0.0/33'])).toThrow(/TRUSTED_PROXIES/);
+    expect(() => parseTrustedProxies(['proxy.internal'])).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it('TRUSTED_PROXIES is read from the environment as a list of IPs and CIDRs', () => {
+    const saved = process.env.TRUSTED_PROXIES;
+    try {
+      delete process.env.TRUSTED_PROXIES;
+      resetEnvForTests();
+      expect(env().TRUSTED_PROXIES).toEqual([]);
+      process.env.TRUSTED_PROXIES = '192.0.2.10, 10.0.0.0/8,2001:db8::/32';
+      resetEnvForTests();
+      expect(env().TRUSTED_PROXIES).toEqual(['192.0.2.10', '10.0.0.0/8', '2001:db8::/32']);
+      process.env.TRUSTED_PROXIES = 'proxy.internal';
+      resetEnvForTests();
+      expect(() => env()).toThrow(/TRUSTED_PROXIES/);
+    } finally {
+      if (saved === undefined) delete process.env.TRUSTED_PROXIES;
+      else process.env.TRUSTED_PROXIES = saved;
+      resetEnvForTests();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hashPassword, verifyPassword } from '@lms/db';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
@@ -5,7 +6,18 @@ import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import type { Db } from '../db';
 import { isSignupEnabled } from '../services/settings';
-import { createFailureLimiter } from './rate-limit';
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientAddress,
+  clientKeyOf,
+  parseTrustedProxies,
+  UNKNOWN_CLIENT,
+} from './client-address';
+import {
+  createConcurrencyLimiter,
+  createFailureLimiter,
+  createFixedWindowLimiter,
+} from './rate-limit';
 
 export type CreateAuthOptions = {
   db: Db;
@@ -14,11 +26,18 @@ export type CreateAuthOptions = {
   provider: 'sqlite' | 'postgresql';
   /** origins besides baseURL allowed to POST to /api/auth (e.g. other hostnames of a proxy) */
   extraTrustedOrigins?: string[];
-  /** sign-in tries per IP per minute (better-auth's limiter; default 30) */
+  /** proxies in front of the app (`TRUSTED_PROXIES`: IPs or CIDRs); without them the
+   * client's address is unknown and forwarding headers are ignored (see client-address.ts) */
+  trustedProxies?: readonly string[];
+  /** the app runs under `apps/web/server.mjs`, which writes each request's socket address */
+  socketAddressHeader?: boolean;
+  /** sign-in tries per client address per minute, across e-mails (default 30) */
   signInPerIpPerMinute?: number;
-  /** FAILED sign-ins per email per 10 minutes before that email is refused (ours; default 10;
-   * same answer whether or not the email exists) */
+  /** FAILED sign-ins per (client address, e-mail) per 10 minutes before that pair is refused
+   * (default 10; same answer whether or not the email exists) */
   signInPerEmailPer10Min?: number;
+  /** argon2 runs at once per client address (default 2); up to 8 more wait, others get 429 */
+  argon2PerClient?: number;
 };
 
 export const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait a few minutes and try again.';
@@ -29,21 +48,48 @@ export const SIGNUP_CLOSED = 'Sign-up is closed. Ask an administrator for an acc
  * session cookies, `role` as a field the user can never set, sign-up closable by an admin.
  * Sign-in errors are the same for an unknown email and a wrong password, and better-auth
  * hashes the given password for unknown emails too, so both take about one argon2 run.
+ * Sign-in limits (in memory, bounded LRUs): tries per client address per minute across
+ * e-mails; failures per (client address, e-mail), so an attacker cannot lock the owner out
+ * from elsewhere; at most `argon2PerClient` argon2 runs at once per client. The client's
+ * address comes from trusted proxies only (client-address.ts); unknown clients share a key.
  */
 export function createAuth(options: CreateAuthOptions) {
   const { db } = options;
-  const perEmail = createFailureLimiter({
+  const trusted = parseTrustedProxies(options.trustedProxies ?? []);
+  // the client of the request being handled (set by `handler` below), read by the hooks and
+  // by the password functions, which better-auth calls without the request
+  const client = new AsyncLocalStorage<string>();
+  const clientKey = () => client.getStore() ?? UNKNOWN_CLIENT;
+  const perAddress = createFixedWindowLimiter({
+    max: options.signInPerIpPerMinute ?? 30,
+    windowMs: 60_000,
+  });
+  const perAccount = createFailureLimiter({
     max: options.signInPerEmailPer10Min ?? 10,
     windowMs: 10 * 60_000,
   });
-  return betterAuth({
+  const argon2 = createConcurrencyLimiter({ perKey: options.argon2PerClient ?? 2, queuePerKey: 8 });
+  const gated = async <T>(work: () => Promise<T>): Promise<T> => {
+    const result = await argon2.run(clientKey(), async () => ({ value: await work() }));
+    if (!result) throw new APIError('TOO_MANY_REQUESTS', { message: TOO_MANY_SIGN_INS });
+    return result.value;
+  };
+  const pairKey = (body: unknown) => `${clientKey()}|${emailOf(body)}`;
+
+  const auth = betterAuth({
     appName: 'LMS',
     // "User not found"/"Invalid password" warnings would log every failed sign-in
     logger: { level: 'error' },
     secret: options.secret,
     baseURL: options.baseURL,
     // enforced in tests too (better-auth skips the origin check under NODE_ENV=test by default)
-    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
+    advanced: {
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      // only the address our handler resolved (never a header the client sent); unknown:
+      // better-auth's limits share one bucket and sessions record no IP
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
+    },
     trustedOrigins: trustedOrigins(options.baseURL, options.extraTrustedOrigins ?? []),
     database: prismaAdapter(db, { provider: options.provider }),
     emailAndPassword: {
@@ -51,7 +97,10 @@ export function createAuth(options: CreateAuthOptions) {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       autoSignIn: true,
-      password: { hash: hashPassword, verify: verifyPassword },
+      password: {
+        hash: (password) => gated(() => hashPassword(password)),
+        verify: (data) => gated(() => verifyPassword(data)),
+      },
     },
     user: {
       additionalFields: {
@@ -71,7 +120,8 @@ export function createAuth(options: CreateAuthOptions) {
       window: 60,
       max: 200,
       customRules: {
-        '/sign-in/email': { window: 60, max: options.signInPerIpPerMinute ?? 30 },
+        // ours (hooks below): per client address and per (address, e-mail)
+        '/sign-in/email': false,
         '/sign-up/email': { window: 60, max: 5 },
       },
     },
@@ -81,8 +131,7 @@ export function createAuth(options: CreateAuthOptions) {
           throw new APIError('FORBIDDEN', { message: SIGNUP_CLOSED });
         }
         if (ctx.path === '/sign-in/email') {
-          const email = emailOf(ctx.body);
-          if (perEmail.blocked(email)) {
+          if (!perAddress.take(clientKey()) || perAccount.blocked(pairKey(ctx.body))) {
             throw new APIError('TOO_MANY_REQUESTS', { message: TOO_MANY_SIGN_INS });
           }
         }
@@ -91,11 +140,10 @@ export function createAuth(options: CreateAuthOptions) {
         if (ctx.path !== '/sign-in/email' && ctx.path !== '/sign-up/email') return;
         const returned = ctx.context.returned;
         if (ctx.path === '/sign-in/email') {
-          const email = emailOf(ctx.body);
           if (isAPIError(returned)) {
-            if ((returned as APIError).statusCode === 401) perEmail.fail(email);
+            if ((returned as APIError).statusCode === 401) perAccount.fail(pairKey(ctx.body));
           } else {
-            perEmail.reset(email);
+            perAccount.reset(pairKey(ctx.body));
           }
         }
         // the session lives in the httpOnly cookie only: don't hand its token to page scripts
@@ -111,6 +159,17 @@ export function createAuth(options: CreateAuthOptions) {
     },
     plugins: [nextCookies()],
   });
+
+  /** better-auth's handler, with the client's address resolved first: a client-sent
+   * `x-lms-client-address` is dropped, ours set when the address is known. */
+  const handler = (request: Request): Promise<Response> => {
+    const address = clientAddress(request.headers, trusted, options.socketAddressHeader);
+    const headers = new Headers(request.headers);
+    headers.delete(CLIENT_ADDRESS_HEADER);
+    if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
+    return client.run(clientKeyOf(address), () => auth.handler(new Request(request, { headers })));
+  };
+  return { ...auth, handler, fetch: handler };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -15,6 +15,8 @@ export function getAuth(): Auth {
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
       extraTrustedOrigins: e.BETTER_AUTH_TRUSTED_ORIGINS,
+      trustedProxies: e.TRUSTED_PROXIES,
+      socketAddressHeader: e.LMS_SOCKET_ADDRESS_HEADER,
       provider: isPostgresUrl(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
     });
   }
