@@ -154,6 +154,13 @@ const ru = {
     TOO_LARGE: 'Код занимает {size} КиБ; предел — {limit} КиБ.',
     RATE_LIMITED:
       'Слишком много отправок: не больше {limit} в минуту. Попробуйте снова через {wait} с.',
+    SUBMITS_IN_FLIGHT:
+      'У вас уже {limit} решения ждут проверки. Дождитесь результата и отправьте снова.',
+    QUICK_RATE_LIMITED:
+      'Слишком много быстрых проверок: не больше {limit} в минуту. Попробуйте снова через {wait} с.',
+    QUICK_RESULT_TOO_LARGE:
+      'Результат быстрой проверки занимает {size} КиБ; предел — {limit} КиБ. Он не сохранён.',
+    BATCH_TOO_LARGE: 'Слишком много вызовов в одном запросе: {count}; предел — {limit}.',
     CONFLICT: 'Данные изменились. Обновите страницу и попробуйте снова.',
     GRADER_UNAVAILABLE: 'Сервис проверки не настроен.',
     INTERNAL: 'На сервере что-то пошло не так. Попробуйте ещё раз.',
@@ -303,6 +310,12 @@ const en = {
     INVALID_INPUT: 'Invalid input: {details}',
     TOO_LARGE: 'The code is {size} KiB; the limit is {limit} KiB.',
     RATE_LIMITED: 'Too many submissions: at most {limit} per minute. Try again in {wait} s.',
+    SUBMITS_IN_FLIGHT:
+      'You already have {limit} solutions waiting to be checked. Wait for a verdict, then submit again.',
+    QUICK_RATE_LIMITED: 'Too many quick checks: at most {limit} per minute. Try again in {wait} s.',
+    QUICK_RESULT_TOO_LARGE:
+      'The quick check result is {size} KiB; the limit is {limit} KiB. It was not stored.',
+    BATCH_TOO_LARGE: 'Too many calls in one request: {count}; the limit is {limit}.',
     CONFLICT: 'The data has changed. Reload the page and try again.',
     GRADER_UNAVAILABLE: 'The grading service is not configured.',
     INTERNAL: 'Something went wrong on the server. Please try again.',
