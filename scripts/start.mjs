@@ -3,28 +3,21 @@
 // its inputs changed (Turborepo's cache makes an unchanged build instant), then run the
 // grader service and the web server side by side until one exits or we get a signal.
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateDir, readOrCreateSecrets } from './lib/secrets.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+// data/ holds the database (password hashes, answers, hidden tests) and the secrets: 0700
 const dataDir = join(root, 'data');
-mkdirSync(dataDir, { recursive: true });
+ensurePrivateDir(dataDir);
 
 const log = (msg) => console.log(`\x1b[1m[start]\x1b[0m ${msg}`);
 
-// Secrets are made once per installation and kept beside the database.
-const secretsFile = join(dataDir, 'secrets.json');
-if (!existsSync(secretsFile)) {
-  const secrets = {
-    GRADER_SECRET: randomBytes(32).toString('hex'),
-    BETTER_AUTH_SECRET: randomBytes(32).toString('hex'),
-  };
-  writeFileSync(secretsFile, `${JSON.stringify(secrets, null, 2)}\n`);
-  chmodSync(secretsFile, 0o600);
-}
-const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+// Secrets are made once per installation and kept beside the database (mode 0600).
+const secrets = readOrCreateSecrets(join(dataDir, 'secrets.json'));
 
+// loopback unless HOST says otherwise: the demo accounts' passwords are public
+const host = process.env.HOST || '127.0.0.1';
 const port = process.env.PORT ?? '3000';
 const graderPort = process.env.GRADER_PORT ?? '4100';
 const env = {
@@ -37,6 +30,10 @@ const env = {
   GRADER_PORT: graderPort,
   GRADER_URL: process.env.GRADER_URL ?? `http://127.0.0.1:${graderPort}`,
   PORT: port,
+  HOST: host,
+  // `next start` always runs with NODE_ENV=production; this says whether the person starting
+  // us meant production (the demo-password rule of apps/web/src/server/startup.ts)
+  LMS_DEPLOYMENT: process.env.NODE_ENV === 'production' ? 'production' : 'embedded',
 };
 
 function step(title, cmd, args, { capture = false } = {}) {
@@ -55,11 +52,13 @@ function step(title, cmd, args, { capture = false } = {}) {
   return r.stdout ?? '';
 }
 
-// migrate, then seed only on first run (an existing database keeps every row)
+// migrate, then seed only on first run (an existing database keeps every row); refused
+// (exit 1, one line) when the web would listen beyond loopback or run in production while a
+// demo account still has its public password
 const setupOutput = step(
-  'database: migrations, and the demo seed on first run',
+  'database: migrations, the demo seed on first run, the demo-password check',
   'node',
-  ['packages/db/bin/lms-db.mjs', 'setup'],
+  ['packages/db/bin/lms-db.mjs', 'setup', '--host', host],
   { capture: true },
 );
 // the seed prints the demo accounts; repeat them once everything is up
@@ -115,15 +114,21 @@ launch('grader', 'node', ['apps/grader/bin/lms-grader.mjs', 'serve']);
 const web = launch(
   'web',
   'node',
-  [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', port],
+  // the app's own server: Next's handler, told each request's socket address (sign-in limits)
+  [join(root, 'apps/web/server.mjs')],
   join(root, 'apps/web'),
 );
+const shownHost = ['127.0.0.1', '0.0.0.0', 'localhost'].includes(host)
+  ? 'localhost'
+  : host.includes(':')
+    ? `[${host}]`
+    : host;
 let announced = false;
 web.stdout.on('data', (chunk) => {
   if (announced || !String(chunk).includes('Ready')) return;
   announced = true;
   log(
-    `ready: http://localhost:${port}  (grader http://127.0.0.1:${graderPort}, data in ${dataDir})`,
+    `ready: http://${shownHost}:${port}  (grader http://127.0.0.1:${graderPort}, data in ${dataDir})`,
   );
   if (accounts) console.log(accounts.trimEnd());
   log('Ctrl-C stops both');

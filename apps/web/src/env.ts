@@ -12,6 +12,12 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().positive().default(3000),
+    HOST: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .describe('the address `next start -H` listens on (scripts/start.mjs: 127.0.0.1)'),
     DATABASE_URL: z
       .string()
       .optional()
@@ -31,6 +37,32 @@ const envSchema = z
           .filter(Boolean),
       )
       .describe('comma-separated extra origins allowed to sign in (proxies)'),
+    LMS_SOCKET_ADDRESS_HEADER: z
+      .enum(['1', '0', ''])
+      .default('')
+      .transform((v) => v === '1')
+      .describe(
+        "set by apps/web/server.mjs: x-lms-socket-address carries each request's socket address",
+      ),
+    TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+            error: 'TRUSTED_PROXIES: each entry must be an IP address or CIDR range',
+          }),
+        ),
+      )
+      .describe(
+        'comma-separated IPs/CIDRs of the proxies in front of the app; only then is X-Forwarded-For read (right-most address not in the list)',
+      ),
     GRADER_URL: z
       .url('GRADER_URL must be a URL like http://127.0.0.1:4100')
       .default('http://127.0.0.1:4100'),

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkConnection, createDb, oneLine } from './client.ts';
+import { checkConnection, createDb, type Db, oneLine } from './client.ts';
 import { type DbTarget, env, isPostgresUrl, redact, resolveTarget } from './env.ts';
 import { DbError } from './errors.ts';
 import {
@@ -13,13 +13,21 @@ import {
   resolveMigration,
   writeMigration,
 } from './migrate.ts';
+import {
+  demoPasswordRefusal,
+  disableDemoAccounts,
+  generatePassword,
+  getUserByEmail,
+  setPassword,
+  usableDemoAccounts,
+} from './repo/users.ts';
 import { PROVIDERS, type Provider } from './schema-files.ts';
 import {
   compileCourse,
+  productionSetup,
   readCourseSource,
   SHIPPED_COURSE_DIR,
   seed,
-  usableDemoAccounts,
 } from './seed.ts';
 
 const HELP = `lms-db — the LMS database (DATABASE_URL: unset = <repo>/data/lms.db, postgres://… = PostgreSQL)
@@ -29,7 +37,16 @@ const HELP = `lms-db — the LMS database (DATABASE_URL: unset = <repo>/data/lms
   lms-db seed [--course-json F] [--course-dir D]
                                  demo admin, instructor, two students, a cohort, the shipped course
                                  (compiled with @lms/content unless --course-json is given)
-  lms-db setup                   migrate; seed when the database has no users yet (first run)
+  lms-db setup [--production [--admin-email E]]
+                                 migrate; on a database without users: the demo seed (embedded
+                                 SQLite only), or with --production (or NODE_ENV=production) the
+                                 first admin (E or LMS_ADMIN_EMAIL) with a generated password,
+                                 printed once, and the shipped course; with users: nothing changes
+  lms-db demo-accounts [--disable | --check [--host H]]
+                                 demo accounts still on their public password; --disable removes
+                                 those passwords (and sessions); --check exits 1 with the reason
+                                 when the web (HOST, NODE_ENV) must not start with them
+  lms-db set-password <email>    a new generated password, printed once; ends their sessions
   lms-db reset --yes             drop everything, re-apply migrations (then run seed)
   lms-db backup <file>           SQLite online backup to <file>
   lms-db diff                    SQL the committed migrations lack vs schema.base.prisma, per provider
@@ -118,35 +135,65 @@ async function main(argv: string[]): Promise<number> {
       const db = createDb({ url: t.url });
       try {
         await checkConnection(db, t.url);
-        if (cmd === 'setup' && (await db.user.count()) > 0) {
-          const demo = await usableDemoAccounts(db);
-          console.log(`${where(t)}: existing data kept (${await db.user.count()} users)`);
-          printAccounts(demo);
+        const code = await seedOrSetup(cmd, args, t, db);
+        // `--host H` (scripts/start.mjs): refuse here, before the build, when the web would
+        // listen beyond loopback (or run in production) with a demo password still valid
+        const host = cmd === 'setup' ? flag(args, '--host') : undefined;
+        if (code !== 0 || host === undefined) return code;
+        const refusal = await demoPasswordRefusal(db, { host, production: isProduction(args) });
+        if (refusal) console.error(`lms-db: ${refusal}`);
+        return refusal ? 1 : 0;
+      } finally {
+        await db.$disconnect();
+      }
+    }
+
+    case 'demo-accounts': {
+      const t = target();
+      const db = createDb({ url: t.url });
+      try {
+        await checkConnection(db, t.url);
+        if (args.includes('--disable')) {
+          const done = await disableDemoAccounts(db);
+          console.log(
+            done.length
+              ? `demo password removed, sessions ended: ${done.join(', ')}`
+              : 'no demo account has its demo password',
+          );
           return 0;
         }
-        const json = flag(args, '--course-json');
-        const dir = resolve(flag(args, '--course-dir') ?? SHIPPED_COURSE_DIR);
-        let compiled: unknown;
-        if (json) {
-          try {
-            compiled = JSON.parse(readFileSync(resolve(json), 'utf8'));
-          } catch (error) {
-            throw new DbError('INVALID', `--course-json ${json}: ${oneLine(error)}`);
+        if (args.includes('--check')) {
+          const host = flag(args, '--host') ?? env.HOST ?? '0.0.0.0';
+          const refusal = await demoPasswordRefusal(db, { host, production: isProduction(args) });
+          if (refusal) {
+            console.error(refusal);
+            return 1;
           }
-        } else {
-          compiled = compileCourse(dir);
-          console.log(`compiled ${dir}`);
+          return 0;
         }
-        const r = await seed(db, { compiled, source: json ? {} : readCourseSource(dir) });
-        if (r.course) {
-          console.log(
-            `course ${r.course.slug}: ${r.course.published ? `published as v${r.course.version}` : `v${r.course.version} already published (same content)`}`,
-          );
-        }
-        console.log(
-          `cohort ${r.cohort.slug}: ${r.cohort.created ? 'created' : 'exists'} (instructor + 2 students)`,
-        );
-        printAccounts(r.accounts);
+        const demo = await usableDemoAccounts(db);
+        if (demo.length === 0) console.log('no demo account has its demo password');
+        printAccounts(demo);
+        return 0;
+      } finally {
+        await db.$disconnect();
+      }
+    }
+
+    case 'set-password': {
+      const email = args[0];
+      if (!email || email.startsWith('--'))
+        throw new DbError('INVALID', 'usage: lms-db set-password <email>');
+      const t = target();
+      const db = createDb({ url: t.url });
+      try {
+        await checkConnection(db, t.url);
+        const user = await getUserByEmail(db, email);
+        if (!user) throw new DbError('NOT_FOUND', `no user ${email}`);
+        const password = generatePassword();
+        await setPassword(db, user.id, password);
+        await db.session.deleteMany({ where: { userId: user.id } });
+        console.log(`${user.email} / ${password}\n  shown only now; their sessions were ended`);
         return 0;
       } finally {
         await db.$disconnect();
@@ -245,11 +292,87 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+const isProduction = (args: string[]) =>
+  args.includes('--production') || env.NODE_ENV === 'production';
+
+async function seedOrSetup(
+  cmd: 'seed' | 'setup',
+  args: string[],
+  t: DbTarget,
+  db: Db,
+): Promise<number> {
+  const users = await db.user.count();
+  if (cmd === 'setup' && users > 0) {
+    const demo = await usableDemoAccounts(db);
+    console.log(`${where(t)}: existing data kept (${users} users)`);
+    printAccounts(demo);
+    return 0;
+  }
+  if (cmd === 'setup' && isProduction(args)) {
+    const adminEmail = flag(args, '--admin-email') ?? env.LMS_ADMIN_EMAIL;
+    if (!adminEmail) {
+      throw new DbError(
+        'INVALID',
+        'setup --production makes the first admin: give their e-mail with --admin-email <email> (or LMS_ADMIN_EMAIL)',
+      );
+    }
+    const course = loadCourse(args);
+    const r = await productionSetup(db, { adminEmail, ...course });
+    if (!r.created) {
+      console.log(`${where(t)}: existing data kept (${r.users} users)`);
+      return 0;
+    }
+    printCourse(r.course);
+    console.log(
+      `first admin (no demo accounts): ${r.admin.email} / ${r.admin.password}\n` +
+        '  this password is shown only now: sign in and keep it safe (`lms-db set-password <email>` makes a new one)',
+    );
+    return 0;
+  }
+  if (cmd === 'setup' && t.provider !== 'sqlite') {
+    // demo data with public passwords only in the embedded default or when asked for
+    console.log(
+      `${where(t)}: no users yet. Run \`lms-db seed\` for demo data, or \`lms-db setup --production --admin-email <email>\` for the first admin.`,
+    );
+    return 0;
+  }
+  const r = await seed(db, loadCourse(args));
+  printCourse(r.course);
+  console.log(
+    `cohort ${r.cohort.slug}: ${r.cohort.created ? 'created' : 'exists'} (instructor + 2 students)`,
+  );
+  printAccounts(r.accounts);
+  return 0;
+}
+
 function cleanupScratch(t: DbTarget) {
   if (t.provider !== 'sqlite') return;
   for (const f of [t.file, `${t.file}-wal`, `${t.file}-shm`, `${t.file}-journal`]) {
     if (existsSync(f)) unlinkSync(f);
   }
+}
+
+/** The course to publish: --course-json F (compiled) or --course-dir D (default: the shipped one). */
+function loadCourse(args: string[]): { compiled: unknown; source: Record<string, string> } {
+  const json = flag(args, '--course-json');
+  if (json) {
+    try {
+      return { compiled: JSON.parse(readFileSync(resolve(json), 'utf8')), source: {} };
+    } catch (error) {
+      throw new DbError('INVALID', `--course-json ${json}: ${oneLine(error)}`);
+    }
+  }
+  const dir = resolve(flag(args, '--course-dir') ?? SHIPPED_COURSE_DIR);
+  const compiled = compileCourse(dir);
+  console.log(`compiled ${dir}`);
+  return { compiled, source: readCourseSource(dir) };
+}
+
+function printCourse(course: { slug: string; version: number; published: boolean } | null) {
+  if (!course) return;
+  console.log(
+    `course ${course.slug}: ${course.published ? `published as v${course.version}` : `v${course.version} already published (same content)`}`,
+  );
 }
 
 function printAccounts(accounts: ReadonlyArray<{ email: string; password: string; role: string }>) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DbError } from './errors.ts';
@@ -18,6 +18,10 @@ const envSchema = z.object({
   POSTGRES_URL: z.string().optional(),
   /** print full errors from the CLI */
   LMS_DEBUG: z.string().optional(),
+  /** the address the web app listens on (`lms-db demo-accounts --check`: loopback or not) */
+  HOST: z.string().optional(),
+  /** e-mail of the first admin made by `lms-db setup --production` (or `--admin-email`) */
+  LMS_ADMIN_EMAIL: z.string().optional(),
 });
 
 export const env = envSchema.parse(process.env);
@@ -70,11 +74,31 @@ export function redact(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
+/**
+ * Makes the SQLite file's directory (mode 0700 when created) and the file itself, empty, with
+ * mode 0600, before any driver opens it: the database holds password hashes, answers and
+ * hidden tests, so it is never world-readable, not even for a moment. An existing file loses
+ * its group/other bits (older installations). SQLite gives its -wal/-shm/-journal files the
+ * database file's mode.
+ */
 export function ensureSqliteDir(file: string): void {
+  const dir = dirname(file);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new DbError('UNAVAILABLE', `cannot create ${dirname(file)}: ${(error as Error).message}`);
+    throw new DbError('UNAVAILABLE', `cannot create ${dir}: ${(error as Error).message}`);
+  }
+  try {
+    // 'a': create if missing (with 0600), never truncate an existing database
+    closeSync(openSync(file, 'a', 0o600));
+  } catch (error) {
+    throw new DbError('UNAVAILABLE', `cannot create ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) chmodSync(file, mode & 0o700);
+  } catch {
+    // another owner's file: SQLite opens it as the file system allows
   }
 }
 

@@ -7,36 +7,17 @@ import {
 } from '@lms/content';
 import type { Db } from './client.ts';
 import { DbError } from './errors.ts';
-import { verifyPassword } from './password.ts';
 import { addMember, createCohort, getCohort } from './repo/cohorts.ts';
 import { parseCompiledCourse, publishCompiledCourse } from './repo/releases.ts';
-import { createUser, getUserByEmail } from './repo/users.ts';
-import type { UserRole } from './types.ts';
+import {
+  createUser,
+  DEMO_ACCOUNTS,
+  type DemoAccount,
+  generatePassword,
+  getUserByEmail,
+} from './repo/users.ts';
 
-export type DemoAccount = { email: string; password: string; name: string; role: UserRole };
-
-/** The demo accounts of the embedded default (printed by `lms-db seed`; change them in production). */
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { email: 'admin@lms.local', password: 'demo-admin-pass', name: 'Admin', role: 'admin' },
-  {
-    email: 'instructor@lms.local',
-    password: 'demo-instructor-pass',
-    name: 'Ирина Преподаватель',
-    role: 'instructor',
-  },
-  {
-    email: 'student1@lms.local',
-    password: 'demo-student1-pass',
-    name: 'Анна Студентка',
-    role: 'student',
-  },
-  {
-    email: 'student2@lms.local',
-    password: 'demo-student2-pass',
-    name: 'Борис Студент',
-    role: 'student',
-  },
-];
+export { DEMO_ACCOUNTS, type DemoAccount, usableDemoAccounts } from './repo/users.ts';
 export const DEMO_COHORT = { slug: 'demo', name: 'Демо-группа' } as const;
 export { SHIPPED_COURSE_DIR };
 
@@ -132,16 +113,47 @@ export async function seed(
   return { accounts, cohort: { slug: DEMO_COHORT.slug, created: cohortCreated }, course };
 }
 
-/** Demo accounts that still exist and still have their demo password (for the start banner). */
-export async function usableDemoAccounts(db: Db): Promise<DemoAccount[]> {
-  const out: DemoAccount[] = [];
-  for (const acc of DEMO_ACCOUNTS) {
-    const row = await db.account.findFirst({
-      where: { providerId: 'credential', user: { email: acc.email } },
-      select: { password: true },
+export type ProductionSetupResult =
+  | { created: false; users: number }
+  | {
+      created: true;
+      admin: { email: string; password: string };
+      course: SeedResult['course'];
+    };
+
+/**
+ * The first start of a real installation: no demo accounts; the first admin, with a generated
+ * password for the caller to print once, and the course published by them. A database that
+ * already has users is left exactly as it is (`created: false`).
+ */
+export async function productionSetup(
+  db: Db,
+  input: {
+    adminEmail: string;
+    adminName?: string;
+    compiled: unknown | null;
+    source?: Record<string, string>;
+  },
+): Promise<ProductionSetupResult> {
+  const users = await db.user.count();
+  if (users > 0) return { created: false, users };
+  const password = generatePassword();
+  const admin = await createUser(db, {
+    email: input.adminEmail,
+    name: input.adminName ?? 'Admin',
+    role: 'admin',
+    password,
+    emailVerified: true,
+  });
+  let course: SeedResult['course'] = null;
+  if (input.compiled !== null) {
+    const compiled = parseCompiledCourse(input.compiled);
+    const { release, created } = await publishCompiledCourse(db, {
+      compiled: input.compiled,
+      source: input.source ?? {},
+      publishedById: admin.id,
     });
-    if (row?.password && (await verifyPassword({ hash: row.password, password: acc.password })))
-      out.push(acc);
+    course = { slug: compiled.id, version: release.version, published: created };
   }
-  return out;
+  return { created: true, admin: { email: admin.email, password }, course };
 }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DbError, isUniqueViolation } from '../errors.ts';
 import type { Prisma } from '../generated/sqlite/client.ts';
-import { hashPassword } from '../password.ts';
+import { hashPassword, verifyPassword } from '../password.ts';
 import { USER_ROLES, type UserRole } from '../types.ts';
 import { audit, type DbOrTx } from './audit.ts';
 
@@ -127,4 +129,109 @@ export async function setUserRole(
     payload: { from: before.role, to: input.role },
   });
   return toUser(user);
+}
+
+// ---- demo accounts and where they may be used ----
+
+export type DemoAccount = { email: string; password: string; name: string; role: UserRole };
+
+/**
+ * The demo accounts of the embedded default (made by `lms-db seed`, printed by `npm start`).
+ * Their passwords are public: a server listening beyond loopback, or in production, refuses
+ * to start while one still works (`demoPasswordRefusal`).
+ */
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { email: 'admin@lms.local', password: 'demo-admin-pass', name: 'Admin', role: 'admin' },
+  {
+    email: 'instructor@lms.local',
+    password: 'demo-instructor-pass',
+    name: 'Ирина Преподаватель',
+    role: 'instructor',
+  },
+  {
+    email: 'student1@lms.local',
+    password: 'demo-student1-pass',
+    name: 'Анна Студентка',
+    role: 'student',
+  },
+  {
+    email: 'student2@lms.local',
+    password: 'demo-student2-pass',
+    name: 'Борис Студент',
+    role: 'student',
+  },
+];
+
+/** Demo accounts that still exist and still have their demo password. */
+export async function usableDemoAccounts(db: DbOrTx): Promise<DemoAccount[]> {
+  const out: DemoAccount[] = [];
+  for (const acc of DEMO_ACCOUNTS) {
+    const row = await db.account.findFirst({
+      where: { providerId: 'credential', user: { email: acc.email } },
+      select: { password: true },
+    });
+    if (row?.password && (await verifyPassword({ hash: row.password, password: acc.password })))
+      out.push(acc);
+  }
+  return out;
+}
+
+/**
+ * Removes the password of every demo account that still has its demo password, and ends their
+ * sessions: nobody can sign in as them any more; their rows and work stay. Returns the e-mails.
+ */
+export async function disableDemoAccounts(db: DbOrTx): Promise<string[]> {
+  const done: string[] = [];
+  for (const acc of await usableDemoAccounts(db)) {
+    const user = await db.user.findUnique({ where: { email: acc.email }, select: { id: true } });
+    if (!user) continue;
+    await db.account.deleteMany({ where: { userId: user.id, providerId: 'credential' } });
+    await db.session.deleteMany({ where: { userId: user.id } });
+    done.push(acc.email);
+  }
+  return done;
+}
+
+/** A random password for a person to be told once (24 characters, 144 bits). */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * Does this listen address stay on the machine? `127.0.0.0/8`, `::1`, `localhost` (and
+ * `[::1]`, `::ffff:127.x.x.x`). Anything else — `0.0.0.0`, `::`, a LAN address, a name — is
+ * reachable from elsewhere.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
+  return false;
+}
+
+/**
+ * The start-up rule for public passwords: listening beyond loopback, or in production, with a
+ * demo account that still has its demo password, the server must not start. Returns the one
+ * line to print (which accounts, how to fix) or null when it may start. `host` is the address
+ * the server listens on (Next's default when none is given is every interface).
+ */
+export async function demoPasswordRefusal(
+  db: DbOrTx,
+  where: { host: string; production: boolean },
+): Promise<string | null> {
+  const exposed = where.production || !isLoopbackHost(where.host);
+  if (!exposed) return null;
+  const demo = await usableDemoAccounts(db);
+  if (demo.length === 0) return null;
+  const why = where.production ? 'in production' : `listening on ${where.host} (beyond loopback)`;
+  return (
+    `refusing to start ${why}: demo account(s) ${demo.map((a) => a.email).join(', ')} still ` +
+    'have their published demo password. Run `npx lms-db demo-accounts --disable` (or ' +
+    '`npx lms-db set-password <email>` for each), or listen on loopback only (HOST=127.0.0.1).'
+  );
 }
