@@ -5,12 +5,15 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 
 const isDev = process.env.NODE_ENV !== 'production';
 
-// Everything (scripts, styles, fonts, Pyodide) comes from our own origin. Pyodide compiles
-// WebAssembly ('wasm-unsafe-eval'); Next's inline bootstrap scripts need 'unsafe-inline';
-// React's dev tooling needs 'unsafe-eval' in development only.
-const contentSecurityPolicy = [
+// Pages get their Content-Security-Policy from src/proxy.ts: a fresh nonce per request, so
+// script-src has no 'unsafe-inline'. The static files the proxy skips (_next/static, including
+// the Pyodide module worker's own script, _next/image, public/pyodide) get the same policy
+// here without a nonce: they carry no inline script, and a worker runs under the policy of its
+// script's response ('wasm-unsafe-eval' for Pyodide). Keep the two lists alike (pageCsp in
+// src/proxy.ts); e2e/security/csp.spec.ts checks both.
+const staticContentSecurityPolicy = [
   "default-src 'self'",
-  `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${isDev ? " 'unsafe-eval'" : ''}`,
+  `script-src 'self' 'wasm-unsafe-eval'${isDev ? " 'unsafe-eval'" : ''}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
@@ -23,7 +26,6 @@ const contentSecurityPolicy = [
 ].join('; ');
 
 const securityHeaders = [
-  { key: 'Content-Security-Policy', value: contentSecurityPolicy },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
   { key: 'X-Frame-Options', value: 'DENY' },
@@ -57,7 +59,14 @@ const nextConfig: NextConfig = {
   ],
   async headers() {
     return [
+      // every path; the CSP (and HSTS over HTTPS) of pages is set by src/proxy.ts
       { source: '/:path*', headers: securityHeaders },
+      // exactly the paths src/proxy.ts does not match (its `config.matcher`), so that no
+      // response carries two policies (browsers would enforce both)
+      ...['/_next/static/:path*', '/_next/image', '/pyodide/:path*'].map((source) => ({
+        source,
+        headers: [{ key: 'Content-Security-Policy', value: staticContentSecurityPolicy }],
+      })),
       {
         // public/pyodide/<version>/ is copied from node_modules/pyodide (scripts/copy-pyodide.mjs);
         // the version is in the path, so a URL's bytes never change

@@ -211,6 +211,32 @@ export class BlockConverter {
     return out;
   }
 
+  private readonly refusedUrls = new Set<string>();
+
+  /** Whether a link or image may keep its URL (`safeUrl`); a refused one is reported once. */
+  private urlAllowed(
+    url: string,
+    kind: UrlKind,
+    node: { position?: { start: { line: number; column: number } } },
+  ): boolean {
+    if (safeUrl(url, kind)) return true;
+    const line = node.position?.start.line ?? 1;
+    const column = node.position?.start.column ?? 1;
+    const key = `${line}:${column}`;
+    if (!this.refusedUrls.has(key)) {
+      this.refusedUrls.add(key);
+      this.report(
+        line,
+        column,
+        `${kind} URL ${JSON.stringify(url)} is not allowed, shown as text: ` +
+          (kind === 'link'
+            ? 'links may be http:, https:, mailto: or relative'
+            : 'images may be http:, https: or relative'),
+      );
+    }
+    return false;
+  }
+
   private inline(node: PhrasingContent, depth: number): Inline | null {
     const kids = (children: PhrasingContent[]) => this.inlines(children, depth + 1);
     switch (node.type) {
@@ -229,18 +255,29 @@ export class BlockConverter {
       case 'html':
         return { type: 'text', value: node.value };
       case 'image':
+        if (!this.urlAllowed(node.url, 'image', node))
+          return { type: 'text', value: node.alt ?? '' };
         return { type: 'image', src: node.url, alt: node.alt ?? '', title: node.title ?? null };
       case 'imageReference': {
         const def = this.definitions.get(node.identifier);
-        if (!def) return { type: 'text', value: node.alt ?? '' };
+        if (!def || !this.urlAllowed(def.url, 'image', node)) {
+          return { type: 'text', value: node.alt ?? '' };
+        }
         return { type: 'image', src: def.url, alt: node.alt ?? '', title: def.title ?? null };
       }
-      case 'link':
-        return link(node.url, node.title ?? null, kids(node.children));
+      case 'link': {
+        const children = kids(node.children);
+        if (!this.urlAllowed(node.url, 'link', node)) {
+          return { type: 'text', value: plainText(children) };
+        }
+        return link(node.url, node.title ?? null, children);
+      }
       case 'linkReference': {
         const def = this.definitions.get(node.identifier);
         const children = kids(node.children);
-        if (!def) return { type: 'text', value: plainText(children) };
+        if (!def || !this.urlAllowed(def.url, 'link', node)) {
+          return { type: 'text', value: plainText(children) };
+        }
         return link(def.url, def.title ?? null, children);
       }
       case 'footnoteReference':
@@ -249,6 +286,33 @@ export class BlockConverter {
         return null;
     }
   }
+}
+
+export type UrlKind = 'link' | 'image';
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+const ALLOWED_SCHEMES: Record<UrlKind, ReadonlySet<string>> = {
+  link: new Set(['http', 'https', 'mailto']),
+  image: new Set(['http', 'https']),
+};
+
+/**
+ * Whether a link (http:, https:, mailto:, relative) or an image (http:, https:, relative) URL
+ * may reach the page. The URL is read the way a browser reads it (WHATWG URL): tabs and line
+ * breaks anywhere are dropped, leading and trailing control characters and spaces trimmed, the
+ * scheme compared without case. Character references (`&#106;avascript:`) are already decoded
+ * by the parser. So `JAVASCRIPT:`, ` javascript:` and `java\tscript:` are all refused;
+ * anything without a scheme (`/x`, `#x`, `?x`, `./x`, `../x`, `x/y:z`) is relative.
+ */
+export function safeUrl(url: string, kind: UrlKind): boolean {
+  const noBreaks = url.replace(/[\t\n\r]/g, '');
+  // trim C0 controls and spaces (code points up to U+0020) from both ends
+  let start = 0;
+  let end = noBreaks.length;
+  while (start < end && noBreaks.charCodeAt(start) <= 0x20) start++;
+  while (end > start && noBreaks.charCodeAt(end - 1) <= 0x20) end--;
+  const scheme = SCHEME.exec(noBreaks.slice(start, end))?.[1];
+  return scheme === undefined || ALLOWED_SCHEMES[kind].has(scheme.toLowerCase());
 }
 
 function link(href: string, title: string | null, children: Inline[]): Inline {

@@ -353,6 +353,16 @@ function renderInline(inline: Inline, ctx: RenderContext, key: number): ReactNod
           </Link>
         );
       }
+      // Defence in depth: a release compiled before the compiler refused unsafe URLs may hold
+      // any href. Read it as a browser does (tabs and line breaks dropped, leading controls and
+      // spaces trimmed, scheme without case); only http:, https:, mailto: or relative survive.
+      const bare = inline.href.replace(/[\t\n\r]/g, '');
+      let start = 0;
+      while (start < bare.length && bare.charCodeAt(start) <= 0x20) start++;
+      const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(bare.slice(start))?.[1]?.toLowerCase();
+      if (scheme !== undefined && scheme !== 'http' && scheme !== 'https' && scheme !== 'mailto') {
+        return <span key={key}>{children}</span>;
+      }
       if (inline.href.startsWith('#')) {
         return (
           <a key={key} href={inline.href} className={className} title={inline.title ?? undefined}>
