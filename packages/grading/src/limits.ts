@@ -27,8 +27,15 @@ export const STORED_OUTPUT_CAP_CHARS = 64 * 1024;
 export const QUICK_CHECK_MAX_TESTS = 100;
 /** Characters of a test's name. */
 export const QUICK_CHECK_TEST_NAME_CHARS = 200;
-/** Characters of a message (the result's or a test's). */
+/** Characters of a message (the result's or a test's): what both engines keep of one. */
 export const QUICK_CHECK_MESSAGE_CHARS = 4000;
+/** Characters of one text parameter of a message code (a test's message inside the summary). */
+export const MESSAGE_PARAM_CHARS = 1000;
+
+/** `text` cut to `cap` characters, an ellipsis saying so. */
+export function clipText(text: string, cap: number): string {
+  return text.length > cap ? `${text.slice(0, cap - 1)}…` : text;
+}
 /** Characters of a grading message code with its parameters, as JSON. */
 export const QUICK_CHECK_MESSAGE_CODE_CHARS = 2000;
 /**

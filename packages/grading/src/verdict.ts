@@ -5,7 +5,12 @@
  * (`messages.ts`); `message` is its Russian rendering.
  */
 
-import { DEFAULT_OUTPUT_CAP_BYTES } from './limits.ts';
+import {
+  clipText,
+  DEFAULT_OUTPUT_CAP_BYTES,
+  MESSAGE_PARAM_CHARS,
+  QUICK_CHECK_MESSAGE_CHARS,
+} from './limits.ts';
 import {
   DEFAULT_GRADING_LOCALE,
   type GradingMessage,
@@ -43,8 +48,16 @@ export function codedMessage(
   params: GradingMessageParams = {},
   detail?: GradingMessage,
 ): CodedMessage {
-  const messageCode = gradingMessage(code, params, detail);
-  return { message: renderGradingMessage(messageCode, DEFAULT_GRADING_LOCALE), messageCode };
+  // a long text parameter (a test's message) is cut: the summary stays within what is stored
+  const short = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? clipText(v, MESSAGE_PARAM_CHARS) : v,
+    ]),
+  );
+  const messageCode = gradingMessage(code, short, detail);
+  const message = renderGradingMessage(messageCode, DEFAULT_GRADING_LOCALE);
+  return { message: clipText(message, QUICK_CHECK_MESSAGE_CHARS), messageCode };
 }
 
 /** The limit that ended a program, as a message code. */
@@ -90,7 +103,7 @@ export function driverTestResults(tests: TestsDriverOutput['tests']): TestResult
     const base = {
       name: test.name,
       status: test.status,
-      message: test.message ?? null,
+      message: test.message == null ? null : clipText(test.message, QUICK_CHECK_MESSAGE_CHARS),
       durationMs: test.durationMs,
       origin: test.origin,
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUICK_CHECK_MESSAGE_CHARS, QUICK_CHECK_MESSAGE_CODE_CHARS } from '../src/limits.ts';
 import { renderGradingMessage } from '../src/messages.ts';
 import type { TestResult } from '../src/protocol.ts';
 import { driverTestResults, limitMessage, statusOfLimit, verdictOf } from '../src/verdict.ts';
@@ -114,5 +115,22 @@ describe('verdictOf', () => {
       'Все проверки пройдены (проверка типов пропущена: mypy не установлен на сервере)',
     );
     expect(skipped.messageCode.code).toBe('all_passed_typecheck_skipped');
+  });
+});
+
+describe('long messages', () => {
+  it('are cut so that a quick check of any program can be stored (message, code as JSON)', () => {
+    const long = 'y'.repeat(10_000);
+    const [t] = driverTestResults([
+      { name: 'n'.repeat(150), status: 'failed', message: long, durationMs: 1, origin: 'public' },
+    ]);
+    expect(t!.message!.length).toBeLessThanOrEqual(QUICK_CHECK_MESSAGE_CHARS);
+    expect(t!.message!.endsWith('…')).toBe(true);
+    const v = verdictOf({ limitHit: null, limits, tests: [t!] });
+    expect(v.status).toBe('failed');
+    expect(v.message.length).toBeLessThanOrEqual(QUICK_CHECK_MESSAGE_CHARS);
+    expect(JSON.stringify(v.messageCode).length).toBeLessThanOrEqual(
+      QUICK_CHECK_MESSAGE_CODE_CHARS,
+    );
   });
 });
