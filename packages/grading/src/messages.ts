@@ -52,6 +52,7 @@ export const gradingMessageCodeSchema = z.enum([
   'run_stopped',
   // the grader itself failed: {error}
   'grader_failure',
+  'grader_incident',
   // the web app could not reach a grader (not counted as an attempt)
   'grader_unavailable',
   // a "what does this print?" answer that is not the program's output
@@ -107,6 +108,8 @@ const ru = {
   program_exit_code: 'Программа завершилась с кодом {code}',
   run_stopped: 'Запуск остановлен',
   grader_failure: 'Сбой сервера проверки: {error}',
+  grader_incident:
+    'Сбой сервера проверки (инцидент {incident}). Попытка не засчитана: отправьте решение ещё раз через минуту.',
   grader_unavailable:
     'Сервис проверки сейчас недоступен. Ваш код сохранён: отправьте решение ещё раз через минуту. (Попытка не засчитана.)',
   output_mismatch: 'Это не то, что печатает программа.',
@@ -139,6 +142,8 @@ const en = {
   program_exit_code: 'The program exited with code {code}',
   run_stopped: 'The run was stopped',
   grader_failure: 'The grading server failed: {error}',
+  grader_incident:
+    'The grading server failed (incident {incident}). Not counted as an attempt: submit again in a minute.',
   grader_unavailable:
     'The grading service is not available right now. Your code is saved: submit again in a minute. (Not counted as an attempt.)',
   output_mismatch: 'That is not what the program prints.',

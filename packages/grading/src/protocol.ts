@@ -191,6 +191,15 @@ export const gradeResultSchema = z.object({
   pythonVersion: z.string(),
   /** true when the run was NOT sandboxed (GRADER_UNSAFE_NO_SANDBOX=1): never trust it */
   unsafe: z.boolean(),
+  /**
+   * a failure of the grader itself (`sandbox_error`): its id, which the student's message
+   * names, and the details (paths, tool output) for the logs and staff, never for students
+   */
+  incident: z
+    .object({ id: z.string().max(64), detail: z.string().max(8000) })
+    .nullable()
+    .default(null)
+    .catch(null),
   /** the static type checker: null when the task does not ask for it */
   typecheck: z
     .object({

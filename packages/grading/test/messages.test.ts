@@ -41,6 +41,7 @@ const samples = {
   program_exit_code: { code: 1 },
   run_stopped: {},
   grader_failure: { error: 'bwrap: no permission' },
+  grader_incident: { incident: 'a1b2c3d4e5f6' },
   grader_unavailable: {},
   output_mismatch: {},
 } satisfies Record<GradingMessageCode, GradingMessageParams>;

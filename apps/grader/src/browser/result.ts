@@ -83,6 +83,7 @@ export function toGradeResult(
     engine: 'pyodide',
     pythonVersion: context.pythonVersion,
     unsafe: false,
+    incident: null,
     typecheck: null,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   buildWrapperProgram,
   type CodedMessage,
@@ -154,6 +155,7 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
     engine: sandbox.engine,
     pythonVersion: sandbox.pythonVersion,
     unsafe: sandbox.engine === 'cpython-unsafe',
+    incident: null,
   } as const;
   let typecheck: GradeResult['typecheck'] = null;
   let program: RunOutcome | null = null;
@@ -359,7 +361,11 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       });
     return finish(verdict.status, verdict, verdict.limitHit);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return finish('sandbox_error', codedMessage('grader_failure', { error: message }));
+    // the student learns that it failed and an id; paths and tool output go to the log and staff
+    const detail = error instanceof Error ? error.message : String(error);
+    const id = randomBytes(6).toString('hex');
+    console.error(`lms-grader: incident ${id} (task ${request.taskId ?? '?'}): ${detail}`);
+    const result = finish('sandbox_error', codedMessage('grader_incident', { incident: id }));
+    return { ...result, incident: { id, detail: detail.slice(0, 8000) } };
   }
 }

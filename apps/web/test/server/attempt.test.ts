@@ -152,6 +152,37 @@ describe('attempt.submit (final check)', () => {
     expect(a.message).toBe('Some tests failed');
   });
 
+  it('a grader incident: the student sees its id only, staff see its details', async () => {
+    const { session } = await makeUser(db, 'student');
+    const { session: staff } = await makeUser(db, 'instructor');
+    const incident = {
+      id: 'a1b2c3d4e5f6',
+      detail: 'bwrap: /run/lms-grader/slot-3: Permission denied',
+    };
+    grader.respond = () => ({
+      status: 200,
+      json: gradeResult('sandbox_error', {
+        message: 'Сбой сервера проверки (инцидент a1b2c3d4e5f6).',
+        messageCode: { code: 'grader_incident', params: { incident: incident.id } },
+        tests: [],
+        incident,
+      }),
+    });
+    const transport = transportFor(grader);
+    const api = callerFor(db, session, { grader: transport });
+    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    await transport.idle();
+    const mine = await api.attempt.get({ id });
+    expect(mine.status).toBe('sandbox_error');
+    expect(mine.incident).toBeNull();
+    expect(JSON.stringify(mine)).not.toMatch(/slot-3|Permission/);
+    expect(JSON.stringify(await api.attempt.list({ taskId: 't1', limit: 10 }))).not.toMatch(
+      /slot-3|Permission/,
+    );
+    const seen = await callerFor(db, staff).attempt.get({ id });
+    expect(seen.incident).toEqual(incident);
+  });
+
   it('a grader that stays down ends in sandbox_error, not counted against the student', async () => {
     const { session } = await makeUser(db, 'student');
     grader.respond = () => ({ status: 503, json: { error: 'busy' } });

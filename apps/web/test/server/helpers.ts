@@ -229,6 +229,7 @@ export function gradeResult(
     engine: 'cpython-bwrap',
     pythonVersion: '3.11.2',
     unsafe: false,
+    incident: null,
     typecheck: null,
     ...over,
   };

@@ -73,7 +73,13 @@ export async function applyGradeResult(
         messageCode: result.messageCode,
         stdout: result.stdout,
         stderr: result.stderr,
-        timings: { ...result.durations, limitHit: result.limitHit, unsafe: result.unsafe },
+        // the incident's details are for staff and the log: the student's view never reads them
+        timings: {
+          ...result.durations,
+          limitHit: result.limitHit,
+          unsafe: result.unsafe,
+          ...(result.incident ? { incident: result.incident } : {}),
+        },
         durationMs: Math.round(result.durations.totalMs),
         pythonImpl: result.engine === 'pyodide' ? 'pyodide' : 'cpython',
         pythonVersion: result.pythonVersion,
@@ -138,6 +144,7 @@ export function gradeOutputTask(task: Task, typed: string): GradeResult {
     engine: 'output-compare',
     pythonVersion: 'n/a',
     unsafe: false,
+    incident: null,
     typecheck: null,
   };
 }
@@ -166,8 +173,11 @@ export type AttemptTestResult = {
   durationMs: number;
 };
 
-/** What a student sees of an attempt (never userId, release, engine details or idempotency key). */
-function studentView(attempt: AttemptView) {
+/**
+ * What a student sees of an attempt (never userId, release, engine details or idempotency
+ * key); staff also see a grader incident's details, which the student's message only names.
+ */
+function studentView(attempt: AttemptView, viewer: { staff: boolean } = { staff: false }) {
   const {
     results,
     timings,
@@ -176,12 +186,16 @@ function studentView(attempt: AttemptView) {
     pythonImpl: _impl,
     ...rest
   } = attempt;
-  const t = (timings ?? null) as { limitHit?: string | null } | null;
+  const { incident, ...t } = (timings ?? {}) as {
+    limitHit?: string | null;
+    incident?: { id: string; detail: string };
+  };
   return {
     ...rest,
-    timings: t as Record<string, number | string | boolean | null> | null,
+    timings: timings ? (t as Record<string, number | string | boolean | null>) : null,
+    incident: viewer.staff ? (incident ?? null) : null,
     results: (results ?? []) as AttemptTestResult[],
-    limitHit: t?.limitHit ?? null,
+    limitHit: t.limitHit ?? null,
     done: isTerminal(attempt.status),
   };
 }
@@ -192,7 +206,7 @@ export async function getOwnAttempt(ctx: SignedInContext, input: { id: string })
   const user = ctx.session.user;
   const mayRead = attempt && (attempt.userId === user.id || isStaff(user));
   if (!attempt || !mayRead) throw new AppError('ATTEMPT_NOT_FOUND');
-  return studentView(attempt);
+  return studentView(attempt, { staff: isStaff(user) });
 }
 
 /** The caller's attempts at one task, newest first (with code, for diffs between attempts). */
@@ -206,7 +220,7 @@ export async function listOwnAttempts(
     stage: input.stage,
     limit: input.limit,
   });
-  return rows.map(studentView);
+  return rows.map((row) => studentView(row));
 }
 
 const RATE_WINDOW_MS = 60_000;
