@@ -4,7 +4,9 @@
 // from. Next's route handlers cannot see the socket, and `next start` passes on whatever
 // X-Forwarded-For a client sends, so without this a client could pick its own address for the
 // sign-in limits. The header is always overwritten here; the app trusts it only when this
-// server started it (LMS_SOCKET_ADDRESS_HEADER=1, set below).
+// server started it: the value carries a secret made afresh by this process (an environment
+// copied from a running deployment into a bare `next start` cannot make a forged one count).
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +18,15 @@ const hostname = process.env.HOST || '127.0.0.1';
 process.env.NODE_ENV = 'production';
 // the start-up check of the app reads where it listens from HOST
 process.env.HOST = hostname;
-process.env.LMS_SOCKET_ADDRESS_HEADER = '1';
+const secret = randomBytes(24).toString('hex');
+process.env.LMS_SOCKET_ADDRESS_SECRET = secret;
 const { default: next } = await import('next');
 const app = next({ dev: false, dir: dirname(fileURLToPath(import.meta.url)), hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
-  req.headers[SOCKET_HEADER] = req.socket.remoteAddress ?? '';
+  req.headers[SOCKET_HEADER] = `${secret} ${req.socket.remoteAddress ?? ''}`;
   handle(req, res).catch((error) => {
     console.error(`web: ${req.method} ${req.url}: ${error?.stack ?? error}`);
     if (!res.headersSent) res.writeHead(500);

@@ -37,12 +37,12 @@ const envSchema = z
           .filter(Boolean),
       )
       .describe('comma-separated extra origins allowed to sign in (proxies)'),
-    LMS_SOCKET_ADDRESS_HEADER: z
-      .enum(['1', '0', ''])
-      .default('')
-      .transform((v) => v === '1')
+    LMS_SOCKET_ADDRESS_SECRET: z
+      .string()
+      .min(32)
+      .optional()
       .describe(
-        "set by apps/web/server.mjs: x-lms-socket-address carries each request's socket address",
+        'made afresh by apps/web/server.mjs at each start: x-lms-socket-address carries it with the socket address',
       ),
     TRUSTED_PROXIES: z
       .string()

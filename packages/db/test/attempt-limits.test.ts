@@ -73,6 +73,30 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     expect(next.ok).toBe(true);
   }, 60_000);
 
+  it('a pending attempt whose dispatch was lost stops counting once stale (no lock-out)', async () => {
+    const userId = await newUser();
+    const limits = { perWindow: 100, windowMs: 60_000, maxPending: 2 };
+    for (const code of ['a', 'b']) {
+      expect(
+        (await createFinalAttemptWithinLimits(db, { userId, taskId: 't', code }, limits)).ok,
+      ).toBe(true);
+    }
+    expect(
+      await createFinalAttemptWithinLimits(db, { userId, taskId: 't', code: 'c' }, limits),
+    ).toMatchObject({
+      ok: false,
+      limit: 'pending',
+    });
+    // eleven minutes later both are still queued (nobody graded them), and the student may submit
+    const later = new Date(Date.now() + 11 * 60_000);
+    const next = await createFinalAttemptWithinLimits(
+      db,
+      { userId, taskId: 't', code: 'd' },
+      { ...limits, now: later },
+    );
+    expect(next.ok).toBe(true);
+  }, 60_000);
+
   it("one user's limit does not touch another's; the window slides; unknown users are refused", async () => {
     const a = await newUser();
     const b = await newUser();

@@ -273,6 +273,13 @@ describe('tRPC batch cap (route handler)', () => {
     expect(contextFactory.calls).toBe(0);
   });
 
+  it('a malformed escape in a batched path is not a server error', async () => {
+    const { GET } = await import('../../src/app/api/trpc/[trpc]/route');
+    const res = await GET(new Request('http://localhost/api/trpc/%E0?batch=1&input=%7B%7D'));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+
   it('a batch of 10 calls goes through (and the limits above apply)', async () => {
     const { POST } = await import('../../src/app/api/trpc/[trpc]/route');
     const { session } = await makeUser(db, 'student');

@@ -354,6 +354,11 @@ export type AttemptLimits = {
   windowMs: number;
   /** at most this many of the user's attempts of the stage without a verdict (queued/running) */
   maxPending?: number;
+  /**
+   * a pending attempt older than this no longer counts against `maxPending`: one whose
+   * dispatch was lost must not lock the student out (default 10 minutes, past any grading)
+   */
+  pendingStaleMs?: number;
   /** the clock (tests) */
   now?: Date;
 };
@@ -399,6 +404,7 @@ export async function createAttemptWithinLimits(
           userId: input.userId,
           stage: input.stage,
           status: { in: [...PENDING_ATTEMPT_STATUSES] },
+          createdAt: { gte: new Date(now.getTime() - (limits.pendingStaleMs ?? 10 * 60_000)) },
         },
       });
       if (pending >= limits.maxPending) return { ok: false, limit: 'pending', pending };

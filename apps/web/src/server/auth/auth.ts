@@ -29,8 +29,8 @@ export type CreateAuthOptions = {
   /** proxies in front of the app (`TRUSTED_PROXIES`: IPs or CIDRs); without them the
    * client's address is unknown and forwarding headers are ignored (see client-address.ts) */
   trustedProxies?: readonly string[];
-  /** the app runs under `apps/web/server.mjs`, which writes each request's socket address */
-  socketAddressHeader?: boolean;
+  /** the app runs under `apps/web/server.mjs`, which writes each request's socket address with this secret */
+  socketAddressSecret?: string;
   /** sign-in tries per client address per minute, across e-mails (default 30) */
   signInPerIpPerMinute?: number;
   /** FAILED sign-ins per (client address, e-mail) per 10 minutes before that pair is refused
@@ -163,7 +163,7 @@ export function createAuth(options: CreateAuthOptions) {
   /** better-auth's handler, with the client's address resolved first: a client-sent
    * `x-lms-client-address` is dropped, ours set when the address is known. */
   const handler = (request: Request): Promise<Response> => {
-    const address = clientAddress(request.headers, trusted, options.socketAddressHeader);
+    const address = clientAddress(request.headers, trusted, options.socketAddressSecret);
     const headers = new Headers(request.headers);
     headers.delete(CLIENT_ADDRESS_HEADER);
     if (address) headers.set(CLIENT_ADDRESS_HEADER, address);

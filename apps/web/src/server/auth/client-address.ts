@@ -21,7 +21,7 @@ import { BlockList, isIP } from 'node:net';
  * a value sent by the client is always removed first. */
 export const CLIENT_ADDRESS_HEADER = 'x-lms-client-address';
 
-/** Written by `apps/web/server.mjs` on every request (a client-sent value never survives it). */
+/** Written by `apps/web/server.mjs` on every request as `<secret> <address>` (a client-sent value never survives it). */
 export const SOCKET_ADDRESS_HEADER = 'x-lms-socket-address';
 
 /** The key of every client whose address is unknown (no trusted proxy configured). */
@@ -67,12 +67,14 @@ export function parseTrustedProxies(entries: readonly string[]): TrustedProxies 
 export function clientAddress(
   headers: Headers,
   trusted: TrustedProxies,
-  /** the app runs under its own server (`apps/web/server.mjs`), which writes the socket's
-   * address into `x-lms-socket-address` on every request */
-  socketHeader = false,
+  /** the app runs under its own server (`apps/web/server.mjs`), which writes
+   * `<this secret> <socket address>` into `x-lms-socket-address` on every request */
+  socketSecret?: string,
 ): string | null {
-  if (socketHeader) {
-    const socket = parseHop(headers.get(SOCKET_ADDRESS_HEADER) ?? '');
+  if (socketSecret) {
+    const [secret, value = ''] = (headers.get(SOCKET_ADDRESS_HEADER) ?? '').split(' ');
+    if (secret !== socketSecret) return null;
+    const socket = parseHop(value);
     if (!socket) return null;
     // a client straight on the socket; behind a trusted proxy, read on in X-Forwarded-For
     if (!trusted.check(socket)) return socket;

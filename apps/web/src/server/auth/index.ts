@@ -10,13 +10,19 @@ const g = globalThis as unknown as { __lmsAuth?: Auth };
 export function getAuth(): Auth {
   if (!g.__lmsAuth) {
     const e = env();
+    if (!e.LMS_SOCKET_ADDRESS_SECRET && e.TRUSTED_PROXIES.length === 0) {
+      console.warn(
+        'lms web: client addresses are unknown (not started by apps/web/server.mjs, no TRUSTED_PROXIES): ' +
+          'every client shares one sign-in bucket; run `node apps/web/server.mjs` or set TRUSTED_PROXIES',
+      );
+    }
     g.__lmsAuth = createAuth({
       db: getDb(),
       secret: e.BETTER_AUTH_SECRET,
       baseURL: e.BETTER_AUTH_URL,
       extraTrustedOrigins: e.BETTER_AUTH_TRUSTED_ORIGINS,
       trustedProxies: e.TRUSTED_PROXIES,
-      socketAddressHeader: e.LMS_SOCKET_ADDRESS_HEADER,
+      socketAddressSecret: e.LMS_SOCKET_ADDRESS_SECRET,
       provider: isPostgresUrl(e.DATABASE_URL) ? 'postgresql' : 'sqlite',
     });
   }

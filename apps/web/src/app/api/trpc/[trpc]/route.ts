@@ -16,7 +16,13 @@ export const dynamic = 'force-dynamic';
 function batchTooLarge(req: Request): Response | null {
   const url = new URL(req.url);
   if (url.searchParams.get('batch') !== '1') return null;
-  const path = decodeURIComponent(url.pathname.replace(/^.*\/api\/trpc\/?/, ''));
+  const raw = url.pathname.replace(/^.*\/api\/trpc\/?/, '');
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // a malformed escape: count the raw path (tRPC itself answers the bad path with a 4xx)
+  }
   const count = path.split(',').length;
   if (count <= MAX_BATCH_SIZE) return null;
   const params = { count, limit: MAX_BATCH_SIZE };
