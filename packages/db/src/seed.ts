@@ -78,16 +78,7 @@ export async function seed(
   }
   const adminId = ids.get(DEMO_ACCOUNTS[0]!.email)!;
 
-  let course: SeedResult['course'] = null;
-  if (input.compiled !== null) {
-    const compiled = parseCompiledCourse(input.compiled);
-    const { release, created } = await publishCompiledCourse(db, {
-      compiled: input.compiled,
-      source: input.source ?? {},
-      publishedById: adminId,
-    });
-    course = { slug: compiled.id, version: release.version, published: created };
-  }
+  const course = await publishSeedCourse(db, input, adminId);
 
   let cohort = await getCohort(db, DEMO_COHORT.slug);
   const cohortCreated = !cohort;
@@ -145,15 +136,22 @@ export async function productionSetup(
     password,
     emailVerified: true,
   });
-  let course: SeedResult['course'] = null;
-  if (input.compiled !== null) {
-    const compiled = parseCompiledCourse(input.compiled);
-    const { release, created } = await publishCompiledCourse(db, {
-      compiled: input.compiled,
-      source: input.source ?? {},
-      publishedById: admin.id,
-    });
-    course = { slug: compiled.id, version: release.version, published: created };
-  }
+  const course = await publishSeedCourse(db, input, admin.id);
   return { created: true, admin: { email: admin.email, password }, course };
+}
+
+/** Publishes the course a setup was given (none: null), as published by `adminId`. */
+async function publishSeedCourse(
+  db: Db,
+  input: { compiled: unknown; source?: Record<string, string> },
+  adminId: string,
+): Promise<SeedResult['course']> {
+  if (input.compiled === null) return null;
+  const compiled = parseCompiledCourse(input.compiled);
+  const { release, created } = await publishCompiledCourse(db, {
+    compiled: input.compiled,
+    source: input.source ?? {},
+    publishedById: adminId,
+  });
+  return { slug: compiled.id, version: release.version, published: created };
 }
