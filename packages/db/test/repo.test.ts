@@ -1,3 +1,5 @@
+// The repository API on both providers, one describe per table; long because each provider
+// runs the same cases (splitting by table would repeat the per-provider set-up in each file).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/client.ts';
 import { DbError } from '../src/errors.ts';

@@ -1,3 +1,5 @@
+// The compiled lesson blocks as React, one renderer per block kind. Over 400 lines on purpose:
+// the kinds are one switch over the content schema's union, read best side by side.
 import type { Block, Inline } from '@lms/content/schema';
 import type { ComponentType, ReactNode } from 'react';
 import { cn, focusRing } from './cn.ts';

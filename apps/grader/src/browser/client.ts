@@ -2,7 +2,8 @@
  * The web app's Python runner: Pyodide in a module Web Worker, loaded from files the app
  * serves itself (`baseUrl`, e.g. `/pyodide/314.0.7/`). Loading starts on `warm()` (the
  * chapter page calls it on open) or with the first run; everything heavy happens off the
- * main thread.
+ * main thread. One file over 400 lines on purpose: the worker's life (start, interrupt,
+ * respawn, snapshot) and the runs it serves share one state machine that reads best whole.
  *
  * Time limit: the worker stops a program that is awaiting by itself; one that never yields
  * gets SIGALRM through a SharedArrayBuffer interrupt buffer when the page is

@@ -1,3 +1,4 @@
+// The course doctor: every example, answer and starter of a course through a runner, one report.
 import { resolve } from 'node:path';
 import { compileCourse } from '../course.ts';
 import { typedOutputMatches } from '../output.ts';
