@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { contentSecurityPolicy } from './src/csp.ts';
 
 // Set before Next reads it, so neither dev, build nor start ever phones home.
 process.env.NEXT_TELEMETRY_DISABLED = '1';
@@ -8,22 +9,9 @@ const isDev = process.env.NODE_ENV !== 'production';
 // Pages get their Content-Security-Policy from src/proxy.ts: a fresh nonce per request, so
 // script-src has no 'unsafe-inline'. The static files the proxy skips (_next/static, including
 // the Pyodide module worker's own script, _next/image, public/pyodide) get the same policy
-// here without a nonce: they carry no inline script, and a worker runs under the policy of its
-// script's response ('wasm-unsafe-eval' for Pyodide). Keep the two lists alike (pageCsp in
-// src/proxy.ts); e2e/security/csp.spec.ts checks both.
-const staticContentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'wasm-unsafe-eval'${isDev ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// (src/csp.ts) here without a nonce: they carry no inline script, and a worker runs under the
+// policy of its script's response. e2e/security/csp.spec.ts checks both.
+const staticContentSecurityPolicy = contentSecurityPolicy({ dev: isDev });
 
 const securityHeaders = [
   { key: 'X-Content-Type-Options', value: 'nosniff' },

@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
+import { contentSecurityPolicy } from './csp.ts';
 import { env } from './env.ts';
 
 /**
@@ -17,27 +18,9 @@ export function makeNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/**
- * The page policy. Everything comes from our own origin; inline scripts only with the nonce.
- * Pyodide compiles WebAssembly ('wasm-unsafe-eval'; its module worker is `worker-src 'self'`).
- * React's dev tooling needs 'unsafe-eval' in development only. `style-src` keeps
- * 'unsafe-inline' (React `style` attributes and the editor's inline styles; a nonce in
- * style-src would make browsers ignore 'unsafe-inline', so there is none).
- */
+/** The page policy (`csp.ts`) with this request's nonce. */
 export function pageCsp(nonce: string, dev = env().NODE_ENV !== 'production'): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ''}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return contentSecurityPolicy({ nonce, dev });
 }
 
 export const HSTS = 'max-age=63072000; includeSubDomains';
