@@ -37,6 +37,12 @@ const envSchema = z
           .filter(Boolean),
       )
       .describe('comma-separated extra origins allowed to sign in (proxies)'),
+    LMS_DEPLOYMENT: z
+      .enum(['embedded', 'production'])
+      .optional()
+      .describe(
+        "scripts/start.mjs: 'embedded' when its caller did not mean production (`next start` always sets NODE_ENV=production)",
+      ),
     LMS_SOCKET_ADDRESS_SECRET: z
       .string()
       .min(32)

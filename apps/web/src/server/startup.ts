@@ -57,7 +57,7 @@ export async function startupRefusal(
 }
 
 /** Exits the process with the refusal's line when the server must not start. */
-export async function refuseUnsafeStart(options: { embedded: boolean }): Promise<void> {
+export async function refuseUnsafeStart(): Promise<void> {
   const e = env();
   let refusal: string | null;
   try {
@@ -65,7 +65,7 @@ export async function refuseUnsafeStart(options: { embedded: boolean }): Promise
       argv: process.argv,
       host: e.HOST,
       nodeEnv: e.NODE_ENV,
-      embedded: options.embedded,
+      embedded: e.LMS_DEPLOYMENT === 'embedded',
     });
   } catch (error) {
     // exposed and unable to tell whether the demo passwords still work: do not serve
