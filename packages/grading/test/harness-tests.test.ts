@@ -61,6 +61,12 @@ def d(run):
 });
 
 describe('wrapper_test', () => {
+  it('exit() and quit() exist as under plain python3 (the runner runs with -S)', () => {
+    expect(runProgram(dir, 'print("a")\nexit(3)\nprint("b")').status).toBe(3);
+    const quit = runProgram(dir, 'quit()\nprint("b")');
+    expect(quit).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  });
+
   it('injects code and its string literal', () => {
     const wrapper =
       'import sys\n    #INJECT-b585472fa\nsrc = #INJECT-ESCAPED-b585472fa\nprint(len(src))\n';
@@ -68,6 +74,41 @@ describe('wrapper_test', () => {
     const program = buildWrapperProgram(wrapper, code);
     const r = runProgram(dir, program);
     expect(r.stdout).toBe(`q"uote\n${code.length}\n`);
+  });
+
+  it("inside senjun's triple-quoted string, the text is exactly the code (quotes, backslashes, NUL)", () => {
+    // the form every senjun wrapper_test uses
+    const wrapper =
+      'user_code = """\n#INJECT-ESCAPED-b585472fa\n"""\nimport json, sys\nsys.stdout.write(json.dumps(user_code[1:-1]))\n';
+    const codes = [
+      'print("a\\nb")  # a backslash escape in the code',
+      's = """triple"""\nt = \'\'\'other\'\'\'\nu = "\\\\"',
+      'x = 1 \\\ny = 2',
+      '"""',
+      'ends with a backslash \\',
+      'nul \u0000 inside',
+    ];
+    for (const code of codes) {
+      const r = runProgram(dir, buildWrapperProgram(wrapper, code));
+      expect(r.stderr, code).toBe('');
+      expect(JSON.parse(r.stdout), code).toBe(code);
+    }
+  });
+
+  it('inside a raw triple-quoted string (r""") the code stands as written', () => {
+    const wrapper =
+      's = r"""\n#INJECT-ESCAPED-b585472fa\n""".strip()\nimport json, sys\nsys.stdout.write(json.dumps(s))\n';
+    for (const code of ['o t a', 'it\'s \\d+ and "quotes"']) {
+      const r = runProgram(dir, buildWrapperProgram(wrapper, code));
+      expect(JSON.parse(r.stdout), code).toBe(code);
+    }
+  });
+
+  it("senjun's console-output check: the typed text compared after strip()", () => {
+    const wrapper =
+      'text = """\n#INJECT-ESCAPED-b585472fa\n"""\n\nif text.strip() != "10":\n    exit(1)';
+    expect(runProgram(dir, buildWrapperProgram(wrapper, '10\n')).status).toBe(0);
+    expect(runProgram(dir, buildWrapperProgram(wrapper, '11')).status).toBe(1);
   });
 });
 
