@@ -1,10 +1,11 @@
 /** A compiled task as the grading contract's request: what a final (or quick) check sends. */
-import type { GradeRequestInput, GradeStage } from '@lms/grading';
+import { type GradeRequestInput, type GradeStage, normalizeTypedOutput } from '@lms/grading';
 import type { Task } from './schema.ts';
 
 /**
  * The task's checks, limits and flags for a check of `code`. A quick check carries the public
- * tests only: hidden tests and the legacy wrapper_test never leave the server.
+ * tests only: hidden tests and the legacy wrapper_test never leave the server. The answer to a
+ * "what does this print?" task goes to its wrapper_test normalised (normalizeTypedOutput).
  */
 export function gradeRequestFor(
   task: Task,
@@ -12,7 +13,7 @@ export function gradeRequestFor(
   stage: GradeStage = 'final',
 ): GradeRequestInput {
   return {
-    code,
+    code: task.kind === 'output' ? normalizeTypedOutput(code) : code,
     taskId: task.id,
     checks: {
       public: task.checks.public,

@@ -31,4 +31,11 @@ describe('typedOutputMatches ("what does this print?")', () => {
     expect(typedOutputMatches('*\n***\n*****', '  *\n ***\n*****')).toBe(false);
     expect(typedOutputMatches('*\n ***\n*****', '  *\n ***\n*****')).toBe(true);
   });
+
+  it("normalises typography as senjun does: curly quotes, '…', no-break spaces", () => {
+    expect(typedOutputMatches('\u201Chi\u201D \u2018x\u2019\u2026', '"hi" \'x\'...')).toBe(true);
+    expect(typedOutputMatches('a\u00A0b', 'a b')).toBe(true);
+    // guillemets are what a Russian program may really print: they stay
+    expect(typedOutputMatches('\u00ABhi\u00BB', '"hi"')).toBe(false);
+  });
 });

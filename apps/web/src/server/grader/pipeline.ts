@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import {
   applyGradeResult,
   failAttemptForService,
+  gradedWithoutSandbox,
   gradeOutputTask,
   isTerminal,
   markRunning,
@@ -49,7 +50,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     try {
       const { task } = await taskOfAttempt(db, attempt);
       const result =
-        task.kind === 'output'
+        gradedWithoutSandbox(task)
           ? gradeOutputTask(task, attempt.code)
           : await grade(gradeRequestFor(task, attempt.code));
       await applyGradeResult(db, attemptId, result);

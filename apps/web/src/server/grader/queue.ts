@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import {
   applyGradeResult,
   failAttemptForService,
+  gradedWithoutSandbox,
   gradeOutputTask,
   isTerminal,
   markRunning,
@@ -109,7 +110,7 @@ export async function createQueueTransport(options: {
         return; // still waiting or active
       }
       const { task } = await taskOfAttempt(db, attempt);
-      if (task.kind === 'output') {
+      if (gradedWithoutSandbox(task)) {
         await markRunning(db, attemptId);
         return applyGradeResult(db, attemptId, gradeOutputTask(task, attempt.code));
       }

@@ -109,9 +109,16 @@ export async function failAttemptForService(db: Db, attemptId: string, why: Grad
 }
 
 /**
- * "What does this print?" tasks need no sandbox: the typed output is compared with the
- * answer, whitespace-normalised (docs/check-format.md).
+ * A "what does this print?" task without a wrapper_test needs no sandbox: the typed output is
+ * compared with the answer here (normalizeTypedOutput). One with a wrapper_test (senjun's
+ * courses) is checked by that wrapper in the grader, like a program task: the course's own
+ * check decides.
  */
+export function gradedWithoutSandbox(task: Task): boolean {
+  return task.kind === 'output' && !task.checks.wrapperTest;
+}
+
+/** The typed output compared with the answer, whitespace-normalised (docs/check-format.md). */
 export function gradeOutputTask(task: Task, typed: string): GradeResult {
   const ok = typedOutputMatches(typed, task.answer);
   const mismatch = ok ? null : codedMessage('output_mismatch');
