@@ -104,7 +104,8 @@ describe('doctor with an injected runner', () => {
   it('reports mismatched examples, failing answers and passing starters', async () => {
     const outputs = expectedOutputs();
     outputs.set(ex(2).code, { stdout: '100\n41\nmain ended\n' });
-    outputs.set(ex(3).code, { stdout: '', stderr: 'Traceback...\nNameError: x\n', exitCode: 1 });
+    // an example without an output fence that exits 1 without an exception (sys.exit(1))
+    outputs.set(ex(3).code, { stdout: '', stderr: '', exitCode: 1 });
     outputs.set(ex(7).code, { stdout: ex(7).expectedOutput!.replace('5.0016', '5.0100') });
     const grader = (taskId: string): TaskCheckResult =>
       taskId.endsWith('0010')
@@ -123,7 +124,17 @@ describe('doctor with an injected runner', () => {
       examples: { total: 9, matched: 7, mismatched: [ex(2).id, ex(3).id] },
       answers: { total: 2, passed: 1, failed: ['python_chapter_0320_task_0010'] },
       starters: { total: 2, failed: 1, passed: ['python_chapter_0320_task_0020'] },
-      errors: [],
+      // a reference answer failing its own checks is a content error naming the task
+      errors: [
+        {
+          file: 'python_chapter_0320/text.md',
+          line: expect.any(Number),
+          column: 1,
+          message: expect.stringMatching(
+            /^python_chapter_0320_task_0010: the reference answer fails: .*Вывод: не тот/,
+          ),
+        },
+      ],
     });
     expect(doctorOk(report)).toBe(false);
     const d2 = report.details.find((d) => d.id === ex(2).id)!;

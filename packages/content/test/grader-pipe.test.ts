@@ -22,7 +22,7 @@ describe('the doctor talking to lms-grader pipe', () => {
       'dies',
       "process.stderr.write('bwrap: not found\\n'); process.exit(3);\n",
     );
-    const runner = graderCliRunner(bin);
+    const runner = graderCliRunner(bin, { env: { GRADER_UID_BASE: '64200' } });
     const big = `print(${JSON.stringify('x'.repeat(1_000_000))})`;
     const results = await Promise.allSettled([
       runner.runProgram(big, 1),
@@ -54,7 +54,7 @@ for await (const line of createInterface({ input: process.stdin })) {
 }
 `,
     );
-    const runner = graderCliRunner(bin, { slackSeconds: 1 });
+    const runner = graderCliRunner(bin, { slackSeconds: 1, env: { GRADER_UID_BASE: '64200' } });
     await expect(runner.runProgram('print(1)', 1)).rejects.toThrow(/no answer in 2 s/);
     await expect(runner.runProgram('print(1)', 1)).resolves.toMatchObject({ stdout: 'ok\n' });
     await runner.close?.();

@@ -10,8 +10,9 @@ import type {
   SourcePosition,
   Task,
 } from '../schema.ts';
-import { compareOutput, DEFAULT_TOLERANCE } from './compare.ts';
+import { compareOutput, compareRun, DEFAULT_TOLERANCE } from './compare.ts';
 import { pool } from './pool.ts';
+import { allowancesOf, isExceptionLine } from './reader.ts';
 import type { DoctorRunner, TaskCheckResult } from './runner.ts';
 import { type ExampleRule, readSidecar } from './sidecar.ts';
 
@@ -25,6 +26,8 @@ export interface DoctorDetail {
   message: string | null;
   elapsed: number | null;
   source: SourcePosition;
+  /** the comparison rules a loose match needed (examples), e.g. "object addresses" */
+  rules?: string[];
 }
 
 export interface DoctorReport {
@@ -128,8 +131,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       });
     }
     for (const task of tasks) {
-      // a free-form question ("what does this print?" with no program): nothing to run
-      if (task.kind === 'output' && task.starter.trim() === '') continue;
+      // a free-form question ("what does this print?" with no program and no wrapper_test)
+      if (task.kind === 'output' && task.starter.trim() === '' && !task.checks.wrapperTest)
+        continue;
       report.answers.total++;
       report.starters.total++;
       if (task.kind === 'output') {
@@ -213,7 +217,8 @@ function tally(report: DoctorReport, d: DoctorDetail) {
   } else if (d.kind === 'answer') {
     if (d.outcome === 'passed') report.answers.passed++;
     else report.answers.failed.push(d.id);
-    if (d.outcome === 'error')
+    // a reference answer that fails its own checks is a content error, named by its task
+    if (d.outcome === 'error' || d.outcome === 'failed')
       report.errors.push({ ...d.source, message: `${d.id}: ${d.message}` });
   } else {
     if (d.outcome === 'failed') report.starters.failed++;
@@ -270,35 +275,41 @@ async function checkExample(
       elapsed,
     };
   }
-  const wantExit = rule?.exitCode ?? (example.expectedOutput === null ? 0 : null);
-  if (wantExit !== null && run.exitCode !== wantExit) {
+  if (rule?.exitCode !== undefined && run.exitCode !== rule.exitCode) {
     return {
       ...base,
       outcome: 'mismatch',
-      message: `exited with ${run.exitCode}, expected ${wantExit}: ${tail(run.stderr)}`,
+      message: `exited with ${run.exitCode}, expected ${rule.exitCode} (doctor.json): ${tail(run.stderr)}`,
       elapsed,
     };
   }
   const mode = rule?.compare ?? 'exact';
   if (example.expectedOutput === null || mode === 'ignore') {
+    if (run.exitCode !== 0 && rule?.exitCode === undefined) {
+      const raised = tail(run.stderr, 1);
+      // nothing printed to compare with: an example may well be there to show an exception
+      const why =
+        isExceptionLine(raised) && example.expectedOutput === null
+          ? `raises ${raised} (the text shows no output to compare with: right if it means to show this exception)`
+          : null;
+      if (why) return { ...base, outcome: 'ran', message: why, elapsed, rules: ['raises'] };
+      return {
+        ...base,
+        outcome: 'mismatch',
+        message: `exited with ${run.exitCode}, expected 0: ${tail(run.stderr)}`,
+        elapsed,
+      };
+    }
     return { ...base, outcome: 'ran', message: rule?.reason ?? null, elapsed };
   }
-  const tolerance = { ...DEFAULT_TOLERANCE, ...(rule?.tolerance ?? {}) };
-  const varying = rule?.varyingLines
-    ? { lines: rule.varyingLines, slack: rule.varyingSlack }
-    : undefined;
-  let verdict = compareOutput(example.expectedOutput, run.stdout, mode, tolerance, varying);
-  if (verdict.verdict === 'mismatch' && run.stderr.trim() !== '') {
-    // an example may show the traceback it ends with
-    const withStderr = compareOutput(
-      example.expectedOutput,
-      run.stdout + run.stderr,
-      mode,
-      tolerance,
-      varying,
-    );
-    if (withStderr.verdict !== 'mismatch') verdict = withStderr;
-  }
+  const verdict = compareRun(example.expectedOutput, run, {
+    mode,
+    tolerance: { ...DEFAULT_TOLERANCE, ...(rule?.tolerance ?? {}) },
+    varying: rule?.varyingLines
+      ? { lines: rule.varyingLines, slack: rule.varyingSlack }
+      : undefined,
+    allowances: allowancesOf(example.code),
+  });
   if (verdict.verdict === 'exact') return { ...base, outcome: 'exact', message: null, elapsed };
   if (verdict.verdict === 'loose') {
     return {
@@ -306,28 +317,70 @@ async function checkExample(
       outcome: 'loose',
       message: rule?.reason ? `${verdict.why}; ${rule.reason}` : verdict.why,
       elapsed,
+      rules: verdict.rules,
     };
   }
   const stderr = run.stderr.trim() ? `; stderr: ${tail(run.stderr, 3)}` : '';
-  return { ...base, outcome: 'mismatch', message: `${verdict.why}${stderr}`, elapsed };
+  return {
+    ...base,
+    outcome: 'mismatch',
+    message: `${verdict.why}${stderr}${missingModule(run.stderr)}`,
+    elapsed,
+  };
+}
+
+/** A note when a run failed for a module the grader's Python does not have. */
+function missingModule(stderr: string): string {
+  const missing = /ModuleNotFoundError: No module named '([^']+)'/.exec(stderr);
+  if (missing) return ` (module ${missing[1]} is not installed where the grader runs)`;
+  const cannot = /ImportError: cannot import name '([^']+)' from '([^']+)'/.exec(stderr);
+  if (cannot)
+    return ` (${cannot[2]} has no ${cannot[1]} in the grader's Python: a newer version may be needed)`;
+  return '';
+}
+
+/** A failing test's message as a reason: a traceback by its exception line, with what it suggests. */
+function reasonOf(message: string): string {
+  const lines = message.trim().split('\n');
+  if (!lines.some((l) => l.startsWith('Traceback (most recent call last)'))) return message.trim();
+  const exception =
+    [...lines]
+      .reverse()
+      .find((l) => isExceptionLine(l))
+      ?.trim() ?? lines.at(-1)!;
+  const before = lines
+    .slice(
+      0,
+      lines.findIndex((l) => l.startsWith('Traceback')),
+    )
+    .join(' ')
+    .trim();
+  const hint = /^NameError: name '([^']+)' is not defined/.test(exception)
+    ? ' (a line defining or importing it is missing?)'
+    : missingModule(exception);
+  return [before, `${exception}${hint}`].filter(Boolean).join('; ');
 }
 
 function describeFailure(r: TaskCheckResult): string {
   const failing = r.tests.filter((t) => t.status !== 'passed');
-  const parts = [...new Set(failing.map((t) => `${t.name}: ${t.message ?? t.status}`))];
-  return [`status ${r.status}`, r.message, ...parts].filter(Boolean).join('; ');
+  const parts = [...new Set(failing.map((t) => `${t.name}: ${reasonOf(t.message ?? t.status)}`))];
+  // the grader's summary repeats the failing tests' messages: it is shown only without them
+  return [`status ${r.status}`, parts.length > 0 ? null : r.message, ...parts]
+    .filter(Boolean)
+    .join('; ');
 }
 
 async function checkSolution(
   check: NonNullable<DoctorRunner['checkTask']>,
   task: Task,
   which: 'answer' | 'starter',
+  code: string = which === 'answer' ? task.answer : task.starter,
 ): Promise<DoctorDetail> {
   const base = { id: task.id, kind: which, source: task.source };
   const started = performance.now();
   let r: TaskCheckResult;
   try {
-    r = await check(task, which === 'answer' ? task.answer : task.starter);
+    r = await check(task, code);
   } catch (e) {
     return {
       ...base,
@@ -351,7 +404,9 @@ async function checkSolution(
       outcome: 'passed',
       message:
         which === 'starter'
-          ? 'the starter code already passes every check: the checks are too weak'
+          ? task.kind === 'output'
+            ? 'an empty answer passes the wrapper_test: the check is too weak'
+            : 'the starter code already passes every check: the checks are too weak'
           : null,
       elapsed,
     };
@@ -365,24 +420,37 @@ async function checkSolution(
   };
 }
 
-/** "What does this print?": the answer must be the program's real output; an empty guess must fail. */
+/**
+ * "What does this print?". With a wrapper_test (senjun's courses) the wrapper is the check, as
+ * on the server: the answer must pass it and an empty answer must not; the program is not
+ * compared, since such a task may ask what a variable holds rather than what is printed.
+ * Without one: the answer must be what the program really prints, and an empty guess must fail.
+ */
 async function checkOutputTask(
   runner: DoctorRunner,
   task: Task,
   timeout: number,
 ): Promise<DoctorDetail[]> {
+  const check = runner.checkTask;
+  if (task.checks.wrapperTest && check) {
+    return [
+      await checkSolution(check, task, 'answer'),
+      await checkSolution(check, task, 'starter', ''),
+    ];
+  }
   const base = { id: task.id, source: task.source };
   let answer: DoctorDetail;
   try {
     const run = await runner.runProgram(task.starter, timeout);
     const ok = !run.timedOut && typedOutputMatches(run.stdout, task.answer);
+    const verdict = compareOutput(task.answer, run.stdout);
     answer = {
       ...base,
       kind: 'answer',
       outcome: ok ? 'passed' : 'failed',
       message: ok
         ? null
-        : `the answer is not what the program prints: ${compareOutput(task.answer, run.stdout).verdict === 'mismatch' ? (compareOutput(task.answer, run.stdout) as { why: string }).why : 'whitespace differs'}`,
+        : `the answer is not what the program prints: ${verdict.verdict === 'mismatch' ? verdict.why : 'white space differs'}`,
       elapsed: run.elapsed,
     };
   } catch (e) {

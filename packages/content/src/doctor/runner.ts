@@ -12,6 +12,7 @@ import {
   pipeAnswerSchema,
   type TestResult,
 } from '@lms/grading';
+import { childEnv } from '../env.ts';
 import { gradeRequestFor } from '../grading.ts';
 import type { Task } from '../schema.ts';
 
@@ -142,13 +143,15 @@ export function graderCliRunner(
   options: {
     /** seconds a job may take beyond its own limits before it is given up (the grader queues) */
     slackSeconds?: number;
+    /** settings for the grader process beyond the environment's (e.g. GRADER_UID_BASE) */
+    env?: Record<string, string>;
   } = {},
 ): DoctorRunner {
   const slack = options.slackSeconds ?? 120;
   const jobTimeoutMs = (wallSeconds: number) => (wallSeconds + slack) * 1000;
   let child: GraderPipe | null = null;
   const pipe = () => {
-    if (!child?.usable) child = new GraderPipe(graderBin);
+    if (!child?.usable) child = new GraderPipe(graderBin, options.env);
     return child;
   };
   return {
@@ -203,8 +206,11 @@ class GraderPipe {
   private retired = false;
   private readonly done: Promise<void>;
 
-  constructor(bin: string) {
-    this.process = spawn(process.execPath, [bin, 'pipe'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(bin: string, env?: Record<string, string>) {
+    this.process = spawn(process.execPath, [bin, 'pipe'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: childEnv(env),
+    });
     this.process.stderr.setEncoding('utf8');
     this.process.stderr.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-2000);
