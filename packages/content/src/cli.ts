@@ -1,13 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { compileCourse } from './course.ts';
-import {
-  type DoctorDetail,
-  type DoctorReport,
-  doctorJson,
-  doctorOk,
-  runDoctor,
-} from './doctor/doctor.ts';
+import { type DoctorDetail, doctorJson, doctorOk, runDoctor } from './doctor/doctor.ts';
+import { formatDoctorReport } from './doctor/report-text.ts';
 import {
   type DoctorRunner,
   findGraderBin,
@@ -23,11 +18,13 @@ Usage:
   lms-content build <courseDir> [--out FILE]      compile; JSON to stdout or FILE
   lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors, warnings
   lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--retries N] [--timeout S]
-                    [--details] [--no-grader] [--no-progress]
-      the course doctor: runs every example and compares its output, checks every reference
-      answer (must pass) and starter (must fail) with the grader; --jobs parallel runs (4),
+                    [--details] [--verbose] [--no-grader] [--no-progress]
+      the course doctor: runs every example and compares its output as a reader would (the
+      report names each comparison rule a match needed), checks every reference answer (must
+      pass) and starter (must fail) with the grader; --jobs parallel runs (16),
       --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
-      --details adds per-run details to --json, --no-grader runs examples with python3 -I
+      --details adds per-run details to --json, --verbose lists every run (not only problems
+      and notable matches), --no-grader runs examples with python3 -I
 
 Errors are tasks that cannot be used (no id, a duplicate id, no checks): exit code 1.
 Warnings are recoverable (the chapter is compiled the way senjun.ru renders it): exit code 0.
@@ -40,7 +37,21 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout', '--retries']);
-const BOOL_FLAGS = new Set(['--json', '--details', '--no-grader', '--no-progress', '--help', '-h']);
+const BOOL_FLAGS = new Set([
+  '--json',
+  '--details',
+  '--no-grader',
+  '--no-progress',
+  '--verbose',
+  '--help',
+  '-h',
+]);
+
+/**
+ * Runs in flight at once: the grader admits them up to its capacity (GRADER_MAX_RUNS) and
+ * schedules their CPU on its CPU slots, so more than the cores pays off (examples sleep).
+ */
+const DEFAULT_JOBS = 16;
 
 class UsageError extends Error {}
 
@@ -125,73 +136,31 @@ function stats(args: Args): number {
   return errors.length > 0 ? 1 : 0;
 }
 
+/** A progress bar on a terminal (stderr): done/total, elapsed, an estimate of what is left. */
 function progressBar(enabled: boolean) {
   if (!enabled) return undefined;
+  const started = performance.now();
   return (done: number, total: number, label: string) => {
     const width = 24;
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const text = `\r\x1b[2K  doctor ${bar} ${done}/${total} ${label}`.slice(
-      0,
-      (process.stderr.columns || 100) + 8,
-    );
+    const elapsed = (performance.now() - started) / 1000;
+    const left =
+      done > 0 && done < total ? ` ~${Math.ceil((elapsed / done) * (total - done))} s left` : '';
+    const text =
+      `\r\x1b[2K  doctor ${bar} ${done}/${total} ${elapsed.toFixed(0)} s${left} ${label}`.slice(
+        0,
+        (process.stderr.columns || 100) + 8,
+      );
     process.stderr.write(done === total ? `${text}\n` : text);
   };
-}
-
-const MARK: Record<DoctorDetail['outcome'], string> = {
-  exact: '✓',
-  ran: '✓',
-  passed: '✓',
-  loose: '≈',
-  mismatch: '✗',
-  failed: '✗',
-  error: '!',
-};
-
-function printHuman(dir: string, report: DoctorReport) {
-  const w = (s: string) => process.stdout.write(`${s}\n`);
-  w(`runner: ${report.runner}`);
-  for (const d of report.details) {
-    const bad =
-      d.outcome === 'mismatch' ||
-      d.outcome === 'error' ||
-      (d.kind === 'answer' && d.outcome !== 'passed') ||
-      (d.kind === 'starter' && d.outcome === 'passed');
-    const mark = d.kind === 'starter' ? (d.outcome === 'failed' ? '✓' : '✗') : MARK[d.outcome];
-    const what =
-      d.kind === 'starter'
-        ? `starter ${d.outcome === 'failed' ? 'fails as it should' : d.outcome}`
-        : d.kind === 'answer'
-          ? `answer ${d.outcome}`
-          : d.outcome;
-    const time = d.elapsed !== null ? ` (${d.elapsed.toFixed(1)} s)` : '';
-    w(`${mark} ${d.id} ${what}${time}`);
-    const flaky = d.message?.includes('flaky:') ?? false;
-    if (d.message && (bad || flaky || d.outcome === 'loose')) {
-      const where = formatError(dir, { ...d.source, message: '' }).replace(/: $/, '');
-      w(`    ${where}: ${d.message.split('\n').join('\n    ')}`);
-    } else if (d.message && d.kind === 'starter') {
-      // a failing starter is expected: its first reason is enough
-      const first = d.message.split('\n')[0]!;
-      w(`    ${first.length > 160 ? `${first.slice(0, 157)}...` : first}`);
-    }
-  }
-  for (const e of report.errors) w(`! ${formatError(dir, e)}`);
-  const { examples: ex, answers: an, starters: st } = report;
-  const loose = report.details.filter((d) => d.kind === 'example' && d.outcome === 'loose').length;
-  w(
-    `examples ${ex.matched}/${ex.total} matched (${loose} loosely), answers ${an.passed}/${an.total} passed, ` +
-      `starters ${st.failed}/${st.total} fail as they should, ${report.errors.length} errors`,
-  );
-  w(doctorOk(report) ? 'course is healthy' : 'course has problems');
 }
 
 async function check(args: Args): Promise<number> {
   const dir = needCourseDir(args);
   const env = readEnv();
   const jobsFlag = args.flags.get('--jobs');
-  const jobs = typeof jobsFlag === 'string' ? Number(jobsFlag) : 4;
+  const jobs = typeof jobsFlag === 'string' ? Number(jobsFlag) : DEFAULT_JOBS;
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
     throw new UsageError('--jobs needs a whole number 1..64');
   const timeoutFlag = args.flags.get('--timeout');
@@ -214,6 +183,7 @@ async function check(args: Args): Promise<number> {
     );
   }
   const only = args.flags.get('--only');
+  const started = performance.now();
   const report = await runDoctor({
     courseDir: dir,
     only: typeof only === 'string' ? only : undefined,
@@ -226,7 +196,14 @@ async function check(args: Args): Promise<number> {
   if (args.flags.has('--json')) {
     process.stdout.write(`${JSON.stringify(doctorJson(report, args.flags.has('--details')))}\n`);
   } else {
-    printHuman(dir, report);
+    const where = (d: DoctorDetail) =>
+      formatError(dir, { ...d.source, message: '' }).replace(/: $/, '');
+    for (const text of formatDoctorReport(report, {
+      where,
+      verbose: args.flags.has('--verbose'),
+      elapsedSeconds: (performance.now() - started) / 1000,
+    }))
+      process.stdout.write(`${text}\n`);
   }
   return doctorOk(report) ? 0 : 1;
 }
