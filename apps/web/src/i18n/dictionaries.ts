@@ -124,6 +124,20 @@ const ru = {
     codeTooLong: 'Код слишком длинный (больше 64 КиБ).',
     outputTaskPrompt: 'Что выведет эта программа? Впишите вывод.',
     yourOutput: 'Ваш ответ',
+    /** a "what does this print?" task (output-task.tsx) */
+    output: {
+      program: 'Программа',
+      answerLabel: 'Что напечатает программа',
+      answerHelp:
+        'Впишите вывод строка в строку. Пробелы в конце строк и пустые строки в начале и в конце не учитываются. Ctrl+Enter — отправить.',
+      submit: 'Отправить ответ',
+      right: 'Верно: программа печатает именно это.',
+      wrongShort: 'Неверный ответ',
+      checkSays: 'Сообщение проверки',
+      empty: 'Впишите, что напечатает программа.',
+      tooLong: 'Ответ слишком длинный (больше 64 КиБ).',
+      runLocked: 'Запустить программу можно, когда задача решена или ответ открыт.',
+    },
   },
   admin: {
     title: 'Настройки',
@@ -281,6 +295,19 @@ const en = {
     codeTooLong: 'The code is too long (over 64 KiB).',
     outputTaskPrompt: 'What does this program print? Type its output.',
     yourOutput: 'Your answer',
+    output: {
+      program: 'Program',
+      answerLabel: 'What the program prints',
+      answerHelp:
+        'Type the output line by line. Trailing spaces and blank lines at the start and the end do not count. Ctrl+Enter — submit.',
+      submit: 'Submit answer',
+      right: 'Right: that is exactly what the program prints.',
+      wrongShort: 'Wrong answer',
+      checkSays: 'The check says',
+      empty: 'Type what the program prints.',
+      tooLong: 'The answer is too long (over 64 KiB).',
+      runLocked: 'You can run the program once the task is solved or its answer is open.',
+    },
   },
   admin: {
     title: 'Settings',

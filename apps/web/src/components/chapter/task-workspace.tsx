@@ -1,50 +1,43 @@
 'use client';
 import type { GradeResult } from '@lms/grading';
-import { Badge, Button, InfoIcon, LessonBlocks, OutputConsole, VerdictView } from '@lms/ui';
-import { useMutation } from '@tanstack/react-query';
+import { Button, OutputConsole, VerdictView } from '@lms/ui';
 import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import { usePython } from '@/components/python/python-context';
-import { ScrollableCode } from '@/components/scrollable-code';
 import { useI18n } from '@/i18n/client';
-import { format } from '@/i18n/config';
 import { serverErrorText } from '@/i18n/errors';
-import { type RouterOutputs, useTRPC } from '@/trpc/react';
+import type { RouterOutputs } from '@/trpc/react';
 import { AttemptHistory } from './attempt-history';
-import { highlightMap } from './highlight-map';
 import { isSaveShortcut, overCodeCap, useDraftAutosave } from './hooks/use-draft-autosave';
 import { useFinalCheck } from './hooks/use-final-check';
 import { useProgramRun } from './hooks/use-program-run';
 import { useQuickCheck } from './hooks/use-quick-check';
 import { LazyCodeEditor } from './lazy-editor';
+import { OutputTask } from './output-task';
+import { TaskFrame, useDraftStatusText } from './task-frame';
+import { TaskHelp } from './task-help';
 import { useUiMessages } from './ui-messages';
 
 type ChapterTask = RouterOutputs['chapter']['get']['chapter']['tasks'][number];
 
-function LockIcon() {
-  return (
-    <svg
-      aria-hidden="true"
-      viewBox="0 0 16 16"
-      className="mr-1 inline size-3.5 align-[-2px]"
-      fill="currentColor"
-    >
-      <path d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z" />
-    </svg>
-  );
+/**
+ * One task, by its kind: a "what does this print?" task gets its own UI (output-task.tsx, which
+ * shows the statement with the program in it itself); any other is a code task.
+ */
+export function TaskWorkspace(props: { task: ChapterTask; number: number; statement: ReactNode }) {
+  if (props.task.kind === 'output') return <OutputTask task={props.task} number={props.number} />;
+  return <ProgramTask {...props} />;
 }
 
 /**
- * One task: statement, editor (starter or saved draft), Run / Check / Submit, hint, answer
+ * A code task: statement, editor (starter or saved draft), Run / Check / Submit, hint, answer
  * once earned, attempt history. Drafts autosave to the server.
  */
-export function TaskWorkspace(props: { task: ChapterTask; number: number; statement: ReactNode }) {
+function ProgramTask(props: { task: ChapterTask; number: number; statement: ReactNode }) {
   const { task } = props;
   const { t } = useI18n();
   const ui = useUiMessages();
   const python = usePython();
-  const trpc = useTRPC();
   const owner = task.id;
-  const anchor = `task-${task.id}`;
 
   const draft = useDraftAutosave(task.id, task.draft?.code ?? task.starter, Boolean(task.draft));
   const [panel, setPanel] = useState<'none' | 'run' | 'quick' | 'final'>('none');
@@ -80,12 +73,8 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
     final.submit(draft.latest());
   };
 
-  // --- hint and answer ----------------------------------------------------------------------
-  const [hint, setHint] = useState(task.hint);
-  const openHint = useMutation(trpc.progress.openHint.mutationOptions());
+  // the answer, once open (hint and answer: task-help.tsx)
   const [answer, setAnswer] = useState<string | null>(task.answer);
-  const [answerError, setAnswerError] = useState<unknown>(null);
-  const revealAnswer = useMutation(trpc.progress.revealAnswer.mutationOptions());
 
   const solved = task.progress?.solved ?? false;
 
@@ -104,37 +93,17 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
     else run();
   };
 
-  const draftText =
-    draft.state === 'saving' || draft.state === 'dirty'
-      ? t.task.draftSaving
-      : draft.state === 'saved'
-        ? t.task.draftSaved
-        : draft.state === 'error'
-          ? t.task.draftError
-          : '';
+  const draftText = useDraftStatusText(draft.state);
   const tooLong = draft.tooLong;
 
   return (
-    <section
-      id={anchor}
-      aria-labelledby={`${anchor}-title`}
+    <TaskFrame
+      taskId={task.id}
+      number={props.number}
+      solved={solved}
+      kind="program"
       onKeyDown={onKeyDown}
-      data-task={task.id}
-      className="scroll-mt-20 overflow-hidden rounded-xl border border-slate-300 bg-white shadow-sm"
     >
-      <header className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-gradient-to-r from-sky-50 to-white px-4 py-3">
-        <h3 id={`${anchor}-title`} className="mr-auto text-base font-semibold">
-          {t.task.label} {props.number}
-        </h3>
-        {solved ? (
-          <Badge tone="success" data-testid="task-solved">
-            ✓ {t.task.solved}
-          </Badge>
-        ) : (
-          <Badge tone="neutral">{t.task.notSolved}</Badge>
-        )}
-      </header>
-
       <div className="px-4 pt-2">{props.statement}</div>
 
       <div className="px-4 pb-4">
@@ -239,79 +208,17 @@ export function TaskWorkspace(props: { task: ChapterTask; number: number; statem
         </div>
 
         <div className="mt-5 space-y-3 border-t border-slate-200 pt-4">
-          {task.hasHint && (
-            <div>
-              {hint ? (
-                <div
-                  className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-1"
-                  data-testid="hint"
-                >
-                  <p className="mt-2 text-sm font-semibold text-amber-900">{t.task.hint}</p>
-                  <LessonBlocks
-                    blocks={hint}
-                    highlighted={highlightMap(hint)}
-                    className="text-sm"
-                  />
-                </div>
-              ) : (
-                <Button
-                  variant="ghost"
-                  busy={openHint.isPending}
-                  onClick={() =>
-                    openHint.mutate({ taskId: task.id }, { onSuccess: (r) => setHint(r.hint) })
-                  }
-                  aria-expanded={false}
-                >
-                  <InfoIcon className="size-4" /> {t.task.showHint}
-                </Button>
-              )}
-            </div>
-          )}
-
-          <div
-            data-testid="answer"
-            data-state={answer ? 'shown' : task.answerState.available ? 'available' : 'locked'}
-          >
-            {answer ? (
-              <div className="rounded-lg border border-slate-200 bg-slate-50 p-3">
-                <p className="text-sm font-semibold">{t.task.answer}</p>
-                <ScrollableCode code={answer} className="mt-2 bg-white" />
-              </div>
-            ) : task.answerState.available || solved || final.attempt?.status === 'passed' ? (
-              <Button
-                variant="ghost"
-                busy={revealAnswer.isPending}
-                onClick={() =>
-                  revealAnswer.mutate(
-                    { taskId: task.id },
-                    {
-                      onSuccess: (r) => setAnswer(r.answer),
-                      onError: (e) => setAnswerError(e),
-                    },
-                  )
-                }
-              >
-                {t.task.showAnswer}
-              </Button>
-            ) : (
-              <p className="text-sm text-slate-500">
-                <LockIcon />{' '}
-                {task.answerState.needed > 0
-                  ? format(t.task.answerLocked, { n: task.answerState.needed })
-                  : t.task.answerLockedSolved}
-              </p>
-            )}
-            {answerError ? (
-              <p role="alert" className="mt-2 text-sm text-red-700">
-                {serverErrorText(answerError, t)}
-              </p>
-            ) : null}
-          </div>
+          <TaskHelp
+            task={task}
+            answer={answer}
+            onAnswer={setAnswer}
+            solved={solved || final.attempt?.status === 'passed'}
+          />
 
           <AttemptHistory taskId={task.id} />
         </div>
       </div>
-    </section>
+    </TaskFrame>
   );
 }
 
