@@ -11,7 +11,7 @@ if (!hasGrader) {
 }
 
 // The seed's examples sleep (up to 5 s); they run concurrently, so this takes ~6 s.
-describe('course doctor on the shipped course', { timeout: 180_000 }, () => {
+describe('course doctor on the shipped course', { timeout: 600_000 }, () => {
   it('matches all 9 seed examples with CPython (loosely where timing shows)', async () => {
     const report = await runDoctor({
       courseDir: COURSE_DIR,
@@ -32,7 +32,7 @@ describe('course doctor on the shipped course', { timeout: 180_000 }, () => {
     const report = await runDoctor({
       courseDir: COURSE_DIR,
       runner: graderCliRunner(GRADER_BIN!, { env: { GRADER_UID_BASE: '64100' } }),
-      jobs: 4,
+      jobs: 8,
       retries: 1,
     });
     const problems = report.details.filter((d) =>
@@ -45,7 +45,12 @@ describe('course doctor on the shipped course', { timeout: 180_000 }, () => {
       examples: { total: 9, matched: 9, mismatched: [] },
       answers: { total: 2, passed: 2, failed: [] },
       starters: { total: 2, failed: 2, passed: [] },
+      // every right solution passes and every wrong one fails, the quick check alike on
+      // Pyodide and CPython (check strength: both engines, for real)
+      strength: expect.objectContaining({ tasks: 2, misjudged: [] }),
       errors: [],
     });
+    expect(report.strength.right).toBeGreaterThanOrEqual(10);
+    expect(report.strength.wrong).toBeGreaterThanOrEqual(16);
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,11 @@ const ex = (n: number) => chapter.examples[n - 1]!;
 /** A runner that answers from tables instead of running anything. */
 function fakeRunner(
   outputs: Map<string, Partial<ProgramResult>>,
-  verdicts: (taskId: string, code: string) => TaskCheckResult,
+  verdicts: (
+    taskId: string,
+    code: string,
+    how: { stage?: 'quick' | 'final'; engine?: 'cpython' | 'pyodide' },
+  ) => TaskCheckResult,
 ): DoctorRunner & { calls: string[] } {
   const calls: string[] = [];
   return {
@@ -31,9 +35,9 @@ function fakeRunner(
       const o = outputs.get(code) ?? {};
       return { stdout: '', stderr: '', exitCode: 0, elapsed: 0.01, timedOut: false, ...o };
     },
-    async checkTask(task, code) {
+    async checkTask(task, code, how) {
       calls.push(`check:${task.id}`);
-      return verdicts(task.id, code);
+      return verdicts(task.id, code, how ?? {});
     },
   };
 }
@@ -42,9 +46,19 @@ const expectedOutputs = () =>
   new Map<string, Partial<ProgramResult>>(
     chapter.examples.map((e) => [e.code, { stdout: `${e.expectedOutput ?? ''}\n` }]),
   );
+/** The seed's right and wrong solutions (solutions/pass|fail beside each task's tests), counted. */
+function seedSolutions(): { right: number; wrong: number } {
+  const count = (which: string) =>
+    chapter.tasks
+      .map((t) => join(COURSE_DIR, chapter.id, 'tasks', t.id, 'solutions', which))
+      .reduce((n, dir) => n + readdirSync(dir).filter((f) => f.endsWith('.py')).length, 0);
+  return { right: count('pass'), wrong: count('fail') };
+}
+
+/** Passes the reference answer and the right solutions (solutions/pass: `# right: …`). */
 const honestGrader = (taskId: string, code: string): TaskCheckResult => {
   const task = chapter.tasks.find((t) => t.id === taskId)!;
-  return code === task.answer
+  return code === task.answer || code.startsWith('# right:')
     ? { status: 'passed', message: null, tests: [{ name: 't', status: 'passed', message: null }] }
     : { status: 'failed', message: null, tests: [{ name: 't', status: 'failed', message: 'нет' }] };
 };
@@ -89,15 +103,25 @@ describe('doctor with an injected runner', () => {
       runner,
       onProgress: (d) => progress.push(d),
     });
+    const solutions = seedSolutions();
     expect(doctorJson(report)).toEqual({
       examples: { total: 9, matched: 9, mismatched: [] },
       answers: { total: 2, passed: 2, failed: [] },
       starters: { total: 2, failed: 2, passed: [] },
+      strength: {
+        tasks: 2,
+        right: solutions.right,
+        wrong: solutions.wrong,
+        misjudged: [],
+        quickAcceptsWrong: 0,
+      },
       errors: [],
     });
     expect(doctorOk(report)).toBe(true);
-    expect(runner.calls.filter((c) => c.startsWith('check:'))).toHaveLength(4);
-    expect(progress.at(-1)).toBe(13);
+    // an answer and a starter per task; each solution on the final check and both quick ones
+    const all = solutions.right + solutions.wrong;
+    expect(runner.calls.filter((c) => c.startsWith('check:'))).toHaveLength(4 + 3 * all);
+    expect(progress.at(-1)).toBe(13 + all);
     expect(report.details.find((d) => d.id === ex(3).id)?.outcome).toBe('ran');
   });
 
@@ -107,14 +131,16 @@ describe('doctor with an injected runner', () => {
     // an example without an output fence that exits 1 without an exception (sys.exit(1))
     outputs.set(ex(3).code, { stdout: '', stderr: '', exitCode: 1 });
     outputs.set(ex(7).code, { stdout: ex(7).expectedOutput!.replace('5.0016', '5.0100') });
-    const grader = (taskId: string): TaskCheckResult =>
-      taskId.endsWith('0010')
-        ? {
-            status: 'failed',
-            message: null,
-            tests: [{ name: 'Вывод', status: 'failed', message: 'не тот' }],
-          }
-        : { status: 'passed', message: null, tests: [] }; // 0020: starter passes too
+    const grader = (taskId: string, code: string): TaskCheckResult =>
+      code.startsWith('# right:') || code.startsWith('# wrong:')
+        ? honestGrader(taskId, code)
+        : taskId.endsWith('0010')
+          ? {
+              status: 'failed',
+              message: null,
+              tests: [{ name: 'Вывод', status: 'failed', message: 'не тот' }],
+            }
+          : { status: 'passed', message: null, tests: [] }; // 0020: starter passes too
     const report = await runDoctor({
       courseDir: COURSE_DIR,
       runner: fakeRunner(outputs, grader),
@@ -124,6 +150,7 @@ describe('doctor with an injected runner', () => {
       examples: { total: 9, matched: 7, mismatched: [ex(2).id, ex(3).id] },
       answers: { total: 2, passed: 1, failed: ['python_chapter_0320_task_0010'] },
       starters: { total: 2, failed: 1, passed: ['python_chapter_0320_task_0020'] },
+      strength: expect.objectContaining({ tasks: 2, misjudged: [] }),
       // a reference answer failing its own checks is a content error naming the task
       errors: [
         {
@@ -257,5 +284,83 @@ describe('doctor on an output task ("what does this print?")', () => {
     expect(bad.details.find((d) => d.kind === 'answer')!.message).toMatch(
       /line 3: expected "2 5", got "2 4"/,
     );
+  });
+});
+
+describe('check strength (solutions/pass and solutions/fail beside the tests)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'lms-doctor-strength-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const task10 = 'python_chapter_0320_task_0010';
+
+  it('reports a check that misjudges a solution or whose engines disagree, and counts weak quick checks', async () => {
+    const dir = join(tmp, 'python');
+    cpSync(COURSE_DIR, dir, { recursive: true });
+    const solutions = join(dir, chapter.id, 'tasks', task10, 'solutions');
+    rmSync(solutions, { recursive: true, force: true });
+    rmSync(join(dir, chapter.id, 'tasks', 'python_chapter_0320_task_0020', 'solutions'), {
+      recursive: true,
+      force: true,
+    });
+    mkdirSync(join(solutions, 'pass'), { recursive: true });
+    mkdirSync(join(solutions, 'fail'), { recursive: true });
+    const files: Record<string, string> = {
+      'pass/fine.py': '# right: judged right everywhere\n',
+      'pass/rejected.py': '# right: the final check rejects it\n',
+      'pass/engines.py': '# right: Pyodide rejects it in the quick check\n',
+      'fail/caught.py': '# wrong: caught by the public tests\n',
+      'fail/hidden_only.py': '# wrong: only the hidden tests catch it\n',
+      'fail/slips.py': '# wrong: accepted by everything\n',
+    };
+    for (const [name, code] of Object.entries(files)) writeFileSync(join(solutions, name), code);
+    const passed: TaskCheckResult = { status: 'passed', message: null, tests: [] };
+    const failed: TaskCheckResult = {
+      status: 'failed',
+      message: null,
+      tests: [{ name: 'Тики', status: 'failed', message: 'мало tick' }],
+    };
+    const grader = (taskId: string, code: string, how: { stage?: string; engine?: string }) => {
+      if (!code.startsWith('#')) return honestGrader(taskId, code);
+      const quick = how.stage === 'quick';
+      if (code.includes('judged right') || code.includes('accepted by everything')) return passed;
+      if (code.includes('final check rejects')) return quick ? passed : failed;
+      if (code.includes('Pyodide rejects'))
+        return quick && how.engine === 'pyodide' ? failed : passed;
+      if (code.includes('only the hidden')) return quick ? passed : failed;
+      return failed;
+    };
+    const report = await runDoctor({
+      courseDir: dir,
+      runner: fakeRunner(expectedOutputs(), grader),
+    });
+    const at = (name: string) => `${chapter.id}/tasks/${task10}/solutions/${name}`;
+    expect(report.strength).toEqual({
+      tasks: 1,
+      right: 3,
+      wrong: 3,
+      misjudged: expect.arrayContaining([
+        at('pass/rejected.py'),
+        at('pass/engines.py'),
+        at('fail/slips.py'),
+      ]),
+      quickAcceptsWrong: 1,
+    });
+    expect(report.strength.misjudged).toHaveLength(3);
+    expect(doctorOk(report)).toBe(false);
+    const message = (name: string) => report.errors.find((e) => e.file === at(name))?.message;
+    expect(message('pass/rejected.py')).toMatch(
+      /^the final check rejects a right solution \(right: the final check rejects it\): failed; Тики: мало tick/,
+    );
+    expect(message('pass/engines.py')).toMatch(/quick check on Pyodide rejects a right solution/);
+    expect(message('pass/engines.py')).toMatch(
+      /verdict differs between engines: Pyodide failed, CPython passed/,
+    );
+    expect(message('fail/slips.py')).toBe(
+      'the final check accepts a wrong solution (wrong: accepted by everything)',
+    );
+    const hidden = report.details.find((d) => d.id === at('fail/hidden_only.py'))!;
+    expect(hidden).toMatchObject({
+      outcome: 'passed',
+      message: expect.stringMatching(/quick check \(public tests\) accepts it/),
+    });
   });
 });

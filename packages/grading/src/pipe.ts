@@ -3,6 +3,12 @@
  * jobs. One JSON object per line each way: a job on stdin, its answer on stdout, matched by
  * `id`; jobs run concurrently, up to the grader's capacity, and answers come as they finish.
  * Two kinds of job: `grade` (a GradeRequest) and `run` (a plain program, e.g. an example).
+ *
+ * A `grade` job may name its engine (`pipeEngineSchema`): `cpython` (the default; CPython in
+ * the sandbox, as the final check) or `pyodide` (the browser's quick check, run in Node by the
+ * same engine code: public tests only, so the request must say `stage: 'quick'`). Pyodide is
+ * started on the first `pyodide` job and kept warm; a job it cannot grade (Pyodide missing or
+ * failing to start, a `final` stage) gets an error answer, never a crash of the pipe.
  */
 import { z } from 'zod';
 import { GRADER_CODE_CAP_CHARS } from './limits.ts';
@@ -43,15 +49,23 @@ export const programRunSchema = z.object({
 });
 export type ProgramRun = z.infer<typeof programRunSchema>;
 
+/** Which engine grades a pipe `grade` job: the sandbox's CPython, or Pyodide as in the browser. */
+export const pipeEngineSchema = z.enum(['cpython', 'pyodide']);
+export type PipeEngine = z.infer<typeof pipeEngineSchema>;
+
 export const pipeJobSchema = z.discriminatedUnion('kind', [
   z.object({
     id: z.string().min(1).max(200),
     kind: z.literal('grade'),
+    /** absent in older jobs: `cpython` */
+    engine: pipeEngineSchema.default('cpython'),
     request: gradeRequestSchema,
   }),
   z.object({
     id: z.string().min(1).max(200),
     kind: z.literal('run'),
+    /** plain runs are CPython's only: `pyodide` here is refused, not silently run on CPython */
+    engine: z.literal('cpython').default('cpython'),
     code: z.string().max(GRADER_CODE_CAP_CHARS),
     limits: gradeLimitsSchema.default(DEFAULT_GRADE_LIMITS),
   }),

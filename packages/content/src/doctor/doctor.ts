@@ -15,12 +15,14 @@ import { pool } from './pool.ts';
 import { allowancesOf, isExceptionLine } from './reader.ts';
 import type { DoctorRunner, TaskCheckResult } from './runner.ts';
 import { type ExampleRule, readSidecar } from './sidecar.ts';
+import { assess, findSolutions, gradeSolution, type Solution } from './strength.ts';
 
 export type Outcome = 'exact' | 'loose' | 'ran' | 'mismatch' | 'passed' | 'failed' | 'error';
 
 export interface DoctorDetail {
   id: string;
-  kind: 'example' | 'answer' | 'starter';
+  /** a solution: one of the task's solutions/pass|fail files, `id` being its path */
+  kind: 'example' | 'answer' | 'starter' | 'solution';
   outcome: Outcome;
   /** what went wrong, or why a match is loose */
   message: string | null;
@@ -34,6 +36,16 @@ export interface DoctorReport {
   examples: { total: number; matched: number; mismatched: string[] };
   answers: { total: number; passed: number; failed: string[] };
   starters: { total: number; failed: number; passed: string[] };
+  /** check strength (strength.ts): the tasks' right and wrong solutions, as the checks judged them */
+  strength: {
+    tasks: number;
+    right: number;
+    wrong: number;
+    /** solution files the checks misjudge, or whose quick verdicts differ between engines */
+    misjudged: string[];
+    /** wrong solutions the quick check (public tests) accepts and the final check rejects */
+    quickAcceptsWrong: number;
+  };
   errors: ContentError[];
   details: DoctorDetail[];
   runner: string;
@@ -61,7 +73,8 @@ export function doctorOk(report: DoctorReport): boolean {
     report.errors.length === 0 &&
     report.examples.mismatched.length === 0 &&
     report.answers.failed.length === 0 &&
-    report.starters.passed.length === 0
+    report.starters.passed.length === 0 &&
+    report.strength.misjudged.length === 0
   );
 }
 
@@ -71,6 +84,7 @@ export function doctorJson(report: DoctorReport, withDetails = false): Record<st
     examples: report.examples,
     answers: report.answers,
     starters: report.starters,
+    ...(report.strength.tasks > 0 ? { strength: report.strength } : {}),
     errors: report.errors,
   };
   if (withDetails) {
@@ -91,6 +105,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     examples: { total: 0, matched: 0, mismatched: [] },
     answers: { total: 0, passed: 0, failed: [] },
     starters: { total: 0, failed: 0, passed: [] },
+    strength: { tasks: 0, right: 0, wrong: 0, misjudged: [], quickAcceptsWrong: 0 },
     errors: [],
     details: [],
     runner: options.runner.describe,
@@ -149,6 +164,14 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           label: `${task.id} starter`,
           run: async () => [await checkSolution(check, task, 'starter')],
         });
+        const solutions = findSolutions(courseDir, chapter.id, task);
+        if (solutions.length > 0) report.strength.tasks++;
+        for (const solution of solutions) {
+          jobs.push({
+            label: solution.file,
+            run: async () => [await checkStrength(check, solution)],
+          });
+        }
       }
     }
   }
@@ -204,10 +227,23 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
 function isBad(d: DoctorDetail): boolean {
   if (d.kind === 'starter') return d.outcome !== 'failed';
+  if (d.kind === 'solution') return d.outcome !== 'passed';
   return d.outcome === 'mismatch' || d.outcome === 'failed' || d.outcome === 'error';
 }
 
 function tally(report: DoctorReport, d: DoctorDetail) {
+  if (d.kind === 'solution') {
+    const wrong = d.id.includes('/solutions/fail/');
+    if (wrong) report.strength.wrong++;
+    else report.strength.right++;
+    if (d.outcome !== 'passed') {
+      report.strength.misjudged.push(d.id);
+      report.errors.push({ file: d.id, line: 1, column: 1, message: d.message ?? d.outcome });
+    } else if (wrong && d.message?.includes('quick check (public tests) accepts')) {
+      report.strength.quickAcceptsWrong++;
+    }
+    return;
+  }
   if (d.kind === 'example') {
     if (d.outcome === 'exact' || d.outcome === 'loose' || d.outcome === 'ran')
       report.examples.matched++;
@@ -337,6 +373,24 @@ function missingModule(stderr: string): string {
   if (cannot)
     return ` (${cannot[2]} has no ${cannot[1]} in the grader's Python: a newer version may be needed)`;
   return '';
+}
+
+/** One right or wrong solution through the checks (strength.ts): 'passed' when judged as its folder says. */
+async function checkStrength(
+  check: NonNullable<DoctorRunner['checkTask']>,
+  solution: Solution,
+): Promise<DoctorDetail> {
+  const started = performance.now();
+  const verdicts = await gradeSolution(check, solution);
+  const finding = assess(solution, verdicts);
+  return {
+    id: solution.file,
+    kind: 'solution',
+    outcome: finding.problem ? (verdicts.errors.length > 0 ? 'error' : 'failed') : 'passed',
+    message: finding.problem ?? finding.note,
+    elapsed: Math.round(performance.now() - started) / 1000,
+    source: { file: solution.file, line: 1, column: 1 },
+  };
 }
 
 /** A failing test's message as a reason: a traceback by its exception line, with what it suggests. */

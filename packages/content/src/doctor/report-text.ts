@@ -17,6 +17,7 @@ const MARK: Record<DoctorDetail['outcome'], string> = {
 
 export function isProblem(d: DoctorDetail): boolean {
   if (d.kind === 'starter') return d.outcome !== 'failed';
+  if (d.kind === 'solution') return d.outcome !== 'passed';
   return d.outcome === 'mismatch' || d.outcome === 'failed' || d.outcome === 'error';
 }
 
@@ -26,13 +27,24 @@ function chapterOf(d: DoctorDetail): string {
 }
 
 function line(d: DoctorDetail): string {
-  const mark = d.kind === 'starter' ? (d.outcome === 'failed' ? '✓' : '✗') : MARK[d.outcome];
+  const mark =
+    d.kind === 'starter'
+      ? d.outcome === 'failed'
+        ? '✓'
+        : '✗'
+      : d.kind === 'solution' && d.outcome === 'failed'
+        ? '✗'
+        : MARK[d.outcome];
   const what =
     d.kind === 'starter'
       ? `starter ${d.outcome === 'failed' ? 'fails as it should' : d.outcome}`
       : d.kind === 'answer'
         ? `answer ${d.outcome}`
-        : d.outcome;
+        : d.kind === 'solution'
+          ? d.outcome === 'passed'
+            ? 'judged right'
+            : 'misjudged'
+          : d.outcome;
   const time = d.elapsed !== null ? ` (${d.elapsed.toFixed(1)} s)` : '';
   return `${mark} ${d.id} ${what}${time}`;
 }
@@ -99,13 +111,25 @@ export function formatDoctorReport(
     anOk: number;
     st: number;
     stOk: number;
+    so: number;
+    soOk: number;
   };
   const rows = new Map<string, Row>();
-  const total: Row = { ex: 0, exOk: 0, loose: 0, an: 0, anOk: 0, st: 0, stOk: 0 };
+  const total: Row = { ex: 0, exOk: 0, loose: 0, an: 0, anOk: 0, st: 0, stOk: 0, so: 0, soOk: 0 };
   for (const d of report.details) {
     const chapter = chapterOf(d);
     if (!rows.has(chapter))
-      rows.set(chapter, { ex: 0, exOk: 0, loose: 0, an: 0, anOk: 0, st: 0, stOk: 0 });
+      rows.set(chapter, {
+        ex: 0,
+        exOk: 0,
+        loose: 0,
+        an: 0,
+        anOk: 0,
+        st: 0,
+        stOk: 0,
+        so: 0,
+        soOk: 0,
+      });
     for (const r of [rows.get(chapter)!, total]) {
       if (d.kind === 'example') {
         r.ex++;
@@ -114,27 +138,40 @@ export function formatDoctorReport(
       } else if (d.kind === 'answer') {
         r.an++;
         if (!isProblem(d)) r.anOk++;
+      } else if (d.kind === 'solution') {
+        r.so++;
+        if (!isProblem(d)) r.soOk++;
       } else {
         r.st++;
         if (!isProblem(d)) r.stOk++;
       }
     }
   }
+  const withSolutions = total.so > 0;
   const cells = (name: string, r: Row) => {
-    const bad = r.ex - r.exOk + (r.an - r.anOk) + (r.st - r.stOk);
+    const bad = r.ex - r.exOk + (r.an - r.anOk) + (r.st - r.stOk) + (r.so - r.soOk);
     return [
       name,
       `${r.exOk}/${r.ex}`,
       String(r.loose),
       `${r.anOk}/${r.an}`,
       `${r.stOk}/${r.st}`,
+      ...(withSolutions ? [`${r.soOk}/${r.so}`] : []),
       bad === 0 ? '—' : String(bad),
     ];
   };
   out.push('');
   out.push(
     ...table([
-      ['chapter', 'examples ok', '≈ loose', 'answers pass', 'starters fail', 'problems'],
+      [
+        'chapter',
+        'examples ok',
+        '≈ loose',
+        'answers pass',
+        'starters fail',
+        ...(withSolutions ? ['solutions judged'] : []),
+        'problems',
+      ],
       ...[...rows.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([name, r]) => cells(name, r)),

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_GRADE_LIMITS,
   type GradeResult,
+  type GradeStage,
   type PipeAnswer,
+  type PipeEngine,
   type PipeJobInput,
   pipeAnswerSchema,
   type TestResult,
@@ -34,8 +36,17 @@ export interface DoctorRunner {
   /** how programs are run, for the report */
   describe: string;
   runProgram(code: string, wallSeconds: number): Promise<ProgramResult>;
-  /** runs a solution against its task's checks; null when no grader is available */
-  checkTask: ((task: Task, code: string) => Promise<TaskCheckResult>) | null;
+  /**
+   * Runs a solution against its task's checks (default: the final check on CPython; the quick
+   * check carries the public tests only); null when no grader is available.
+   */
+  checkTask:
+    | ((
+        task: Task,
+        code: string,
+        how?: { stage?: GradeStage; engine?: PipeEngine },
+      ) => Promise<TaskCheckResult>)
+    | null;
   /** ends what the runner started (a grader process); it starts again when used again */
   close?(): Promise<void>;
 }
@@ -170,9 +181,13 @@ export function graderCliRunner(
         timedOut: run.status === 'timeout',
       };
     },
-    async checkTask(task, code) {
+    async checkTask(task, code, how = {}) {
       const answer = await pipe().send(
-        { kind: 'grade', request: gradeRequestFor(task, code) },
+        {
+          kind: 'grade',
+          engine: how.engine ?? 'cpython',
+          request: gradeRequestFor(task, code, how.stage ?? 'final'),
+        },
         // the program, the tests' process, mypy and a wrapper_test, each up to its limit
         jobTimeoutMs(task.limits.wallSeconds * 3 + 60),
       );
