@@ -4,36 +4,60 @@
  * pipe stops reading its input until a job ends (back-pressure, so any number of queued lines
  * costs nothing). A bad line gets an error answer and the pipe goes on. Ends when stdin ends
  * and every job has answered.
+ *
+ * `grade` jobs with `engine: 'pyodide'` go to the browser's Pyodide engine in worker threads
+ * (`pyodide-node.ts`), started with the first such job and closed when the pipe ends. If it
+ * cannot start, each such job gets an error answer; the next one tries again.
  */
 import { createInterface } from 'node:readline';
 import { describeZodError, type PipeAnswer, type PipeJob, pipeJobSchema } from '@lms/grading';
+import { createPyodideEngine, type PyodideGrader } from './pyodide-node.ts';
 import type { GradeService } from './service.ts';
+
+export interface PipeOptions {
+  /** makes the Pyodide engine, on the first `pyodide` job (default: `createPyodideEngine()`) */
+  pyodide?: () => PyodideGrader;
+}
 
 export async function servePipe(
   service: GradeService,
   input: NodeJS.ReadableStream = process.stdin,
   write: (line: string) => void = (line) => process.stdout.write(line),
+  options: PipeOptions = {},
 ): Promise<void> {
   const answer = (a: PipeAnswer) => write(`${JSON.stringify(a)}\n`);
   const running = new Set<Promise<void>>();
   const limit = Math.max(1, service.capacity);
+  const makePyodide = options.pyodide ?? (() => createPyodideEngine());
+  let pyodide: PyodideGrader | null = null;
+  const engines = {
+    service,
+    pyodide(): PyodideGrader {
+      pyodide ??= makePyodide(); // a throw is this job's error; the next job tries again
+      return pyodide;
+    },
+  };
   let lineNo = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    const job = readJob(line, lineNo);
-    if ('error' in job) {
-      answer(job);
-      continue;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      const job = readJob(line, lineNo);
+      if ('error' in job) {
+        answer(job);
+        continue;
+      }
+      // at capacity: wait for one job to end before taking the next line
+      while (running.size >= limit) await Promise.race(running);
+      const work = runJob(engines, job).then(answer);
+      running.add(work);
+      // a failed write rejects `work`: servePipe then rejects through the race or the last wait
+      work.finally(() => running.delete(work)).catch(() => {});
     }
-    // at capacity: wait for one job to end before taking the next line
-    while (running.size >= limit) await Promise.race(running);
-    const work = runJob(service, job).then(answer);
-    running.add(work);
-    // a failed write rejects `work`: servePipe then rejects through the race or the last wait
-    work.finally(() => running.delete(work)).catch(() => {});
+    await Promise.all(running);
+  } finally {
+    await (pyodide as PyodideGrader | null)?.close();
   }
-  await Promise.all(running);
 }
 
 function readJob(line: string, lineNo: number): PipeJob | { id: string | null; error: string } {
@@ -53,10 +77,19 @@ function readJob(line: string, lineNo: number): PipeJob | { id: string | null; e
 }
 
 /** One job's answer; a failure of the grader becomes an error answer (never a rejection). */
-async function runJob(service: GradeService, job: PipeJob): Promise<PipeAnswer> {
+async function runJob(
+  engines: { service: GradeService; pyodide: () => PyodideGrader },
+  job: PipeJob,
+): Promise<PipeAnswer> {
   try {
-    if (job.kind === 'grade') return { id: job.id, result: await service.grade(job.request) };
-    return { id: job.id, run: await service.runProgram(job.code, job.limits) };
+    if (job.kind === 'grade') {
+      const result =
+        job.engine === 'pyodide'
+          ? await engines.pyodide().grade(job.request)
+          : await engines.service.grade(job.request);
+      return { id: job.id, result };
+    }
+    return { id: job.id, run: await engines.service.runProgram(job.code, job.limits) };
   } catch (error) {
     return { id: job.id, error: (error as Error).message };
   }
