@@ -1,15 +1,13 @@
 # Task 0010, hidden tests: timing. The Timer creates senjun.py 2 s after start, so a correct
-# program runs a little over 2 s and prints tick at t = 0, 1, 2 (2 or 3 times).
+# program runs a little over 2 s and prints tick at t = 0, 1, 2 (2 or 3 times). That tick
+# comes at least twice while the program waits is public (tests_public.py).
 from lms_checks import test
 
 
 @test("tick печатается примерно раз в секунду, пока файла нет")
 def ticks_once_a_second(run):
+    # at least twice before exists! is a public test (ticks_while_waiting)
     ticks = run.lines.count("tick")
-    assert ticks >= 2, (
-        f"tick выведено {ticks} раз(а), а файл появляется через 2 секунды: за это время tick должно "
-        "появиться хотя бы дважды. Печатайте tick в бесконечном цикле с await asyncio.sleep(1)."
-    )
     assert ticks <= int(run.elapsed) + 2, (
         f"tick выведено {ticks} раз за {run.elapsed:.1f} с — слишком часто. "
         "Между выводами нужна пауза в секунду: await asyncio.sleep(1)."

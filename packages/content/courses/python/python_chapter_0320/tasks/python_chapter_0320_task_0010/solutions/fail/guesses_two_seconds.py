@@ -1,0 +1,32 @@
+# wrong: never looks at the file, just sleeps the 2 s the Timer happens to use before printing exists! (the old tests accepted it)
+import asyncio
+import os.path
+from threading import Timer
+
+
+def create_file(name):
+    with open(name, "w") as f:
+        pass
+
+
+t = Timer(2.0, create_file, ["senjun.py"])
+t.start()
+
+
+async def check_existing(path):
+    await asyncio.sleep(2)
+    print("exists!")
+
+
+async def tick():
+    while True:
+        print("tick")
+        await asyncio.sleep(1)
+
+
+async def main():
+    asyncio.create_task(tick())
+    await asyncio.create_task(check_existing("senjun.py"))
+
+
+asyncio.run(main())

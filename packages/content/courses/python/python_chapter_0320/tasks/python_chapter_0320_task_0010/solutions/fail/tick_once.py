@@ -1,0 +1,32 @@
+# wrong: tick is printed once, not in a loop, so nothing shows the program is alive while it waits
+import asyncio
+import os.path
+from threading import Timer
+
+
+def create_file(name):
+    with open(name, "w") as f:
+        pass
+
+
+t = Timer(2.0, create_file, ["senjun.py"])
+t.start()
+
+
+async def check_existing(path):
+    while not os.path.exists(path):
+        await asyncio.sleep(0)
+    print("exists!")
+
+
+async def tick():
+    print("tick")
+    await asyncio.sleep(1)
+
+
+async def main():
+    asyncio.create_task(tick())
+    await asyncio.create_task(check_existing("senjun.py"))
+
+
+asyncio.run(main())

@@ -1,0 +1,27 @@
+# wrong: await asyncio.sleep() without the delay: TypeError, the program crashes
+import asyncio
+
+
+async def sleep():
+    await asyncio.sleep()
+
+
+async def sum(name, numbers):
+    total = 0
+    for number in numbers:
+        print(f"Task {name}: Computing {total}+{number}")
+        await sleep()
+        total += number
+    print(f"Task {name}: Sum = {total}")
+
+
+async def main():
+    tasks = [
+        asyncio.create_task(sum("A", [1, 2])),
+        asyncio.create_task(sum("B", [1, 2, 3])),
+    ]
+    await asyncio.gather(*tasks)
+
+
+asyncio.run(main())
+
