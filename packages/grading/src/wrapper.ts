@@ -1,13 +1,14 @@
 /**
  * The legacy `wrapper_test` format (senjun.ru's): the student's code replaces the line holding
  * `#INJECT-b585472fa`, and is run as part of the wrapper. `#INJECT-ESCAPED-b585472fa` stands for
- * the code as text: senjun's wrapper_tests put it inside a triple-quoted string
- * (`user_code = """\n#INJECT-ESCAPED-b585472fa\n"""`), so there it becomes the code with `\`,
- * quotes and NUL escaped, and the string holds exactly what the student wrote (senjun itself
- * escapes only `"""`, so a backslash in the code was read as an escape: ours is the same text
- * without that defect). Where the marker stands outside any triple-quoted string, it becomes a
- * whole Python string literal; inside a raw string (`r"""`) only `"""` is escaped, as senjun does.
- * The result is run as a program: exit code 0 = passed, otherwise
+ * the code as text. senjun's wrapper_tests put it inside a triple-quoted string
+ * (`user_code = """\n#INJECT-ESCAPED-b585472fa\n"""`, also `r"""`): there the string is closed,
+ * the code follows as a string literal of its own and the string is reopened with the same
+ * prefix and quotes (`"""\n""" "<code>" """\n"""`), so by implicit concatenation the string
+ * holds exactly what the student wrote, whatever it contains (senjun escapes only `"""`, so a
+ * backslash was read as an escape, and a raw `r'''` string could be closed by the code). Where
+ * the marker stands outside any string, it becomes a whole string literal; in a bytes string,
+ * a bytes literal of its UTF-8. The result is run as a program: exit code 0 = passed, otherwise
  * its output is the message.
  */
 export const INJECT_MARKER = '#INJECT-b585472fa';
@@ -18,42 +19,77 @@ export function pythonStringLiteral(text: string): string {
   return JSON.stringify(text);
 }
 
-/** `text` as the body of a (non-raw) triple-quoted Python string that reads back as `text`. */
-export function tripleQuotedBody(text: string): string {
-  return text
-    .replaceAll('\\', '\\\\')
-    .replaceAll('"', '\\"')
-    .replaceAll("'", "\\'")
-    .replaceAll('\0', '\\x00');
+/** A Python bytes literal of `text`'s UTF-8, every byte outside printable ASCII escaped. */
+function pythonBytesLiteral(text: string): string {
+  let out = 'b"';
+  for (const byte of new TextEncoder().encode(text)) {
+    const ch = String.fromCharCode(byte);
+    out +=
+      byte >= 0x20 && byte < 0x7f && ch !== '"' && ch !== '\\'
+        ? ch
+        : `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** The string literal an offset of Python source lies in: its prefix (`r`, `f`, `b`…) and quotes. */
+export interface StringContext {
+  prefix: string;
+  quote: string;
 }
 
 /**
- * The triple-quoted string `offset` of `text` lies in (a plain scan of the delimiters), and
- * whether it is a raw string (`r"""`); null outside any.
+ * Which string literal `offset` of `source` lies in, or null: a scan that knows comments,
+ * single- and triple-quoted strings, their prefixes and backslash escapes (enough for the
+ * wrapper files; not a full tokenizer: no f-string nesting).
  */
-function enclosingTripleQuotes(text: string, offset: number): { raw: boolean } | null {
-  let open: { delimiter: string; raw: boolean } | null = null;
-  for (let i = 0; i < offset; i++) {
-    const three = text.slice(i, i + 3);
-    if (three !== '"""' && three !== "'''") continue;
-    if (open === null)
-      open = {
-        delimiter: three,
-        raw: /[rR][bB]?$|[bB][rR]$/.test(text.slice(Math.max(0, i - 2), i)),
-      };
-    else if (open.delimiter === three) open = null;
-    else continue;
-    i += 2;
+export function stringContextAt(source: string, offset: number): StringContext | null {
+  let i = 0;
+  while (i < offset) {
+    const ch = source[i]!;
+    if (ch === '#') {
+      const end = source.indexOf('\n', i);
+      if (end < 0 || end >= offset) return null;
+      i = end + 1;
+      continue;
+    }
+    if (ch !== '"' && ch !== "'") {
+      i++;
+      continue;
+    }
+    const prefix = /[A-Za-z]{0,2}$/.exec(source.slice(Math.max(0, i - 2), i))![0];
+    const validPrefix = /^(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?$/.test(prefix) ? prefix : '';
+    const quote = source.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    let j = i + quote.length;
+    for (;;) {
+      if (j >= source.length) return j >= offset ? { prefix: validPrefix, quote } : null;
+      if (j >= offset) return { prefix: validPrefix, quote };
+      const c = source[j]!;
+      // a backslash keeps the next character from ending the string, raw or not
+      if (c === '\\') {
+        j += 2;
+        continue;
+      }
+      if (quote.length === 1 && c === '\n') break; // an unterminated one-line string: leave it
+      if (source.startsWith(quote, j)) {
+        j += quote.length;
+        break;
+      }
+      j++;
+    }
+    i = j;
   }
-  return open && { raw: open.raw };
+  return null;
 }
 
 /** The code where `#INJECT-ESCAPED-…` stands at `offset` of the wrapper. */
 function escapedCode(wrapper: string, offset: number, code: string): string {
-  const string = enclosingTripleQuotes(wrapper, offset);
+  const string = stringContextAt(wrapper, offset);
   if (!string) return pythonStringLiteral(code);
-  // a raw string reads backslashes as they are: only its end can be escaped, as senjun does
-  return string.raw ? code.replaceAll('"""', '\\"\\"\\"') : tripleQuotedBody(code);
+  const bytes = /[bB]/.test(string.prefix);
+  const literal = bytes ? pythonBytesLiteral(code) : pythonStringLiteral(code);
+  // close the string, the code as its own literal, reopen: implicit concatenation
+  return `${string.quote} ${literal} ${string.prefix}${string.quote}`;
 }
 
 export function buildWrapperProgram(wrapper: string, code: string): string {

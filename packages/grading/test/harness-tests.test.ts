@@ -104,6 +104,30 @@ describe('wrapper_test', () => {
     }
   });
 
+  it('no string form lets the code out: raw, f-, single-quote strings; a """ in a comment before', () => {
+    const reads = (opening: string, closing: string) =>
+      `import json, sys\n# a comment with """ in it\nx = 'a """ b'\ns = ${opening}\n#INJECT-ESCAPED-b585472fa\n${closing}\nsys.stdout.write(json.dumps(s[1:-1]))\nsys.exit(0 if s[1:-1] else 3)\n`;
+    const attempts = [
+      "'''\nexit(0)\nx='''",
+      '"""\nexit(0)\nx="""',
+      '{exit(0)}',
+      '0 or exit(0)',
+      'a\rb\\',
+    ];
+    for (const [opening, closing] of [
+      ['"""', '"""'],
+      ["r'''", "'''"],
+      ['f"""', '"""'],
+      ['rf"""', '"""'],
+    ]) {
+      for (const code of attempts) {
+        const r = runProgram(dir, buildWrapperProgram(reads(opening!, closing!), code));
+        expect(r.stderr, `${opening} ${JSON.stringify(code)}`).toBe('');
+        expect(JSON.parse(r.stdout), `${opening} ${JSON.stringify(code)}`).toBe(code);
+      }
+    }
+  });
+
   it("senjun's console-output check: the typed text compared after strip()", () => {
     const wrapper =
       'text = """\n#INJECT-ESCAPED-b585472fa\n"""\n\nif text.strip() != "10":\n    exit(1)';
