@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { convertCourse, formatConversions, writeConversion } from './convert-wrapper.ts';
 import { compileCourse } from './course.ts';
 import { type DoctorDetail, doctorJson, doctorOk, runDoctor } from './doctor/doctor.ts';
 import { formatDoctorReport } from './doctor/report-text.ts';
@@ -25,6 +26,11 @@ Usage:
       --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
       --details adds per-run details to --json, --verbose lists every run (not only problems
       and notable matches), --no-grader runs examples with python3 -I
+  lms-content convert-wrapper <courseDir> [--task ID] [--write]
+      a legacy wrapper_test (the program runs inside it and can tamper with it) as
+      tests_hidden.py in our check format, where the wrapper's checks read only the program's
+      output and code; for the others it says why not (docs/check-format.md, "Converting a
+      wrapper_test"); --write writes tests_hidden.py and removes the wrapper_test
 
 Errors are tasks that cannot be used (no id, a duplicate id, no checks): exit code 1.
 Warnings are recoverable (the chapter is compiled the way senjun.ru renders it): exit code 0.
@@ -36,13 +42,14 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout', '--retries']);
+const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout', '--retries', '--task']);
 const BOOL_FLAGS = new Set([
   '--json',
   '--details',
   '--no-grader',
   '--no-progress',
   '--verbose',
+  '--write',
   '--help',
   '-h',
 ]);
@@ -208,6 +215,30 @@ async function check(args: Args): Promise<number> {
   return doctorOk(report) ? 0 : 1;
 }
 
+/** `convert-wrapper`: exit 0 when every selected wrapper converts, 1 when some cannot. */
+function convertWrapper(args: Args): number {
+  const dir = needCourseDir(args);
+  const task = args.flags.get('--task');
+  const { conversions, errors } = convertCourse(dir, {
+    task: typeof task === 'string' ? task : undefined,
+    python: readEnv().LMS_DOCTOR_PYTHON,
+  });
+  for (const e of errors) process.stderr.write(`${e}\n`);
+  const write = args.flags.has('--write');
+  for (const line of formatConversions(conversions, write)) process.stdout.write(`${line}\n`);
+  for (const c of conversions) {
+    if (write) {
+      const changed = writeConversion(c);
+      if (changed.length > 0)
+        process.stdout.write(`${relative(process.cwd(), c.taskDir)}: ${changed.join(', ')}\n`);
+    } else if (typeof task === 'string' && c.outcome.kind === 'tests') {
+      process.stdout.write(`\n--- ${c.taskId}/tests_hidden.py ---\n${c.outcome.testsHidden}`);
+    }
+  }
+  const bad = conversions.some((c) => c.outcome.kind === 'not-convertible');
+  return bad || (typeof task === 'string' && conversions.length === 0) ? 1 : 0;
+}
+
 function needCourseDir(args: Args): string {
   const dir = args.positional[1];
   if (!dir) throw new UsageError('missing <courseDir>');
@@ -230,6 +261,8 @@ export async function main(argv: string[]): Promise<number> {
         return stats(args);
       case 'check':
         return await check(args);
+      case 'convert-wrapper':
+        return convertWrapper(args);
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'missing command');
     }

@@ -8,6 +8,7 @@ import {
   type ContentWarning,
   DEFAULT_LIMITS,
   type Limits,
+  legacyCheckOf,
   type Task,
   type TaskChecks,
 } from './schema.ts';
@@ -240,6 +241,7 @@ export function buildTask(input: BuildTaskInput): Task | null {
       runStaticTypeChecker: sourceItem.attrs?.classes.includes('run_static_type_checker') ?? false,
     },
     checks,
+    legacyCheck: legacyCheckOf({ kind, checks }),
     limits,
     source: { file: input.file, line, column },
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_GRADE_LIMITS, gradeChecksSchema } from '@lms/grading';
+import { DEFAULT_GRADE_LIMITS, gradeChecksSchema, INJECT_MARKER } from '@lms/grading';
 import { z } from 'zod';
 
 /**
@@ -159,10 +159,34 @@ export const taskSchema = z.object({
   answer: z.string(),
   flags: z.object({ runStaticTypeChecker: z.boolean() }),
   checks: taskChecksSchema,
+  /**
+   * Legacy check: the program can tamper with it. True when the task is checked by a
+   * `wrapper_test` alone (no tests_public/tests_hidden) into which the student's text is
+   * injected as code: the program then runs inside the check and can read it or end it with
+   * a pass (docs/check-format.md#converting-a-wrapper_test). Derived by the compiler; optional
+   * for releases compiled before it existed: read it with `hasLegacyCheck(task)`.
+   */
+  legacyCheck: z.boolean().optional(),
   limits: limitsSchema,
   source: sourcePositionSchema,
 });
 export type Task = z.infer<typeof taskSchema>;
+
+/**
+ * Whether a task's only check is a legacy `wrapper_test` the program runs inside (see
+ * `Task.legacyCheck`): a program task's wrapper always runs the code; an output task's only
+ * when it injects the typed text as code (`#INJECT-b585472fa`), not as a string.
+ */
+export function legacyCheckOf(task: Pick<Task, 'kind' | 'checks'>): boolean {
+  const { public: pub, hidden, wrapperTest } = task.checks;
+  if (!wrapperTest || pub || hidden) return false;
+  return task.kind === 'program' || wrapperTest.includes(INJECT_MARKER);
+}
+
+/** `task.legacyCheck`, derived from its checks for a release compiled before the field existed. */
+export function hasLegacyCheck(task: Pick<Task, 'kind' | 'checks' | 'legacyCheck'>): boolean {
+  return task.legacyCheck ?? legacyCheckOf(task);
+}
 
 export const chapterSchema = z.object({
   id: z.string(), // python_chapter_0320

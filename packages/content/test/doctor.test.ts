@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareOutput } from '../src/doctor/compare.ts';
 import { doctorJson, doctorOk, runDoctor } from '../src/doctor/doctor.ts';
+import { NO_ALLOWANCES } from '../src/doctor/reader.ts';
 import {
   type DoctorRunner,
   type ProgramResult,
@@ -70,10 +71,27 @@ describe('output comparison', () => {
     expect(compareOutput(' a', 'a').verdict).toBe('mismatch');
   });
 
-  it('matches decimal numbers within the tolerance as loose', () => {
-    const v = compareOutput('done in 5.0016 seconds', 'done in 5.0421 seconds');
+  it('matches decimal numbers within the tolerance as loose (where the code measures time)', () => {
+    const timed = { ...NO_ALLOWANCES, timing: true };
+    const v = compareOutput(
+      'done in 5.0016 seconds',
+      'done in 5.0421 seconds',
+      'exact',
+      undefined,
+      undefined,
+      timed,
+    );
     expect(v.verdict).toBe('loose');
-    expect(compareOutput('done in 5.0016 seconds', 'done in 6.5 seconds').verdict).toBe('mismatch');
+    expect(
+      compareOutput(
+        'done in 5.0016 seconds',
+        'done in 6.5 seconds',
+        'exact',
+        undefined,
+        undefined,
+        timed,
+      ).verdict,
+    ).toBe('mismatch');
     // integers are not loose
     expect(compareOutput('5 tasks', '6 tasks').verdict).toBe('mismatch');
   });
@@ -307,6 +325,7 @@ describe('check strength (solutions/pass and solutions/fail beside the tests)', 
       'pass/fine.py': '# right: judged right everywhere\n',
       'pass/rejected.py': '# right: the final check rejects it\n',
       'pass/engines.py': '# right: Pyodide rejects it in the quick check\n',
+      'pass/newer_syntax.py': '# right: syntax the sandbox Python lacks\n',
       'fail/caught.py': '# wrong: caught by the public tests\n',
       'fail/hidden_only.py': '# wrong: only the hidden tests catch it\n',
       'fail/slips.py': '# wrong: accepted by everything\n',
@@ -326,6 +345,9 @@ describe('check strength (solutions/pass and solutions/fail beside the tests)', 
       if (code.includes('Pyodide rejects'))
         return quick && how.engine === 'pyodide' ? failed : passed;
       if (code.includes('only the hidden')) return quick ? passed : failed;
+      // the grader's status error (a SyntaxError on CPython 3.11) is a rejection too
+      if (code.includes('syntax the sandbox'))
+        return how.engine === 'pyodide' ? passed : { ...failed, status: 'error' as const };
       return failed;
     };
     const report = await runDoctor({
@@ -335,18 +357,22 @@ describe('check strength (solutions/pass and solutions/fail beside the tests)', 
     const at = (name: string) => `${chapter.id}/tasks/${task10}/solutions/${name}`;
     expect(report.strength).toEqual({
       tasks: 1,
-      right: 3,
+      right: 4,
       wrong: 3,
       misjudged: expect.arrayContaining([
+        at('pass/newer_syntax.py'),
         at('pass/rejected.py'),
         at('pass/engines.py'),
         at('fail/slips.py'),
       ]),
       quickAcceptsWrong: 1,
     });
-    expect(report.strength.misjudged).toHaveLength(3);
+    expect(report.strength.misjudged).toHaveLength(4);
     expect(doctorOk(report)).toBe(false);
     const message = (name: string) => report.errors.find((e) => e.file === at(name))?.message;
+    expect(message('pass/newer_syntax.py')).toMatch(
+      /final check rejects a right solution.*: error;.*verdict differs between engines: Pyodide passed, CPython error/,
+    );
     expect(message('pass/rejected.py')).toMatch(
       /^the final check rejects a right solution \(right: the final check rejects it\): failed; Тики: мало tick/,
     );
@@ -362,5 +388,39 @@ describe('check strength (solutions/pass and solutions/fail beside the tests)', 
       outcome: 'passed',
       message: expect.stringMatching(/quick check \(public tests\) accepts it/),
     });
+  });
+});
+
+describe('an example without an output fence that ends in an exception', () => {
+  const outcomeFor = async (stderr: string) => {
+    const outputs = expectedOutputs();
+    outputs.set(ex(3).code, { stdout: '', stderr, exitCode: 1 });
+    const report = await runDoctor({
+      courseDir: COURSE_DIR,
+      only: ex(3).id,
+      runner: fakeRunner(outputs, honestGrader),
+    });
+    return report.details.find((d) => d.id === ex(3).id)!;
+  };
+
+  it('may be showing it (ran, with the exception said), unless the grader lacks a module or the name is defined nowhere', async () => {
+    const shown = await outcomeFor(
+      "Traceback...\nTypeError: 'str' object does not support item assignment\n",
+    );
+    expect(shown).toMatchObject({
+      outcome: 'ran',
+      rules: ['raises'],
+      message: expect.stringMatching(/^raises TypeError/),
+    });
+    const missing = await outcomeFor(
+      "Traceback...\nModuleNotFoundError: No module named 'numpy'\n",
+    );
+    expect(missing).toMatchObject({
+      outcome: 'mismatch',
+      message: expect.stringMatching(/module numpy is not installed where the grader runs/),
+    });
+    // ex(3) defines no name "query": a fragment of an earlier example, or a typo
+    const fragment = await outcomeFor("Traceback...\nNameError: name 'query' is not defined\n");
+    expect(fragment.outcome).toBe('mismatch');
   });
 });

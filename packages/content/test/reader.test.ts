@@ -39,12 +39,20 @@ describe('reader rules that need no permission from the code', () => {
     expect(compareOutput("{'a': 1, 'b': 2}", "{'b': 2, 'a': 1}").verdict).toBe('mismatch');
   });
 
-  it('white space inside a line (a tab shown as spaces), not the indent', () => {
+  it('a tab the program prints matches the spaces the text shows, nothing else about blanks', () => {
     expect(rulesOf(compareOutput('MSG 1     id 0 / 2', 'MSG 1\t id 0 / 2') as never)).toEqual([
-      'white space',
+      'tabs',
     ]);
+    // alignment made of spaces is the program's: a misaligned table is a real mismatch
+    expect(compareOutput('name      age', 'name age').verdict).toBe('mismatch');
     expect(compareOutput('  x', 'x').verdict).toBe('mismatch');
     expect(compareOutput('a b', 'ab').verdict).toBe('mismatch');
+  });
+
+  it('object addresses only in a repr, not any hex number; sets of numbers keep their order', () => {
+    expect(compareOutput('0xff0000', '0xfe0000').verdict).toBe('mismatch');
+    expect(compareOutput('{3, 1, 2}', '{1, 2, 3}').verdict).toBe('mismatch');
+    expect(compareOutput('{b, a}', '{a, b}').verdict).toBe('mismatch');
   });
 
   it('elision: a "..." line stands for any number of lines', () => {
@@ -57,6 +65,36 @@ describe('reader rules that need no permission from the code', () => {
 });
 
 describe('rules that apply only where the code shows the cause', () => {
+  it('decimal tolerance only where the code measures time (or doctor.json sets one)', () => {
+    expect(compareOutput('0.3', '0.30000000000000004').verdict).toBe('mismatch');
+    expect(compareOutput('Total: 2.68', 'Total: 2.67').verdict).toBe('mismatch');
+    const timed = allowancesOf('import time\nstart = time.perf_counter()');
+    expect(timed.timing).toBe(true);
+    expect(
+      rulesOf(compareRun('done in 5.0016 s', run('done in 5.0421 s'), { allowances: timed })),
+    ).toEqual(['decimal tolerance']);
+  });
+
+  it('no clock for date arithmetic, no random for a seeded generator, no reordering for asyncio', () => {
+    const dates = allowancesOf(
+      'from datetime import date, timedelta\nprint(date(2024, 1, 31) + timedelta(days=1))',
+    );
+    expect(dates.clock).toBe(false);
+    expect(compareRun('2024-02-01', run('2024-03-01'), { allowances: dates }).verdict).toBe(
+      'mismatch',
+    );
+    const seeded = allowancesOf('import random\nrandom.seed(1)\nprint(random.randint(1, 9))');
+    expect(seeded.random).toBe(false);
+    const tasks = allowancesOf('import asyncio\nasync def main():\n    await a()\n    await b()');
+    expect(tasks.concurrent).toBe(false);
+    expect(compareRun('B\nA', run('A\nB'), { allowances: tasks }).verdict).toBe('mismatch');
+    // month names are whole words: "Decimal" is not December
+    const clock = allowancesOf('from datetime import datetime\nprint(datetime.now())');
+    expect(compareRun('Decimal 2', run('Decimal 3'), { allowances: clock }).verdict).toBe(
+      'mismatch',
+    );
+  });
+
   it('reads which sources of variation the code has', () => {
     expect(allowancesOf('from datetime import datetime\nprint(datetime.now())')).toMatchObject({
       clock: true,
@@ -72,6 +110,7 @@ describe('rules that apply only where the code shows the cause', () => {
       ids: false,
       random: false,
       concurrent: false,
+      timing: false,
     });
   });
 

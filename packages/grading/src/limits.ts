@@ -32,6 +32,16 @@ export const QUICK_CHECK_MESSAGE_CHARS = 4000;
 /** Characters of one text parameter of a message code (a test's message inside the summary). */
 export const MESSAGE_PARAM_CHARS = 1000;
 
+/**
+ * What a student sees of a legacy wrapper_test's output (the test's message, and the run's
+ * stdout/stderr when the wrapper was the only run): its last lines, at most this many lines
+ * and characters, without traceback frames (they show the check's own source). The wrapper
+ * runs the student's code inside it, so that code could print the check: a short cap contains
+ * it (docs/check-format.md#converting-a-wrapper_test).
+ */
+export const WRAPPER_MESSAGE_MAX_LINES = 20;
+export const WRAPPER_MESSAGE_MAX_CHARS = 2048;
+
 /** `text` cut to `cap` characters, an ellipsis saying so. */
 export function clipText(text: string, cap: number): string {
   return text.length > cap ? `${text.slice(0, cap - 1)}…` : text;

@@ -21,6 +21,8 @@ import {
   testsDriverOutputSchema,
   type Verdict,
   verdictOf,
+  WRAPPER_MESSAGE_MAX_CHARS,
+  WRAPPER_MESSAGE_MAX_LINES,
 } from '@lms/grading';
 import { HARNESS_SOURCES } from '@lms/grading/harness';
 import { type RunOutcome, type Sandbox, SandboxError, START_MARKER_FD } from './sandbox.ts';
@@ -59,6 +61,69 @@ export function extractTraceback(stderr: string, exitCode: number | null): strin
 
 function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
+}
+
+const TRACEBACK_HEADER = 'Traceback (most recent call last):';
+const CHAINED =
+  /^(During handling of the above exception|The above exception was the direct cause)/;
+const FRAME = /^(\s*)File "[^"]*", line \d+/;
+
+/**
+ * What a student sees of a legacy wrapper_test's output. The student's code runs inside the
+ * wrapper, so it can print the check itself: the output is cut to its last
+ * WRAPPER_MESSAGE_MAX_LINES lines and WRAPPER_MESSAGE_MAX_CHARS characters ("… (N lines cut)"),
+ * a traceback keeps only its exception line (its frames show the wrapper's source lines), and
+ * a line that is a line of the wrapper's source (8 characters or more) is left out. A speed
+ * bump, not a wall: only a check in our format (tests_hidden.py) is out of the program's reach.
+ */
+export function wrapperOutputForStudent(output: string, wrapper: string): string {
+  const lines = output
+    .replace(/^(?:[ \t]*\r?\n)+/, '')
+    .replace(/\s+$/, '')
+    .split('\n');
+  if (lines.length === 1 && lines[0] === '') return '';
+  const source = new Set(
+    wrapper
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 8),
+  );
+  const kept: string[] = [];
+  let inTraceback = false;
+  let frameIndent = -1;
+  for (const line of lines) {
+    const indent = line.length - line.trimStart().length;
+    if (frameIndent >= 0 && indent > frameIndent && line.trim() !== '') continue;
+    frameIndent = -1;
+    const frame = FRAME.exec(line);
+    if (frame) {
+      frameIndent = frame[1]!.length;
+      continue;
+    }
+    if (line.startsWith(TRACEBACK_HEADER)) {
+      inTraceback = true;
+      continue;
+    }
+    if (inTraceback && (indent > 0 || line.trim() === '')) continue;
+    inTraceback = false;
+    if (CHAINED.test(line)) {
+      // the blank lines around "During handling of the above exception…" go with it
+      while (kept.at(-1)?.trim() === '') kept.pop();
+      inTraceback = true;
+      continue;
+    }
+    if (source.has(line.trim())) continue;
+    kept.push(line);
+  }
+  let shown = kept.slice(-WRAPPER_MESSAGE_MAX_LINES);
+  while (shown.length > 1 && shown.join('\n').length > WRAPPER_MESSAGE_MAX_CHARS)
+    shown = shown.slice(1);
+  let text = shown.join('\n');
+  if (text.length > WRAPPER_MESSAGE_MAX_CHARS)
+    text = `…${text.slice(-(WRAPPER_MESSAGE_MAX_CHARS - 1))}`;
+  const cut = lines.length - shown.length;
+  if (cut === 0) return text;
+  return `… (${cut} ${cut === 1 ? 'line' : 'lines'} cut)${text ? `\n${text}` : ''}`;
 }
 
 /** Runs `code` as `__main__` under the harness's program driver, in its own sandbox. */
@@ -321,11 +386,21 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
       durations.queuedMs += run.queuedMs;
       if (!record) {
         durations.programMs = run.programElapsedMs;
-        record = recordOf(run);
-        program = withDiskLimit(run, record);
+        const full = recordOf(run);
+        program = withDiskLimit(run, full);
+        // the wrapper is the run the student sees: its output, capped as its message is
+        record = {
+          ...full,
+          stdout: wrapperOutputForStudent(full.stdout, wrapper),
+          stderr: wrapperOutputForStudent(full.stderr, wrapper),
+          traceback: full.traceback && wrapperOutputForStudent(full.traceback, wrapper),
+        };
       }
       const passed = run.exitCode === 0 && !run.limitHit;
-      const output = clip(`${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`.trim());
+      const output = wrapperOutputForStudent(
+        `${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`,
+        wrapper,
+      );
       // the wrapper's own output is the task's text; without any, the platform says why
       const why = run.limitHit
         ? limitMessageCode(run.limitHit, request.limits, sandbox.options.outputCapBytes)

@@ -135,6 +135,8 @@ export function compareRun(
     tolerance?: Tolerance;
     varying?: VaryingLines;
     allowances?: Allowances;
+    /** the exit code the run may end with (doctor.json); by default 0, or an exception the text shows */
+    exitCode?: number;
   } = {},
 ): Verdict {
   const mode = options.mode ?? 'exact';
@@ -144,7 +146,16 @@ export function compareRun(
   const out = outputLines(run.stdout);
   const err = outputLines(run.stderr);
   const plain = compareLines(e, out, mode, tolerance, options.varying, allowances);
-  if (plain.verdict !== 'mismatch') return plain;
+  if (plain.verdict !== 'mismatch') {
+    const allowedExit = options.exitCode ?? 0;
+    if (run.exitCode === allowedExit) return plain;
+    // printed what the text shows, then crashed (or was killed): the text does not show that
+    const last = err.at(-1)?.trim();
+    return {
+      verdict: 'mismatch',
+      why: `prints what the text shows, then ${run.exitCode === null ? 'was killed' : `exits with ${run.exitCode}`}${last ? `: ${last}` : ''}`,
+    };
+  }
   const shown = splitTraceback(e);
   const raised = run.exitCode !== 0 && err.length > 0 ? err[err.length - 1]!.trim() : null;
   if (shown && raised !== null) {

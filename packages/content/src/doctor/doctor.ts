@@ -2,13 +2,14 @@
 import { resolve } from 'node:path';
 import { compileCourse } from '../course.ts';
 import { typedOutputMatches } from '../output.ts';
-import type {
-  Chapter,
-  CompiledCourse,
-  ContentError,
-  Example,
-  SourcePosition,
-  Task,
+import {
+  type Chapter,
+  type CompiledCourse,
+  type ContentError,
+  type Example,
+  hasLegacyCheck,
+  type SourcePosition,
+  type Task,
 } from '../schema.ts';
 import { compareOutput, compareRun, DEFAULT_TOLERANCE } from './compare.ts';
 import { pool } from './pool.ts';
@@ -49,6 +50,12 @@ export interface DoctorReport {
   errors: ContentError[];
   details: DoctorDetail[];
   runner: string;
+  /**
+   * Tasks checked by a legacy wrapper_test alone (`Task.legacyCheck`): the program runs inside
+   * the check and can tamper with it. Reported, not a problem: docs/check-format.md says how to
+   * convert one (`lms-content convert-wrapper`).
+   */
+  legacyChecks: string[];
 }
 
 export interface DoctorOptions {
@@ -85,6 +92,7 @@ export function doctorJson(report: DoctorReport, withDetails = false): Record<st
     answers: report.answers,
     starters: report.starters,
     ...(report.strength.tasks > 0 ? { strength: report.strength } : {}),
+    ...(report.legacyChecks.length > 0 ? { legacyChecks: report.legacyChecks } : {}),
     errors: report.errors,
   };
   if (withDetails) {
@@ -109,6 +117,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     errors: [],
     details: [],
     runner: options.runner.describe,
+    legacyChecks: [],
   };
   const { course, errors } = compileCourse(courseDir);
   if (!course) {
@@ -146,6 +155,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       });
     }
     for (const task of tasks) {
+      if (hasLegacyCheck(task)) report.legacyChecks.push(task.id);
       // a free-form question ("what does this print?" with no program and no wrapper_test)
       if (task.kind === 'output' && task.starter.trim() === '' && !task.checks.wrapperTest)
         continue;
@@ -325,14 +335,12 @@ async function checkExample(
       const raised = tail(run.stderr, 1);
       // nothing printed to compare with: an example may well be there to show an exception
       const why =
-        isExceptionLine(raised) && example.expectedOutput === null
-          ? `raises ${raised} (the text shows no output to compare with: right if it means to show this exception)`
-          : null;
+        example.expectedOutput === null ? demonstratedException(example.code, raised) : null;
       if (why) return { ...base, outcome: 'ran', message: why, elapsed, rules: ['raises'] };
       return {
         ...base,
         outcome: 'mismatch',
-        message: `exited with ${run.exitCode}, expected 0: ${tail(run.stderr)}`,
+        message: `exited with ${run.exitCode}, expected 0: ${tail(run.stderr)}${missingModule(run.stderr)}`,
         elapsed,
       };
     }
@@ -344,7 +352,12 @@ async function checkExample(
     varying: rule?.varyingLines
       ? { lines: rule.varyingLines, slack: rule.varyingSlack }
       : undefined,
-    allowances: allowancesOf(example.code),
+    allowances: {
+      ...allowancesOf(example.code),
+      // a tolerance set in doctor.json says the numbers vary
+      ...(rule?.tolerance ? { timing: true } : {}),
+    },
+    ...(rule?.exitCode !== undefined ? { exitCode: rule.exitCode } : {}),
   });
   if (verdict.verdict === 'exact') return { ...base, outcome: 'exact', message: null, elapsed };
   if (verdict.verdict === 'loose') {
@@ -363,6 +376,31 @@ async function checkExample(
     message: `${verdict.why}${stderr}${missingModule(run.stderr)}`,
     elapsed,
   };
+}
+
+/**
+ * Why an example without an output fence that ended in `raised` may mean to show it, or null.
+ * A missing module or syntax the grader's Python lacks is a real failure; a NameError is a
+ * scope demonstration only when the example defines that name somewhere (else it is a
+ * fragment of an earlier example, or a typo); any other exception is what many examples show.
+ */
+function demonstratedException(code: string, raised: string): string | null {
+  if (!isExceptionLine(raised)) return null;
+  const kind = raised.split(':')[0]!.trim();
+  if (/^(?:ModuleNotFoundError|ImportError|SyntaxError|IndentationError|TabError)$/.test(kind))
+    return null;
+  const name = /^NameError: name '([^']+)' is not defined/.exec(raised)?.[1];
+  if (kind === 'NameError') {
+    const escaped = name?.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const defines =
+      escaped !== undefined &&
+      new RegExp(
+        `\\b(?:def|class)\\s+${escaped}\\b|\\b${escaped}\\s*=[^=]|\\bimport\\s+(?:[\\w.]+\\s+as\\s+)?${escaped}\\b`,
+      ).test(code);
+    if (!defines) return null;
+    return `raises ${raised}: the example defines ${name} in another scope (the text shows no output to compare with: right if it means to show this)`;
+  }
+  return `raises ${raised} (the text shows no output to compare with: right if it means to show this exception)`;
 }
 
 /** A note when a run failed for a module the grader's Python does not have. */
@@ -395,6 +433,17 @@ async function checkStrength(
 
 /** A failing test's message as a reason: a traceback by its exception line, with what it suggests. */
 function reasonOf(message: string): string {
+  // a wrapper_test's output reaches us capped by the grader: "… (N lines cut)", then the
+  // exception line of its traceback without the frames
+  const capped = message.trim().replace(/^… \(\d+ lines? cut\)\n/, '');
+  if (capped !== message.trim()) {
+    const shown = capped.split('\n');
+    const last = shown.at(-1) ?? '';
+    if (isExceptionLine(last))
+      return reasonOf(
+        [...shown.slice(0, -1), 'Traceback (most recent call last):', last].join('\n'),
+      );
+  }
   const lines = message.trim().split('\n');
   if (!lines.some((l) => l.startsWith('Traceback (most recent call last)'))) return message.trim();
   const exception =
@@ -504,7 +553,7 @@ async function checkOutputTask(
       outcome: ok ? 'passed' : 'failed',
       message: ok
         ? null
-        : `the answer is not what the program prints: ${verdict.verdict === 'mismatch' ? verdict.why : 'white space differs'}`,
+        : `the answer is not what the program prints: ${verdict.verdict === 'exact' ? 'white space differs' : verdict.why}`,
       elapsed: run.elapsed,
     };
   } catch (e) {

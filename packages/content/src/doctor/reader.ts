@@ -1,15 +1,15 @@
 /**
  * How a reader compares an example's output with what the text shows: what legitimately
  * differs from run to run (object addresses, the clock, ids and hashes, random values, the
- * order of a set or of concurrent lines, white space a reader cannot see, a traceback's file
+ * order of a set or of concurrent lines, a tab shown as spaces, a traceback's file
  * names and carets) is not a mismatch. Each allowance is a named rule, and the doctor says
  * which rules a match needed. Rules that would hide real mistakes (numbers that differ) apply
  * only where the example's code shows the source of the variation (it reads the clock, calls
- * id() or hash(), uses random, starts threads or processes).
+ * id() or hash(), uses unseeded random, starts threads or processes, measures time).
  */
 
 export type ReaderRule =
-  | 'white space'
+  | 'tabs'
   | 'object addresses'
   | 'set order'
   | 'clock'
@@ -22,15 +22,14 @@ export type ReaderRule =
 
 /** What a rule says when it was needed, for the report. */
 export const RULE_WHY: Record<ReaderRule, string> = {
-  'white space':
-    'runs of spaces and tabs inside a line compared as one space (a reader cannot tell them apart)',
+  tabs: 'a tab the program prints matches the spaces the text shows for it (a reader cannot tell them apart)',
   'object addresses': 'object addresses (0x…) differ on every run',
   'set order':
     "the elements of a printed set in another order (a set's order changes from run to run)",
   clock: 'dates and times read from the clock',
   'ids and hashes': 'id() and hash() values differ on every run',
   'random values': 'numbers from the random module',
-  'decimal tolerance': 'decimal numbers within the tolerance (timing)',
+  'decimal tolerance': 'decimal numbers within the tolerance (the code measures time)',
   elision: 'a "..." line of the text stands for lines it leaves out',
   traceback:
     "the traceback's frames (file names, carets) not compared: its last line, the exception, is",
@@ -44,20 +43,30 @@ export interface Allowances {
   ids: boolean;
   random: boolean;
   concurrent: boolean;
+  /** decimal numbers within a tolerance: the code measures time (or doctor.json sets one) */
+  timing: boolean;
 }
 
 export function allowancesOf(code: string): Allowances {
   return {
+    // calls that read the clock, not the modules' names (date arithmetic is exact)
     clock:
-      /\b(?:now|today|utcnow|localtime|gmtime|ctime|asctime|time_ns|time)\s*\(/.test(code) ||
-      /\bdatetime\b/.test(code),
+      /\b(?:now|today|utcnow|localtime|gmtime|ctime|asctime)\s*\(/.test(code) ||
+      /\btime\.time(?:_ns)?\s*\(/.test(code) ||
+      /\bfrom\s+time\s+import\b[^\n]*\btime\b/.test(code),
     ids: /\b(?:id|hash)\s*\(/.test(code),
-    random: /\bimport\s+(?:random|secrets|uuid)\b|\bfrom\s+(?:random|secrets|uuid)\s+import\b/.test(
-      code,
-    ),
+    // seeded random output is reproducible: compared exactly
+    random:
+      /\bimport\s+(?:random|secrets|uuid)\b|\bfrom\s+(?:random|secrets|uuid)\s+import\b/.test(
+        code,
+      ) && !/\bseed\s*\(\s*-?\d+\s*\)/.test(code),
+    // threads and processes; asyncio's scheduling is deterministic (its order is the lesson)
     concurrent:
-      /\b(?:threading|multiprocessing|concurrent\.futures|asyncio|subprocess)\b/.test(code) ||
-      /\b(?:Thread|Process|ThreadPoolExecutor|ProcessPoolExecutor)\s*\(/.test(code),
+      /\b(?:threading|multiprocessing|concurrent\.futures)\b/.test(code) ||
+      /\b(?:Thread|Process|ThreadPoolExecutor|ProcessPoolExecutor|Pool)\s*\(/.test(code),
+    timing:
+      /\b(?:perf_counter|monotonic|process_time|thread_time)(?:_ns)?\s*\(/.test(code) ||
+      /\btime\.time(?:_ns)?\s*\(|\btimeit\b|\bsleep\s*\(/.test(code),
   };
 }
 
@@ -66,6 +75,7 @@ export const NO_ALLOWANCES: Allowances = {
   ids: false,
   random: false,
   concurrent: false,
+  timing: false,
 };
 
 export interface Tolerance {
@@ -76,8 +86,11 @@ export interface Tolerance {
 }
 
 const WEEKDAYS =
-  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\b|\b(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b/gi;
-const MONTHS = /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b/g;
+  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b/g;
+const WEEKDAYS_RU =
+  /(?<![\p{L}])(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)(?![\p{L}])/giu;
+const MONTHS =
+  /\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b/g;
 
 /** The line normalisers, in the order they apply; each may be off for an example. */
 const LINE_RULES: Array<{
@@ -86,17 +99,10 @@ const LINE_RULES: Array<{
   normalize(line: string): string;
 }> = [
   {
-    name: 'white space',
-    allowed: () => true,
-    normalize: (line) => {
-      const indent = /^[ \t]*/.exec(line)![0];
-      return indent + line.slice(indent.length).replace(/[ \t]+/g, ' ');
-    },
-  },
-  {
     name: 'object addresses',
     allowed: () => true,
-    normalize: (line) => line.replace(/\b0x[0-9a-fA-F]{6,}\b/g, '0x…'),
+    // an object's default repr (`<… object at 0x7f…>`, `<function f at 0x…>`), not any hex number
+    normalize: (line) => line.replace(/\bat 0x[0-9a-fA-F]{6,}\b/g, 'at 0x…'),
   },
   { name: 'set order', allowed: () => true, normalize: sortSets },
   {
@@ -108,6 +114,7 @@ const LINE_RULES: Array<{
         .replace(/\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b/g, '<time>')
         .replace(/\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b/g, '<date>')
         .replace(WEEKDAYS, '<day>')
+        .replace(WEEKDAYS_RU, '<day>')
         .replace(MONTHS, '<month>')
         .replace(/\b1[5-9]\d{8}(?:\.\d+)?\b/g, '<timestamp>'),
   },
@@ -126,12 +133,27 @@ const LINE_RULES: Array<{
   },
 ];
 
-/** `{'b', 'a'}` → `{'a', 'b'}`: every brace pair without a colon or nested braces (a set). */
+/** A str or bytes repr: the elements whose order in a set changes with the hash seed. */
+const QUOTED = /^[bB]?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")$/;
+
+/**
+ * `{'b', 'a'}` → `{'a', 'b'}`: a printed set of strings (brace pair without colon or nested
+ * braces, every element a str/bytes repr). Sets of numbers print in a fixed order: left alone.
+ */
 function sortSets(line: string): string {
-  return line.replace(/\{([^{}:]*)\}/g, (_, inner: string) => {
+  return line.replace(/\{([^{}:]*)\}/g, (whole, inner: string) => {
     const items = splitTopLevel(inner);
+    if (items.length < 2 || !items.every((item) => QUOTED.test(item))) return whole;
     return `{${items.sort().join(', ')}}`;
   });
+}
+
+/** A line with tabs as a pattern in which each tab (with the spaces around it) is any run of blanks. */
+function tabsMatch(withTabs: string, other: string): boolean {
+  const parts = withTabs.split(/[ ]*\t[ \t]*/);
+  if (parts.length < 2) return false;
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${parts.map(escape).join('[ \\t]+')}$`).test(other);
 }
 
 /** Comma-separated items, commas inside quotes or brackets kept. */
@@ -189,7 +211,9 @@ function equalUnder(
     e = rule.normalize(e);
     a = rule.normalize(a);
   }
-  return e === a || (rules.includes('decimal tolerance') && withinTolerance(e, a, tolerance));
+  if (e === a) return true;
+  if (rules.includes('tabs') && (a.includes('\t') ? tabsMatch(a, e) : tabsMatch(e, a))) return true;
+  return rules.includes('decimal tolerance') && withinTolerance(e, a, tolerance);
 }
 
 /**
@@ -205,7 +229,8 @@ export function matchLine(
   if (expected === actual) return [];
   const allowed: ReaderRule[] = [
     ...LINE_RULES.filter((r) => r.allowed(allowances)).map((r) => r.name),
-    'decimal tolerance',
+    'tabs',
+    ...(allowances.timing ? (['decimal tolerance'] as const) : []),
   ];
   if (!equalUnder(expected, actual, allowed, tolerance)) return null;
   let needed = allowed;

@@ -95,11 +95,12 @@ export function formatDoctorReport(
       out.push(`    ${options.where(d)}: ${message.split('\n').join('\n    ')}`);
     }
   }
-  const reported = new Set(problems.map((d) => d.id));
+  // errors that come from a run listed above are not repeated (same source position)
+  const at = (p: { file: string; line: number; column: number }) =>
+    `${p.file}:${p.line}:${p.column}`;
+  const reported = new Set(problems.map((d) => at(d.source)));
   for (const e of report.errors) {
-    // an answer's failure is already listed with its details above
-    const id = e.message.split(':')[0]!;
-    if (!reported.has(id)) out.push(`! ${e.file}:${e.line}:${e.column}: ${e.message}`);
+    if (!reported.has(at(e))) out.push(`! ${e.file}:${e.line}:${e.column}: ${e.message}`);
   }
 
   // the summary: one row per chapter, then the total
@@ -184,6 +185,14 @@ export function formatDoctorReport(
   if (byRule.size > 0) {
     const list = [...byRule.entries()].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`);
     out.push(`comparison rules applied: ${list.join(', ')}`);
+  }
+  const legacy = report.legacyChecks.length;
+  if (legacy > 0) {
+    out.push(
+      `${legacy} ${legacy === 1 ? 'task uses' : 'tasks use'} a legacy wrapper_test check: the program can tamper with it; ` +
+        'see docs/check-format.md#converting-a-wrapper_test (lms-content convert-wrapper)',
+    );
+    if (options.verbose) out.push(`    ${report.legacyChecks.join(', ')}`);
   }
   const time =
     options.elapsedSeconds !== undefined ? ` in ${options.elapsedSeconds.toFixed(1)} s` : '';

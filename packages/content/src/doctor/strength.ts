@@ -44,11 +44,15 @@ export function findSolutions(courseDir: string, chapterId: string, task: Task):
 
 export type Engine = 'cpython' | 'pyodide';
 
-/** How one solution was judged. */
+/**
+ * How one solution was judged: the grader's status, `unavailable` when no result came (the
+ * job failed: see `errors`), null when not run (no public tests: no quick check).
+ */
+type Judged = TaskCheckResult['status'] | 'unavailable';
 export interface SolutionVerdicts {
-  final: TaskCheckResult['status'] | 'error';
-  quickCpython: TaskCheckResult['status'] | 'error' | null;
-  quickPyodide: TaskCheckResult['status'] | 'error' | null;
+  final: Judged;
+  quickCpython: Judged | null;
+  quickPyodide: Judged | null;
   /** why a run could not be made, per engine/stage */
   errors: string[];
   /** the failing tests' names of the final check, for the report */
@@ -85,9 +89,10 @@ export async function gradeSolution(
     hasQuick ? judge(check, solution, { stage: 'quick', engine: 'cpython' }) : null,
     hasQuick ? judge(check, solution, { stage: 'quick', engine: 'pyodide' }) : null,
   ]);
-  const status = (j: typeof final | null) => (j === null ? null : (j.result?.status ?? 'error'));
+  const status = (j: typeof final | null): Judged | null =>
+    j === null ? null : (j.result?.status ?? 'unavailable');
   return {
-    final: status(final) ?? 'error',
+    final: status(final) ?? 'unavailable',
     quickCpython: status(quickCpython),
     quickPyodide: status(quickPyodide),
     errors: [final, quickCpython, quickPyodide].flatMap((j) => (j?.error ? [j.error] : [])),
@@ -102,37 +107,49 @@ export function assess(solution: Solution, v: SolutionVerdicts): StrengthFinding
   const problems: string[] = [];
   const notes: string[] = [];
   if (v.errors.length > 0) problems.push(`could not be graded: ${v.errors.join('; ')}`);
+  const judged = [
+    ['the final check', v.final],
+    ['the quick check on CPython', v.quickCpython],
+    ['the quick check on Pyodide', v.quickPyodide],
+  ] as const;
+  // the grader's own failure says nothing about the checks
+  for (const [which, status] of judged) {
+    if (status === 'sandbox_error') problems.push(`${which} could not run it (sandbox_error)`);
+  }
   const said = solution.says
     ? ` (${solution.expect === 'pass' ? 'right' : 'wrong'}: ${solution.says})`
     : '';
+  const rejects = (status: Judged | null) =>
+    status !== null &&
+    status !== 'unavailable' &&
+    status !== 'sandbox_error' &&
+    status !== 'passed';
   if (solution.expect === 'pass') {
-    if (v.final !== 'passed' && v.final !== 'error')
+    if (rejects(v.final))
       problems.push(
         `the final check rejects a right solution${said}: ${v.final}; ${v.failedTests.join('; ')}`,
       );
-    for (const [engine, status] of [
-      ['CPython', v.quickCpython],
-      ['Pyodide', v.quickPyodide],
-    ] as const) {
-      if (status !== null && status !== 'passed' && status !== 'error')
-        problems.push(`the quick check on ${engine} rejects a right solution${said}: ${status}`);
-    }
+    if (rejects(v.quickCpython))
+      problems.push(
+        `the quick check on CPython rejects a right solution${said}: ${v.quickCpython}`,
+      );
+    if (rejects(v.quickPyodide))
+      problems.push(
+        `the quick check on Pyodide rejects a right solution${said}: ${v.quickPyodide}`,
+      );
   } else {
     if (v.final === 'passed') problems.push(`the final check accepts a wrong solution${said}`);
     else if (v.quickCpython === 'passed' || v.quickPyodide === 'passed')
       notes.push('the quick check (public tests) accepts it; the final check rejects it');
   }
-  const q1 = v.quickCpython;
-  const q2 = v.quickPyodide;
+  const results = (s: Judged | null) => s !== null && s !== 'unavailable' && s !== 'sandbox_error';
   if (
-    q1 !== null &&
-    q2 !== null &&
-    q1 !== 'error' &&
-    q2 !== 'error' &&
-    (q1 === 'passed') !== (q2 === 'passed')
+    results(v.quickCpython) &&
+    results(v.quickPyodide) &&
+    (v.quickCpython === 'passed') !== (v.quickPyodide === 'passed')
   ) {
     problems.push(
-      `the quick check's verdict differs between engines: Pyodide ${q2}, CPython ${q1}`,
+      `the quick check's verdict differs between engines: Pyodide ${v.quickPyodide}, CPython ${v.quickCpython}`,
     );
   }
   return {
