@@ -82,11 +82,12 @@ function print(title: string, rows: Stats[], baseline: Stats) {
   }
 }
 
-async function prismaRuns(db: Db, userId: string): Promise<Stats[]> {
+async function prismaRuns(db: Db, userId: string, courseId: string): Promise<Stats[]> {
   const ids: string[] = [];
   const create = await timeSequential('createAttempt (Prisma, sequential)', N, async (i) => {
     const { attempt } = await createAttempt(db, {
       userId,
+      courseId,
       taskId: 'bench_task',
       stage: 'final',
       code: CODE,
@@ -97,8 +98,15 @@ async function prismaRuns(db: Db, userId: string): Promise<Stats[]> {
   const warm: string[] = [];
   for (let i = 0; i < 20; i++)
     warm.push(
-      (await createAttempt(db, { userId, taskId: 'bench_task', stage: 'final', code: CODE }))
-        .attempt.id,
+      (
+        await createAttempt(db, {
+          userId,
+          courseId,
+          taskId: 'bench_task',
+          stage: 'final',
+          code: CODE,
+        })
+      ).attempt.id,
     );
   const record = await timeSequential(
     'recordAttemptResult (verdict+progress, seq.)',
@@ -119,7 +127,13 @@ async function prismaRuns(db: Db, userId: string): Promise<Stats[]> {
     },
   );
   const conc = await timeConcurrent(`createAttempt ×${CONCURRENT} concurrent`, CONCURRENT, (i) =>
-    createAttempt(db, { userId, taskId: 'bench_task', stage: 'quick', code: `${CODE}#${i}` }),
+    createAttempt(db, {
+      userId,
+      courseId,
+      taskId: 'bench_task',
+      stage: 'quick',
+      code: `${CODE}#${i}`,
+    }),
   );
   return [create, record, conc];
 }
@@ -132,16 +146,20 @@ async function benchSqlite(): Promise<void> {
     await migrate(target);
     const db = createDb({ url: target.url });
     const userId = (await createUser(db, { email: 'bench@example.org', name: 'Bench' })).id;
+    const courseId = (
+      await db.course.create({ data: { slug: 'bench', title: 'Bench' }, select: { id: true } })
+    ).id;
 
     const raw = new Database(file, { timeout: 10_000 });
     raw.pragma('journal_mode = WAL');
     const insert = raw.prepare(
-      'INSERT INTO "attempt" ("id","userId","taskId","stage","status","code","createdAt") VALUES (?,?,?,?,?,?,?)',
+      'INSERT INTO "attempt" ("id","userId","courseId","taskId","stage","status","code","createdAt") VALUES (?,?,?,?,?,?,?,?)',
     );
     const baseline = await timeSequential('raw better-sqlite3 INSERT (baseline)', N, () =>
       insert.run(
         randomUUID(),
         userId,
+        courseId,
         'raw_task',
         'final',
         'queued',
@@ -153,25 +171,34 @@ async function benchSqlite(): Promise<void> {
       'UPDATE "attempt" SET "status"=?, "results"=?, "stdout"=?, "gradedAt"=? WHERE "id"=? AND "status" IN (\'queued\',\'running\')',
     );
     const prog = raw.prepare(
-      'INSERT INTO "progress" ("id","userId","taskId","attempts","lastAttemptAt","updatedAt") VALUES (?,?,?,1,?,?) ON CONFLICT("userId","taskId") DO UPDATE SET "attempts"="attempts"+1, "lastAttemptAt"=excluded."lastAttemptAt"',
+      'INSERT INTO "progress" ("id","userId","courseId","taskId","attempts","lastAttemptAt","updatedAt") VALUES (?,?,?,?,1,?,?) ON CONFLICT("userId","courseId","taskId") DO UPDATE SET "attempts"="attempts"+1, "lastAttemptAt"=excluded."lastAttemptAt"',
     );
     const rawIds = Array.from({ length: N + 20 }, () => {
       const id = randomUUID();
-      insert.run(id, userId, 'raw_task', 'final', 'queued', CODE, new Date().toISOString());
+      insert.run(
+        id,
+        userId,
+        courseId,
+        'raw_task',
+        'final',
+        'queued',
+        CODE,
+        new Date().toISOString(),
+      );
       return id;
     });
     let r = 0;
     const recordTx = raw.transaction((id: string) => {
       const now = new Date().toISOString();
       upd.run('passed', RESULTS, 'tick\n', now, id);
-      prog.run(randomUUID(), userId, 'raw_task', now, now);
+      prog.run(randomUUID(), userId, courseId, 'raw_task', now, now);
     });
     const rawRecord = await timeSequential('raw UPDATE + progress upsert in a transaction', N, () =>
       recordTx(rawIds[r++]!),
     );
     raw.close();
 
-    const rows = await prismaRuns(db, userId);
+    const rows = await prismaRuns(db, userId, courseId);
     await db.$disconnect();
     print(
       `SQLite (${file}, WAL), n=${N}`,
@@ -204,16 +231,19 @@ async function benchPostgres(): Promise<void> {
     await migrate({ provider: 'postgresql', url });
     const db = createDb({ url });
     const userId = (await createUser(db, { email: 'bench@example.org', name: 'Bench' })).id;
+    const courseId = (
+      await db.course.create({ data: { slug: 'bench', title: 'Bench' }, select: { id: true } })
+    ).id;
     const raw = new pg.Client({ connectionString: url });
     await raw.connect();
     const baseline = await timeSequential('raw pg INSERT (baseline)', N, () =>
       raw.query(
-        'INSERT INTO "attempt" ("id","userId","taskId","stage","status","code") VALUES ($1,$2,$3,$4,$5,$6)',
-        [randomUUID(), userId, 'raw_task', 'final', 'queued', CODE],
+        'INSERT INTO "attempt" ("id","userId","courseId","taskId","stage","status","code") VALUES ($1,$2,$3,$4,$5,$6,$7)',
+        [randomUUID(), userId, courseId, 'raw_task', 'final', 'queued', CODE],
       ),
     );
     await raw.end();
-    const rows = await prismaRuns(db, userId);
+    const rows = await prismaRuns(db, userId, courseId);
     await db.$disconnect();
     print(`PostgreSQL (127.0.0.1:5432, fresh database), n=${N}`, [baseline, ...rows], baseline);
   } finally {

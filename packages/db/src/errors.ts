@@ -24,3 +24,10 @@ export function isUniqueViolation(error: unknown): boolean {
   if (e?.code === 'P2002') return true;
   return typeof e?.message === 'string' && /Unique constraint failed/i.test(e.message);
 }
+
+/** Prisma's "foreign key constraint failed" (P2003): a referenced row (user, course…) is missing. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (e?.code === 'P2003') return true;
+  return typeof e?.message === 'string' && /Foreign key constraint/i.test(e.message);
+}

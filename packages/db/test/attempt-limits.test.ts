@@ -7,7 +7,7 @@ import {
   recordAttemptResult,
   recordQuickCheckWithinLimits,
 } from '../src/index.ts';
-import { migratedDb, PROVIDERS_UNDER_TEST } from './helpers.ts';
+import { makeCourse, migratedDb, PROVIDERS_UNDER_TEST } from './helpers.ts';
 
 // Issue 11: the submit limit was a count followed by an insert, so a burst of concurrent
 // submits all saw the same count and all got in. The limited create decides in one
@@ -15,12 +15,14 @@ import { migratedDb, PROVIDERS_UNDER_TEST } from './helpers.ts';
 describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider) => {
   let db: Db;
   let close: () => Promise<void>;
+  let courseId: string;
   let n = 0;
   const newUser = async () =>
     (await createUser(db, { email: `limits-${n++}@example.org`, name: 'L' })).id;
 
   beforeAll(async () => {
     ({ db, close } = await migratedDb(provider));
+    courseId = await makeCourse(db);
   }, 60_000);
   afterAll(async () => close?.());
 
@@ -30,7 +32,7 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
       Array.from({ length: 30 }, (_, i) =>
         createFinalAttemptWithinLimits(
           db,
-          { userId, taskId: 'task_l', code: `while True: pass${' '.repeat(i)}` },
+          { userId, courseId, taskId: 'task_l', code: `while True: pass${' '.repeat(i)}` },
           { perWindow: 10, windowMs: 60_000 },
         ),
       ),
@@ -49,7 +51,11 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     const limits = { perWindow: 100, windowMs: 60_000, maxPending: 2 };
     const results = await Promise.all(
       Array.from({ length: 30 }, () =>
-        createFinalAttemptWithinLimits(db, { userId, taskId: 'task_p', code: 'x' }, limits),
+        createFinalAttemptWithinLimits(
+          db,
+          { userId, courseId, taskId: 'task_p', code: 'x' },
+          limits,
+        ),
       ),
     );
     const accepted = results.flatMap((r) => (r.ok ? [r.attempt] : []));
@@ -60,14 +66,14 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     // quick checks are not final checks in flight
     const quick = await createAttemptWithinLimits(
       db,
-      { userId, taskId: 'task_p', code: 'q', stage: 'quick' },
+      { userId, courseId, taskId: 'task_p', code: 'q', stage: 'quick' },
       { perWindow: 10, windowMs: 60_000 },
     );
     expect(quick.ok).toBe(true);
     await recordAttemptResult(db, { attemptId: accepted[0]!.id }, { status: 'failed' });
     const next = await createFinalAttemptWithinLimits(
       db,
-      { userId, taskId: 'task_p', code: 'y' },
+      { userId, courseId, taskId: 'task_p', code: 'y' },
       limits,
     );
     expect(next.ok).toBe(true);
@@ -78,11 +84,16 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     const limits = { perWindow: 100, windowMs: 60_000, maxPending: 2 };
     for (const code of ['a', 'b']) {
       expect(
-        (await createFinalAttemptWithinLimits(db, { userId, taskId: 't', code }, limits)).ok,
+        (await createFinalAttemptWithinLimits(db, { userId, courseId, taskId: 't', code }, limits))
+          .ok,
       ).toBe(true);
     }
     expect(
-      await createFinalAttemptWithinLimits(db, { userId, taskId: 't', code: 'c' }, limits),
+      await createFinalAttemptWithinLimits(
+        db,
+        { userId, courseId, taskId: 't', code: 'c' },
+        limits,
+      ),
     ).toMatchObject({
       ok: false,
       limit: 'pending',
@@ -91,7 +102,7 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     const later = new Date(Date.now() + 11 * 60_000);
     const next = await createFinalAttemptWithinLimits(
       db,
-      { userId, taskId: 't', code: 'd' },
+      { userId, courseId, taskId: 't', code: 'd' },
       { ...limits, now: later },
     );
     expect(next.ok).toBe(true);
@@ -104,12 +115,20 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     const [ra, rb] = await Promise.all([
       Promise.all(
         Array.from({ length: 6 }, () =>
-          createFinalAttemptWithinLimits(db, { userId: a, taskId: 't', code: 'a' }, limits),
+          createFinalAttemptWithinLimits(
+            db,
+            { userId: a, courseId, taskId: 't', code: 'a' },
+            limits,
+          ),
         ),
       ),
       Promise.all(
         Array.from({ length: 2 }, () =>
-          createFinalAttemptWithinLimits(db, { userId: b, taskId: 't', code: 'b' }, limits),
+          createFinalAttemptWithinLimits(
+            db,
+            { userId: b, courseId, taskId: 't', code: 'b' },
+            limits,
+          ),
         ),
       ),
     ]);
@@ -127,12 +146,16 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     // a minute later the window is free again
     const later = await createFinalAttemptWithinLimits(
       db,
-      { userId: a, taskId: 't', code: 'later' },
+      { userId: a, courseId, taskId: 't', code: 'later' },
       { ...limits, now: new Date(Date.now() + 61_000) },
     );
     expect(later.ok).toBe(true);
     await expect(
-      createFinalAttemptWithinLimits(db, { userId: 'nobody', taskId: 't', code: 'x' }, limits),
+      createFinalAttemptWithinLimits(
+        db,
+        { userId: 'nobody', courseId, taskId: 't', code: 'x' },
+        limits,
+      ),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   }, 60_000);
 
@@ -142,7 +165,7 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
       Array.from({ length: 40 }, (_, i) =>
         recordQuickCheckWithinLimits(
           db,
-          { userId, taskId: 'task_q', code: `print(${i})`, result: { status: 'passed' } },
+          { userId, courseId, taskId: 'task_q', code: `print(${i})`, result: { status: 'passed' } },
           { perWindow: 30, windowMs: 60_000 },
         ),
       ),
@@ -154,7 +177,7 @@ describe.each(PROVIDERS_UNDER_TEST)('attempt limits are atomic (%s)', (provider)
     );
     expect(await db.attempt.count({ where: { userId } })).toBe(30);
     const p = await db.progress.findUniqueOrThrow({
-      where: { userId_taskId: { userId, taskId: 'task_q' } },
+      where: { userId_courseId_taskId: { userId, courseId, taskId: 'task_q' } },
     });
     expect(p.quickChecks).toBe(30);
   }, 60_000);

@@ -3,18 +3,20 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/client.ts';
 import { createAttempt, createUser, recordAttemptResult } from '../src/index.ts';
-import { migratedDb, PROVIDERS_UNDER_TEST } from './helpers.ts';
+import { makeCourse, migratedDb, PROVIDERS_UNDER_TEST } from './helpers.ts';
 
 describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
   let db: Db;
   let url: string;
   let close: () => Promise<void>;
   let userId: string;
+  let courseId: string;
   beforeAll(async () => {
     const m = await migratedDb(provider);
     ({ db, close } = m);
     url = m.target.url;
     userId = (await createUser(db, { email: 'c@example.org', name: 'C' })).id;
+    courseId = await makeCourse(db);
   }, 60_000);
   afterAll(async () => close?.());
 
@@ -23,6 +25,7 @@ describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
       Array.from({ length: 100 }, (_, i) =>
         createAttempt(db, {
           userId,
+          courseId,
           taskId: 'task_c',
           stage: i % 2 ? 'quick' : 'final',
           code: `print(${i})`,
@@ -45,7 +48,7 @@ describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
     );
     expect(verdicts.filter((v) => v.recorded)).toHaveLength(100);
     const p = await db.progress.findUniqueOrThrow({
-      where: { userId_taskId: { userId, taskId: 'task_c' } },
+      where: { userId_courseId_taskId: { userId, courseId, taskId: 'task_c' } },
     });
     expect(p.attempts).toBe(50);
     expect(p.quickChecks).toBe(50);
@@ -60,7 +63,7 @@ describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
         new Promise<string[]>((resolve, reject) => {
           execFile(
             process.execPath,
-            ['--import', 'tsx', worker, url, userId, tag, '25'],
+            ['--import', 'tsx', worker, url, userId, courseId, tag, '25'],
             { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 90_000 },
             (error, stdout, stderr) =>
               error
@@ -75,7 +78,7 @@ describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
         await db.attempt.count({ where: { userId, taskId: 'task_p', status: 'failed' } }),
       ).toBe(100);
       const p = await db.progress.findUniqueOrThrow({
-        where: { userId_taskId: { userId, taskId: 'task_p' } },
+        where: { userId_courseId_taskId: { userId, courseId, taskId: 'task_p' } },
       });
       expect(p.attempts).toBe(100);
     },
@@ -87,6 +90,7 @@ describe.each(PROVIDERS_UNDER_TEST)('concurrent attempts (%s)', (provider) => {
       Array.from({ length: 10 }, () =>
         createAttempt(db, {
           userId,
+          courseId,
           taskId: 'task_k',
           stage: 'final',
           code: 'x',

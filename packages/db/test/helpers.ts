@@ -78,3 +78,11 @@ export const fixtureCourse = (): Record<string, unknown> =>
 /** Providers to run: SQLite always; PostgreSQL when reachable, or always under CI (to fail loudly). */
 export const PROVIDERS_UNDER_TEST: Provider[] =
   pgStatus.ok || IN_CI ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+/** A course row without content (students' work belongs to a course): its id. */
+export async function makeCourse(
+  db: Db,
+  slug = `course-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<string> {
+  return (await db.course.create({ data: { slug, title: slug }, select: { id: true } })).id;
+}

@@ -62,6 +62,8 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
   let student: { id: string };
   let student2: { id: string };
   let instructor: { id: string };
+  /** the python course's id (published by the releases test): students' work is keyed by it */
+  let py: string;
 
   beforeAll(async () => {
     ({ db, close } = await migratedDb(provider));
@@ -135,6 +137,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
       publishedById: admin.id,
     });
     expect(first).toMatchObject({ created: true, release: { version: 1, status: 'published' } });
+    py = first.release.course.id;
     const again = await publishCompiledCourse(db, {
       compiled: course,
       source: {},
@@ -194,6 +197,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
   it('attempts: queued before grading, running, verdict recorded once, pending list for recovery', async () => {
     const { attempt, created } = await createAttempt(db, {
       userId: student.id,
+      courseId: py,
       taskId: T1,
       stage: 'final',
       code: 'print(1)',
@@ -203,6 +207,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     expect(attempt.status).toBe('queued');
     const retry = await createAttempt(db, {
       userId: student.id,
+      courseId: py,
       taskId: T1,
       stage: 'final',
       code: 'print(1)',
@@ -212,6 +217,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     await expect(
       createAttempt(db, {
         userId: student2.id,
+        courseId: py,
         taskId: T1,
         stage: 'final',
         code: '',
@@ -259,7 +265,9 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     expect(dup).toMatchObject({ recorded: false, attempt: { status: 'failed' } });
     expect(await markAttemptRunning(db, attempt.id)).toBe(false);
     expect((await listPendingAttempts(db)).map((a) => a.id)).not.toContain(attempt.id);
-    expect(await getTaskProgress(db, { userId: student.id, taskId: T1 })).toMatchObject({
+    expect(
+      await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T1 }),
+    ).toMatchObject({
       attempts: 1,
       firstSolvedAt: null,
     });
@@ -275,6 +283,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     const user = await createUser(db, { email: 'codes@example.org', name: 'C' });
     const { attempt } = await createAttempt(db, {
       userId: user.id,
+      courseId: py,
       taskId: T1,
       stage: 'final',
       code: 'x',
@@ -314,6 +323,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
 
     const quick = await recordQuickCheck(db, {
       userId: user.id,
+      courseId: py,
       taskId: T1,
       code: 'y',
       result: {
@@ -323,12 +333,18 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
       },
     });
     expect(quick.attempt.messageCode).toEqual({ code: 'limit_wall', params: { seconds: 10 } });
-    const listed = await listAttempts(db, { userId: user.id, taskId: T1 });
+    const listed = await listAttempts(db, { userId: user.id, courseId: py, taskId: T1 });
     expect(listed.map((a) => a.messageCode?.code ?? null)).toEqual(['limit_wall', 'test_failed']);
 
     // a code this version does not know is refused on write and read as none
     const other = (
-      await createAttempt(db, { userId: user.id, taskId: T1, stage: 'quick', code: 'z' })
+      await createAttempt(db, {
+        userId: user.id,
+        courseId: py,
+        taskId: T1,
+        stage: 'quick',
+        code: 'z',
+      })
     ).attempt;
     await expect(
       recordAttemptResult(
@@ -355,6 +371,7 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     for (const code of ['a = 1', 'b = 2', 'c = 3']) {
       const { attempt } = await createAttempt(db, {
         userId: user.id,
+        courseId: py,
         taskId: T1,
         stage: 'final',
         code,
@@ -362,9 +379,21 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
       created.push(attempt);
     }
     // quick checks and other users' attempts are not counted
-    await createAttempt(db, { userId: user.id, taskId: T1, stage: 'quick', code: 'q' });
+    await createAttempt(db, {
+      userId: user.id,
+      courseId: py,
+      taskId: T1,
+      stage: 'quick',
+      code: 'q',
+    });
     const other = await createUser(db, { email: 'rate2@example.org', name: 'R2' });
-    await createAttempt(db, { userId: other.id, taskId: T1, stage: 'final', code: 'x' });
+    await createAttempt(db, {
+      userId: other.id,
+      courseId: py,
+      taskId: T1,
+      stage: 'final',
+      code: 'x',
+    });
     const all = await finalAttemptsSince(db, { userId: user.id, since, max: 10 });
     expect(all).toEqual({ count: 3, oldestAt: created[0]!.createdAt });
     // counted up to max; the oldest stays the oldest
@@ -383,16 +412,23 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
   it('progress: quick checks are stored but do not solve; a passed final attempt does, once', async () => {
     const quick = await recordQuickCheck(db, {
       userId: student.id,
+      courseId: py,
       taskId: T1,
       code: 'print(2)',
       result: { status: 'passed', engine: 'pyodide' },
     });
     expect(quick.attempt).toMatchObject({ stage: 'quick', status: 'passed' });
-    let p = await getTaskProgress(db, { userId: student.id, taskId: T1 });
+    let p = await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T1 });
     expect(p).toMatchObject({ quickChecks: 1, attempts: 1, firstSolvedAt: null });
 
     const a = (
-      await createAttempt(db, { userId: student.id, taskId: T1, stage: 'final', code: 'print(2)' })
+      await createAttempt(db, {
+        userId: student.id,
+        courseId: py,
+        taskId: T1,
+        stage: 'final',
+        code: 'print(2)',
+      })
     ).attempt;
     await recordAttemptResult(
       db,
@@ -400,50 +436,74 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
       { status: 'passed', gradedAt: new Date('2030-01-01T00:00:00Z') },
     );
     const b = (
-      await createAttempt(db, { userId: student.id, taskId: T1, stage: 'final', code: 'print(2)' })
+      await createAttempt(db, {
+        userId: student.id,
+        courseId: py,
+        taskId: T1,
+        stage: 'final',
+        code: 'print(2)',
+      })
     ).attempt;
     await recordAttemptResult(db, { attemptId: b.id }, { status: 'passed' });
-    p = await getTaskProgress(db, { userId: student.id, taskId: T1 });
+    p = await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T1 });
     expect(p.attempts).toBe(3);
     expect(p.firstSolvedAt?.toISOString()).toBe('2030-01-01T00:00:00.000Z');
     expect(p.assisted).toBe(false);
 
     const c = (
-      await createAttempt(db, { userId: student.id, taskId: T1, stage: 'final', code: '' })
+      await createAttempt(db, {
+        userId: student.id,
+        courseId: py,
+        taskId: T1,
+        stage: 'final',
+        code: '',
+      })
     ).attempt;
     await recordAttemptResult(
       db,
       { attemptId: c.id },
       { status: 'sandbox_error', message: 'bwrap failed' },
     );
-    expect((await getTaskProgress(db, { userId: student.id, taskId: T1 })).attempts).toBe(3); // not the student's fault
+    expect(
+      (await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T1 })).attempts,
+    ).toBe(3); // not the student's fault
 
-    const history = await listAttempts(db, { userId: student.id, taskId: T1 });
+    const history = await listAttempts(db, { userId: student.id, courseId: py, taskId: T1 });
     expect(history.map((h) => h.id)[0]).toBe(c.id);
     expect(history).toHaveLength(5);
-    expect(await listAttempts(db, { userId: student.id, taskId: T1, stage: 'quick' })).toHaveLength(
-      1,
-    );
+    expect(
+      await listAttempts(db, { userId: student.id, courseId: py, taskId: T1, stage: 'quick' }),
+    ).toHaveLength(1);
   });
 
   it('progress: hint and answer; revealing the answer before solving marks the solve assisted', async () => {
-    const h1 = await recordHintOpened(db, { userId: student.id, taskId: T2 });
-    const h2 = await recordHintOpened(db, { userId: student.id, taskId: T2 });
+    const h1 = await recordHintOpened(db, { userId: student.id, courseId: py, taskId: T2 });
+    const h2 = await recordHintOpened(db, { userId: student.id, courseId: py, taskId: T2 });
     expect(h1.hintOpenedAt).toBeInstanceOf(Date);
     expect(h2.hintOpenedAt?.getTime()).toBe(h1.hintOpenedAt?.getTime());
-    const r = await recordAnswerRevealed(db, { userId: student.id, taskId: T2 });
+    const r = await recordAnswerRevealed(db, { userId: student.id, courseId: py, taskId: T2 });
     expect(r).toMatchObject({ assisted: true });
     const a = (
-      await createAttempt(db, { userId: student.id, taskId: T2, stage: 'final', code: 'x' })
+      await createAttempt(db, {
+        userId: student.id,
+        courseId: py,
+        taskId: T2,
+        stage: 'final',
+        code: 'x',
+      })
     ).attempt;
     await recordAttemptResult(db, { attemptId: a.id }, { status: 'passed' });
-    expect(await getTaskProgress(db, { userId: student.id, taskId: T2 })).toMatchObject({
+    expect(
+      await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T2 }),
+    ).toMatchObject({
       assisted: true,
       attempts: 1,
     });
     // revealing after solving does not make it assisted
-    await recordAnswerRevealed(db, { userId: student.id, taskId: T1 });
-    expect((await getTaskProgress(db, { userId: student.id, taskId: T1 })).assisted).toBe(false);
+    await recordAnswerRevealed(db, { userId: student.id, courseId: py, taskId: T1 });
+    expect(
+      (await getTaskProgress(db, { userId: student.id, courseId: py, taskId: T1 })).assisted,
+    ).toBe(false);
   });
 
   it('chapter, course and cohort progress over the published task index', async () => {
@@ -481,21 +541,30 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
   });
 
   it('drafts: one per user and task, last write wins', async () => {
-    expect(await getDraft(db, { userId: student.id, taskId: T3 })).toBeNull();
-    await upsertDraft(db, { userId: student.id, taskId: T3, code: 'a = 1' });
-    await upsertDraft(db, { userId: student.id, taskId: T3, code: 'a = 2' });
-    expect(await getDraft(db, { userId: student.id, taskId: T3 })).toMatchObject({ code: 'a = 2' });
+    expect(await getDraft(db, { userId: student.id, courseId: py, taskId: T3 })).toBeNull();
+    await upsertDraft(db, { userId: student.id, courseId: py, taskId: T3, code: 'a = 1' });
+    await upsertDraft(db, { userId: student.id, courseId: py, taskId: T3, code: 'a = 2' });
+    expect(await getDraft(db, { userId: student.id, courseId: py, taskId: T3 })).toMatchObject({
+      code: 'a = 2',
+    });
     expect(await db.draft.count({ where: { userId: student.id } })).toBe(1);
-    await upsertDraft(db, { userId: student.id, taskId: T1, code: 'b = 1' });
-    const both = await listDrafts(db, { userId: student.id, taskIds: [T3, T1, T2] });
+    await upsertDraft(db, { userId: student.id, courseId: py, taskId: T1, code: 'b = 1' });
+    const both = await listDrafts(db, { userId: student.id, courseId: py, taskIds: [T3, T1, T2] });
     expect(both.map((d) => [d.taskId, d.code])).toEqual([
       [T1, 'b = 1'],
       [T3, 'a = 2'],
     ]);
-    expect(await listDrafts(db, { userId: student2.id, taskIds: [T1, T3] })).toEqual([]);
-    expect(await listDrafts(db, { userId: student.id, taskIds: [] })).toEqual([]);
+    expect(await listDrafts(db, { userId: student2.id, courseId: py, taskIds: [T1, T3] })).toEqual(
+      [],
+    );
+    expect(await listDrafts(db, { userId: student.id, courseId: py, taskIds: [] })).toEqual([]);
     await expect(
-      upsertDraft(db, { userId: student.id, taskId: T3, code: 'x'.repeat(MAX_CODE_CHARS + 1) }),
+      upsertDraft(db, {
+        userId: student.id,
+        courseId: py,
+        taskId: T3,
+        code: 'x'.repeat(MAX_CODE_CHARS + 1),
+      }),
     ).rejects.toMatchObject({ code: 'INVALID' });
   });
 
@@ -518,16 +587,24 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     expect(await getPublishedReleaseSummary(db, 'nope')).toBeNull();
     const all = await listPublishedReleases(db);
     expect(all.map((r) => [r.id, r.course.slug])).toEqual([[published!.id, 'python']]);
-    expect(await findPublishedTask(db, T3)).toEqual({
+    expect(await findPublishedTask(db, { courseSlug: 'python', taskId: T3 })).toEqual({
       releaseId: published!.id,
+      courseId: py,
       courseSlug: 'python',
       chapterId: 'python_chapter_0020',
       position: 2,
     });
-    expect(await findPublishedTask(db, 'no_such_task')).toBeNull();
+    expect(await findPublishedTask(db, { courseId: py, taskId: T3 })).toMatchObject({
+      releaseId: published!.id,
+    });
+    expect(
+      await findPublishedTask(db, { courseSlug: 'python', taskId: 'no_such_task' }),
+    ).toBeNull();
+    expect(await findPublishedTask(db, { courseSlug: 'nope', taskId: T3 })).toBeNull();
 
     const { attempt } = await createAttempt(db, {
       userId: student2.id,
+      courseId: py,
       taskId: T3,
       stage: 'final',
       code: 'x = 1',
@@ -535,17 +612,25 @@ describe.each(PROVIDERS_UNDER_TEST)('repository (%s)', (provider) => {
     expect(await requeueAttempts(db, [attempt.id])).toBe(0); // queued already
     expect(await markAttemptRunning(db, attempt.id)).toBe(true);
     expect(await requeueAttempts(db, [attempt.id])).toBe(1);
-    expect((await listAttempts(db, { userId: student2.id, taskId: T3 }))[0]!.status).toBe('queued');
+    expect(
+      (await listAttempts(db, { userId: student2.id, courseId: py, taskId: T3 }))[0]!.status,
+    ).toBe('queued');
     const startedAt = new Date('2026-01-02T03:04:05Z');
     await recordAttemptResult(db, { attemptId: attempt.id }, { status: 'failed', startedAt });
     expect(await requeueAttempts(db, [attempt.id])).toBe(0); // graded: left alone
     expect(await requeueAttempts(db, [])).toBe(0);
-    const graded = (await listAttempts(db, { userId: student2.id, taskId: T3 }))[0]!;
+    const graded = (await listAttempts(db, { userId: student2.id, courseId: py, taskId: T3 }))[0]!;
     expect(graded).toMatchObject({ status: 'failed', startedAt });
 
-    const rows = await listTaskProgress(db, { userId: student2.id, taskIds: [T1, T3] });
+    const rows = await listTaskProgress(db, {
+      userId: student2.id,
+      courseId: py,
+      taskIds: [T1, T3],
+    });
     expect(rows.map((r) => [r.taskId, r.attempts])).toEqual([[T3, 1]]);
-    expect(await listTaskProgress(db, { userId: student2.id, taskIds: [] })).toEqual([]);
+    expect(await listTaskProgress(db, { userId: student2.id, courseId: py, taskIds: [] })).toEqual(
+      [],
+    );
 
     await setSetting(db, {
       key: 'signup.enabled',

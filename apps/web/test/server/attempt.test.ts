@@ -5,6 +5,7 @@ import { createInProcessTransport, recoverPendingAttempts } from '../../src/serv
 import { clearContentCache } from '../../src/server/services/content';
 import {
   callerFor,
+  courseIdOf,
   createTestDb,
   type FakeGrader,
   gradeResult,
@@ -70,16 +71,22 @@ describe('attempt.submit (final check)', () => {
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
 
-    const submitted = await api.attempt.submit({ taskId: 't1', code: 'print("mine")' });
+    const submitted = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print("mine")',
+    });
     expect(submitted.status).toBe('queued');
     // while the grader holds the request, the row exists and is running
     await expect.poll(() => statusesSeenByGrader.length).toBe(1);
     expect(statusesSeenByGrader).toEqual(['running']);
-    expect((await api.attempt.get({ id: submitted.id })).status).toBe('running');
+    expect((await api.attempt.get({ courseSlug: 'testcourse', id: submitted.id })).status).toBe(
+      'running',
+    );
     release();
     await transport.idle();
 
-    const graded = await api.attempt.get({ id: submitted.id });
+    const graded = await api.attempt.get({ courseSlug: 'testcourse', id: submitted.id });
     expect(graded.status).toBe('passed');
     expect(graded.done).toBe(true);
     expect(graded.results.map((r) => [r.name, r.status, r.hidden])).toEqual([
@@ -102,7 +109,13 @@ describe('attempt.submit (final check)', () => {
       flags: { runStaticTypeChecker: false },
     });
     const progress = await db.progress.findUnique({
-      where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+      where: {
+        userId_courseId_taskId: {
+          userId: session.user.id,
+          courseId: await courseIdOf(db),
+          taskId: 't1',
+        },
+      },
     });
     expect(progress?.attempts).toBe(1);
     expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
@@ -120,9 +133,13 @@ describe('attempt.submit (final check)', () => {
     };
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
-    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(2)' });
+    const { id } = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print(2)',
+    });
     const seen: string[] = [];
-    const stream = await api.attempt.watch({ id });
+    const stream = await api.attempt.watch({ courseSlug: 'testcourse', id });
     const consumed = (async () => {
       for await (const a of stream) {
         seen.push(a.status);
@@ -144,9 +161,13 @@ describe('attempt.submit (final check)', () => {
         : { status: 200, json: gradeResult('failed') };
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
-    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    const { id } = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print(0)',
+    });
     await transport.idle();
-    const a = await api.attempt.get({ id });
+    const a = await api.attempt.get({ courseSlug: 'testcourse', id });
     expect(grader.requests).toHaveLength(3);
     expect(a.status).toBe('failed');
     expect(a.message).toBe('Some tests failed');
@@ -170,16 +191,20 @@ describe('attempt.submit (final check)', () => {
     });
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
-    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    const { id } = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print(0)',
+    });
     await transport.idle();
-    const mine = await api.attempt.get({ id });
+    const mine = await api.attempt.get({ courseSlug: 'testcourse', id });
     expect(mine.status).toBe('sandbox_error');
     expect(mine.incident).toBeNull();
     expect(JSON.stringify(mine)).not.toMatch(/slot-3|Permission/);
-    expect(JSON.stringify(await api.attempt.list({ taskId: 't1', limit: 10 }))).not.toMatch(
-      /slot-3|Permission/,
-    );
-    const seen = await callerFor(db, staff).attempt.get({ id });
+    expect(
+      JSON.stringify(await api.attempt.list({ courseSlug: 'testcourse', taskId: 't1', limit: 10 })),
+    ).not.toMatch(/slot-3|Permission/);
+    const seen = await callerFor(db, staff).attempt.get({ courseSlug: 'testcourse', id });
     expect(seen.incident).toEqual(incident);
   });
 
@@ -188,14 +213,24 @@ describe('attempt.submit (final check)', () => {
     grader.respond = () => ({ status: 503, json: { error: 'busy' } });
     const transport = transportFor(grader, { retryDelaysMs: [10] });
     const api = callerFor(db, session, { grader: transport });
-    const { id } = await api.attempt.submit({ taskId: 't1', code: 'print(0)' });
+    const { id } = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print(0)',
+    });
     await transport.idle();
-    const a = await api.attempt.get({ id });
+    const a = await api.attempt.get({ courseSlug: 'testcourse', id });
     expect(a.status).toBe('sandbox_error');
     expect(a.messageCode).toEqual({ code: 'grader_unavailable', params: {} });
     expect(a.message).toMatch(/недоступен/);
     const progress = await db.progress.findUnique({
-      where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+      where: {
+        userId_courseId_taskId: {
+          userId: session.user.id,
+          courseId: await courseIdOf(db),
+          taskId: 't1',
+        },
+      },
     });
     expect(progress?.attempts ?? 0).toBe(0);
   });
@@ -206,15 +241,23 @@ describe('attempt.submit (final check)', () => {
     const api = callerFor(db, session, { grader: transport });
     // two at once: the in-flight cap (limits.test.ts)
     const ids = await Promise.all(
-      [1, 2].map((i) => api.attempt.submit({ taskId: 't2', code: `print(${i})` })),
+      [1, 2].map((i) =>
+        api.attempt.submit({ courseSlug: 'testcourse', taskId: 't2', code: `print(${i})` }),
+      ),
     );
     await transport.idle();
     const statuses = await Promise.all(
-      ids.map(async ({ id }) => (await api.attempt.get({ id })).status),
+      ids.map(async ({ id }) => (await api.attempt.get({ courseSlug: 'testcourse', id })).status),
     );
     expect(statuses).toEqual(['passed', 'passed']);
     const progress = await db.progress.findUnique({
-      where: { userId_taskId: { userId: session.user.id, taskId: 't2' } },
+      where: {
+        userId_courseId_taskId: {
+          userId: session.user.id,
+          courseId: await courseIdOf(db),
+          taskId: 't2',
+        },
+      },
     });
     expect(progress?.attempts).toBe(2);
   });
@@ -223,13 +266,14 @@ describe('attempt.submit (final check)', () => {
     const { user, session } = await makeUser(db, 'student');
     const release = await db.contentRelease.findFirst({
       where: { status: 'published' },
-      select: { id: true },
+      select: { id: true, courseId: true },
     });
     // as if the server died after storing (queued) and while grading (running)
     const queued = await db.attempt.create({
       data: {
         userId: user.id,
         taskId: 't1',
+        courseId: release!.courseId,
         releaseId: release!.id,
         stage: 'final',
         status: 'queued',
@@ -240,6 +284,7 @@ describe('attempt.submit (final check)', () => {
       data: {
         userId: user.id,
         taskId: 't2',
+        courseId: release!.courseId,
         releaseId: release!.id,
         stage: 'final',
         status: 'running',
@@ -252,8 +297,12 @@ describe('attempt.submit (final check)', () => {
     expect(recovered).toBeGreaterThanOrEqual(2);
     await transport.idle();
     const api = callerFor(db, session, { grader: transport });
-    expect((await api.attempt.get({ id: queued.id })).status).toBe('passed');
-    expect((await api.attempt.get({ id: running.id })).status).toBe('passed');
+    expect((await api.attempt.get({ courseSlug: 'testcourse', id: queued.id })).status).toBe(
+      'passed',
+    );
+    expect((await api.attempt.get({ courseSlug: 'testcourse', id: running.id })).status).toBe(
+      'passed',
+    );
     expect(grader.requests.map((r) => r.body.code).sort()).toEqual(
       expect.arrayContaining(['a=1', 'b=2']),
     );
@@ -264,10 +313,12 @@ describe('attempt.submit (final check)', () => {
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport, submitsPerMinute: 3 });
     for (let i = 0; i < 3; i++) {
-      await api.attempt.submit({ taskId: 't1', code: `print(${i})` });
+      await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: `print(${i})` });
       await transport.idle(); // graded: at most 2 final checks may wait at once
     }
-    await expect(api.attempt.submit({ taskId: 't1', code: 'print(9)' })).rejects.toMatchObject({
+    await expect(
+      api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'print(9)' }),
+    ).rejects.toMatchObject({
       code: 'TOO_MANY_REQUESTS',
       message: expect.stringMatching(/at most 3 per minute\. Try again in \d+ s\./),
     });
@@ -276,7 +327,9 @@ describe('attempt.submit (final check)', () => {
       grader: transport,
       submitsPerMinute: 3,
     });
-    await expect(other.attempt.submit({ taskId: 't1', code: 'x' })).resolves.toMatchObject({
+    await expect(
+      other.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'x' }),
+    ).resolves.toMatchObject({
       status: 'queued',
     });
     await transport.idle();
@@ -286,12 +339,18 @@ describe('attempt.submit (final check)', () => {
     const { session } = await makeUser(db, 'student');
     const api = callerFor(db, session, { grader: transportFor(grader) });
     await expect(
-      api.attempt.submit({ taskId: 't1', code: 'x'.repeat(64 * 1024 + 1) }),
+      api.attempt.submit({
+        courseSlug: 'testcourse',
+        taskId: 't1',
+        code: 'x'.repeat(64 * 1024 + 1),
+      }),
     ).rejects.toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
       message: expect.stringContaining('limit is 64 KiB'),
     });
-    await expect(api.attempt.submit({ taskId: 'nope', code: 'x' })).rejects.toMatchObject({
+    await expect(
+      api.attempt.submit({ courseSlug: 'testcourse', taskId: 'nope', code: 'x' }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(await db.attempt.count({ where: { userId: session.user.id } })).toBe(0);
@@ -301,11 +360,17 @@ describe('attempt.submit (final check)', () => {
     const { session } = await makeUser(db, 'student');
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
-    const good = await api.attempt.submit({ taskId: 't3', code: '1  \n2\n\n' });
-    const bad = await api.attempt.submit({ taskId: 't3', code: '1\n3' });
+    const good = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't3',
+      code: '1  \n2\n\n',
+    });
+    const bad = await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't3', code: '1\n3' });
     await transport.idle();
-    expect((await api.attempt.get({ id: good.id })).status).toBe('passed');
-    expect((await api.attempt.get({ id: bad.id })).status).toBe('failed');
+    expect((await api.attempt.get({ courseSlug: 'testcourse', id: good.id })).status).toBe(
+      'passed',
+    );
+    expect((await api.attempt.get({ courseSlug: 'testcourse', id: bad.id })).status).toBe('failed');
     expect(grader.requests).toHaveLength(0);
   });
 });
@@ -315,6 +380,7 @@ describe('quick checks and progress', () => {
     const { session } = await makeUser(db, 'student');
     const api = callerFor(db, session);
     const q = await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't1',
       code: 'print(1)',
       result: {
@@ -324,7 +390,7 @@ describe('quick checks and progress', () => {
         pythonVersion: '3.14.0',
       },
     });
-    const list = await api.attempt.list({ taskId: 't1' });
+    const list = await api.attempt.list({ courseSlug: 'testcourse', taskId: 't1' });
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({
       id: q.id,
@@ -342,6 +408,7 @@ describe('quick checks and progress', () => {
     const { session, user } = await makeUser(db, 'student');
     const api = callerFor(db, session);
     const long = await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't2',
       code: 'print("x" * 100000)',
       result: {
@@ -352,12 +419,13 @@ describe('quick checks and progress', () => {
       },
     });
     const broken = await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't2',
       code: 'print(1)',
       result: { status: 'sandbox_error', message: 'Pyodide did not load', tests: [] },
     });
     expect(broken.status).toBe('sandbox_error');
-    const seen = await api.attempt.get({ id: long.id });
+    const seen = await api.attempt.get({ courseSlug: 'testcourse', id: long.id });
     expect(seen.startedAt).toBeInstanceOf(Date);
     expect(seen.gradedAt).toBeInstanceOf(Date);
     expect(seen.stdout!.length).toBeLessThan(66_000);
@@ -365,7 +433,9 @@ describe('quick checks and progress', () => {
     expect(seen).not.toHaveProperty('userId');
     expect(seen).not.toHaveProperty('releaseId');
     const progress = await db.progress.findUnique({
-      where: { userId_taskId: { userId: user.id, taskId: 't2' } },
+      where: {
+        userId_courseId_taskId: { userId: user.id, courseId: await courseIdOf(db), taskId: 't2' },
+      },
     });
     expect(progress).toMatchObject({ quickChecks: 1, attempts: 0, firstSolvedAt: null });
     expect(progress!.lastAttemptAt).toBeInstanceOf(Date);
@@ -375,11 +445,11 @@ describe('quick checks and progress', () => {
     const { session } = await makeUser(db, 'student');
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
-    await api.attempt.submit({ taskId: 't1', code: 'ok' });
+    await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'ok' });
     await transport.idle();
     let chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
     expect(chapter.progress).toEqual({ solved: 1, total: 2, done: false });
-    await api.attempt.submit({ taskId: 't2', code: 'ok' });
+    await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't2', code: 'ok' });
     await transport.idle();
     chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
     expect(chapter.progress).toEqual({ solved: 2, total: 2, done: true });
@@ -391,13 +461,18 @@ describe('quick checks and progress', () => {
     const a = await makeUser(db, 'student');
     const b = await makeUser(db, 'student');
     const q = await callerFor(db, a.session).attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't1',
       code: 'secret',
       result: { status: 'failed', tests: [] },
     });
-    await expect(callerFor(db, b.session).attempt.get({ id: q.id })).rejects.toMatchObject({
+    await expect(
+      callerFor(db, b.session).attempt.get({ courseSlug: 'testcourse', id: q.id }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await callerFor(db, b.session).attempt.list({ taskId: 't1' })).toEqual([]);
+    expect(
+      await callerFor(db, b.session).attempt.list({ courseSlug: 'testcourse', taskId: 't1' }),
+    ).toEqual([]);
   });
 });

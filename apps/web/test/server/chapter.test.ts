@@ -9,12 +9,15 @@ import { callerFor, createTestDb, makeUser, publishTestCourse } from './helpers'
 let t: Awaited<ReturnType<typeof createTestDb>>;
 let db: Db;
 let releaseId: string;
+let courseId: string;
 
 beforeAll(async () => {
   t = await createTestDb();
   db = t.db;
   clearContentCache();
-  releaseId = (await publishTestCourse(db)).release.id;
+  const { release } = await publishTestCourse(db);
+  releaseId = release.id;
+  courseId = release.course.id;
 });
 afterAll(() => t?.cleanup());
 
@@ -22,12 +25,21 @@ const SECRET = /ANSWER-OF-|HIDDEN-TESTS-|HINT-OF-/;
 
 async function finalAttempt(userId: string, taskId: string, status: string) {
   await db.attempt.create({
-    data: { userId, taskId, releaseId, stage: 'final', status, code: 'x', gradedAt: new Date() },
+    data: {
+      userId,
+      courseId,
+      taskId,
+      releaseId,
+      stage: 'final',
+      status,
+      code: 'x',
+      gradedAt: new Date(),
+    },
   });
   if (status === 'passed') {
     await db.progress.upsert({
-      where: { userId_taskId: { userId, taskId } },
-      create: { userId, taskId, attempts: 1, firstSolvedAt: new Date() },
+      where: { userId_courseId_taskId: { userId, courseId, taskId } },
+      create: { userId, courseId, taskId, attempts: 1, firstSolvedAt: new Date() },
       update: { firstSolvedAt: new Date() },
     });
   }
@@ -66,10 +78,10 @@ describe('chapter.get for a student', () => {
   it('the hint is recorded when opened and then part of the chapter', async () => {
     const { session } = await makeUser(db, 'student');
     const api = callerFor(db, session);
-    const { hint } = await api.progress.openHint({ taskId: 't1' });
+    const { hint } = await api.progress.openHint({ courseSlug: 'testcourse', taskId: 't1' });
     expect(JSON.stringify(hint)).toContain('HINT-OF-t1');
     const p = await db.progress.findUnique({
-      where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+      where: { userId_courseId_taskId: { userId: session.user.id, courseId, taskId: 't1' } },
     });
     expect(p?.hintOpenedAt).toBeInstanceOf(Date);
     const out = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
@@ -81,11 +93,14 @@ describe('chapter.get for a student', () => {
     const { user, session } = await makeUser(db, 'student');
     const api = callerFor(db, session);
     await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't1',
       code: 'x',
       result: { status: 'passed', tests: [] },
     });
-    await expect(api.progress.revealAnswer({ taskId: 't1' })).rejects.toMatchObject({
+    await expect(
+      api.progress.revealAnswer({ courseSlug: 'testcourse', taskId: 't1' }),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining('after 3 failed final checks (you have 0)'),
     });
@@ -99,7 +114,7 @@ describe('chapter.get for a student', () => {
       revealed: false,
     });
     expect(JSON.stringify(before)).not.toMatch(/ANSWER-OF-/); // available, not yet sent
-    const revealed = await api.progress.revealAnswer({ taskId: 't1' });
+    const revealed = await api.progress.revealAnswer({ courseSlug: 'testcourse', taskId: 't1' });
     expect(revealed).toEqual({ taskId: 't1', answer: 'ANSWER-OF-t1 = 1\n', assisted: false });
     const after = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
     expect(after.chapter.tasks[0]!.answer).toBe('ANSWER-OF-t1 = 1\n');
@@ -117,14 +132,16 @@ describe('chapter.get for a student', () => {
     const api = callerFor(db, session);
     await finalAttempt(user.id, 't2', 'failed');
     await finalAttempt(user.id, 't2', 'sandbox_error'); // grader trouble does not count
-    await expect(api.progress.revealAnswer({ taskId: 't2' })).rejects.toMatchObject({
+    await expect(
+      api.progress.revealAnswer({ courseSlug: 'testcourse', taskId: 't2' }),
+    ).rejects.toMatchObject({
       message: expect.stringContaining('after 2 failed final checks (you have 1)'),
     });
     await finalAttempt(user.id, 't2', 'timeout');
-    const r = await api.progress.revealAnswer({ taskId: 't2' });
+    const r = await api.progress.revealAnswer({ courseSlug: 'testcourse', taskId: 't2' });
     expect(r).toMatchObject({ answer: 'ANSWER-OF-t2 = 1\n', assisted: true });
     const p = await db.progress.findUnique({
-      where: { userId_taskId: { userId: user.id, taskId: 't2' } },
+      where: { userId_courseId_taskId: { userId: user.id, courseId, taskId: 't2' } },
     });
     expect(p).toMatchObject({ assisted: true, firstSolvedAt: null });
     expect(p?.answerRevealedAt).toBeInstanceOf(Date);
@@ -135,19 +152,25 @@ describe('drafts', () => {
   it('saves and returns the draft; refuses code over 64 KiB with its size', async () => {
     const { session } = await makeUser(db, 'student');
     const api = callerFor(db, session);
-    expect(await api.draft.get({ taskId: 't1' })).toBeNull();
-    await api.draft.save({ taskId: 't1', code: 'print("draft")' });
+    expect(await api.draft.get({ courseSlug: 'testcourse', taskId: 't1' })).toBeNull();
+    await api.draft.save({ courseSlug: 'testcourse', taskId: 't1', code: 'print("draft")' });
     const exactly = 'é'.repeat(32 * 1024); // 64 KiB in UTF-8
-    await api.draft.save({ taskId: 't2', code: exactly });
-    await expect(api.draft.save({ taskId: 't2', code: `${exactly}x` })).rejects.toMatchObject({
+    await api.draft.save({ courseSlug: 'testcourse', taskId: 't2', code: exactly });
+    await expect(
+      api.draft.save({ courseSlug: 'testcourse', taskId: 't2', code: `${exactly}x` }),
+    ).rejects.toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
       message: 'The code is 65 KiB; the limit is 64 KiB.',
     });
-    expect((await api.draft.get({ taskId: 't1' }))?.code).toBe('print("draft")');
-    expect((await api.draft.get({ taskId: 't2' }))?.code).toBe(exactly);
+    expect((await api.draft.get({ courseSlug: 'testcourse', taskId: 't1' }))?.code).toBe(
+      'print("draft")',
+    );
+    expect((await api.draft.get({ courseSlug: 'testcourse', taskId: 't2' }))?.code).toBe(exactly);
     const chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
     expect(chapter.chapter.tasks[0]!.draft?.code).toBe('print("draft")');
-    await expect(api.draft.save({ taskId: 'bad id!', code: '' })).rejects.toMatchObject({
+    await expect(
+      api.draft.save({ courseSlug: 'testcourse', taskId: 'bad id!', code: '' }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
@@ -159,7 +182,7 @@ describe('drafts', () => {
       chapterId: 'c1',
       taskId: null,
     });
-    await api.draft.save({ taskId: 't3', code: '1' });
+    await api.draft.save({ courseSlug: 'testcourse', taskId: 't3', code: '1' });
     expect(await api.course.continue({ course: 'testcourse' })).toMatchObject({
       chapterId: 'c2',
       taskId: 't3',
@@ -178,7 +201,9 @@ describe('drafts', () => {
 
 describe('procedures by role', () => {
   it('signed-out callers get UNAUTHORIZED, students FORBIDDEN on admin procedures', async () => {
-    await expect(callerFor(db, null).draft.get({ taskId: 't1' })).rejects.toMatchObject({
+    await expect(
+      callerFor(db, null).draft.get({ courseSlug: 'testcourse', taskId: 't1' }),
+    ).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
     });
     const student = await makeUser(db, 'student');
@@ -250,7 +275,11 @@ describe('procedures by role', () => {
         body: (await res.json()) as { error: { json: { message: string } } },
       };
     };
-    const bad = await call('draft.save', { taskId: 'no spaces allowed', code: 42 });
+    const bad = await call('draft.save', {
+      courseSlug: 'testcourse',
+      taskId: 'no spaces allowed',
+      code: 42,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.json.message).toMatch(/^taskId: only letters.*; code: /);
 
@@ -259,7 +288,11 @@ describe('procedures by role', () => {
         throw new Error('SQLITE_CANTOPEN: /secret/path/lms.db');
       },
     });
-    const failed = await call('draft.save', { taskId: 't1', code: 'x' }, broken);
+    const failed = await call(
+      'draft.save',
+      { courseSlug: 'testcourse', taskId: 't1', code: 'x' },
+      broken,
+    );
     expect(failed.status).toBe(500);
     expect(failed.body.error.json.message).toBe(
       'Something went wrong on the server. Please try again.',

@@ -188,6 +188,11 @@ export async function publishTestCourse(db: Db, publishedById: string | null = n
   return publishCompiledCourse(db, { compiled: testCourse(), source: {}, publishedById });
 }
 
+/** A course's internal id (students' work is keyed by it: task ids are unique only within a course). */
+export async function courseIdOf(db: Db, slug = 'testcourse'): Promise<string> {
+  return (await db.course.findUniqueOrThrow({ where: { slug }, select: { id: true } })).id;
+}
+
 /** A GradeResult as the grader would answer. */
 export function gradeResult(
   status: GradeResult['status'],

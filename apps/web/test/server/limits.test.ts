@@ -63,7 +63,7 @@ describe('attempt.submit limits under a burst', () => {
     const api = callerFor(db, session, { grader: transport, submitsPerMinute: 10 });
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, () =>
-        api.attempt.submit({ taskId: 't1', code: 'while True: pass' }),
+        api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'while True: pass' }),
       ),
     );
     const accepted = results.filter((r) => r.status === 'fulfilled');
@@ -79,7 +79,9 @@ describe('attempt.submit limits under a burst', () => {
     release();
     await transport.idle();
     // once graded, the places are free again
-    await expect(api.attempt.submit({ taskId: 't1', code: 'print(1)' })).resolves.toMatchObject({
+    await expect(
+      api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'print(1)' }),
+    ).resolves.toMatchObject({
       status: 'queued',
     });
     await transport.idle();
@@ -98,8 +100,8 @@ describe('attempt.submit limits under a burst', () => {
     // waves of 2 concurrent calls (the in-flight cap), each graded before the next
     for (let wave = 0; wave < 4; wave++) {
       const r = await Promise.allSettled([
-        api.attempt.submit({ taskId: 't2', code: `a${wave}` }),
-        api.attempt.submit({ taskId: 't2', code: `b${wave}` }),
+        api.attempt.submit({ courseSlug: 'testcourse', taskId: 't2', code: `a${wave}` }),
+        api.attempt.submit({ courseSlug: 'testcourse', taskId: 't2', code: `b${wave}` }),
       ]);
       accepted += r.filter((x) => x.status === 'fulfilled').length;
       refused.push(...r.flatMap((x) => (x.status === 'rejected' ? [x.reason] : [])));
@@ -141,7 +143,14 @@ describe('fair grading order (in-process / HTTP transport)', () => {
     const release = await db.contentRelease.findFirstOrThrow({ where: { status: 'published' } });
     const make = (userId: string, code: string) =>
       db.attempt.create({
-        data: { userId, taskId: 't1', releaseId: release.id, stage: 'final', code },
+        data: {
+          userId,
+          taskId: 't1',
+          courseId: release.courseId,
+          releaseId: release.id,
+          stage: 'final',
+          code,
+        },
       });
     // e.g. recovered after a restart: more than the in-flight cap, straight in the database
     const attempts = [];
@@ -167,6 +176,7 @@ describe('fair grading order (in-process / HTTP transport)', () => {
 
 describe('attempt.recordQuick caps', () => {
   const quick = (over: Record<string, unknown> = {}) => ({
+    courseSlug: 'testcourse',
     taskId: 't1',
     code: 'print(1)',
     result: { status: 'passed' as const, tests: [], ...over },
@@ -247,7 +257,7 @@ describe('tRPC batch cap (route handler)', () => {
           Object.fromEntries(
             Array.from({ length: n }, (_, i) => [
               i,
-              { json: { taskId: 't1', code: 'while True: pass' } },
+              { json: { courseSlug: 'testcourse', taskId: 't1', code: 'while True: pass' } },
             ]),
           ),
         ),

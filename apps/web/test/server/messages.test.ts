@@ -64,7 +64,9 @@ async function failure(call: Promise<unknown>): Promise<TRPCClientError<AppRoute
 describe('server errors in the reader’s language', () => {
   it('an English caller sees English text for an AppError, a Russian one Russian text', async () => {
     const { session } = await makeUser(db, 'student');
-    const error = await failure(clientFor(session).progress.revealAnswer.mutate({ taskId: 't1' }));
+    const error = await failure(
+      clientFor(session).progress.revealAnswer.mutate({ courseSlug: 'testcourse', taskId: 't1' }),
+    );
     expect(error.data).toMatchObject({
       code: 'FORBIDDEN',
       appCode: 'ANSWER_LOCKED',
@@ -86,20 +88,28 @@ describe('server errors in the reader’s language', () => {
     const en = getDictionary('en');
     const ru = getDictionary('ru');
 
-    const noGrader = await failure(api.attempt.submit.mutate({ taskId: 't1', code: 'x' }));
+    const noGrader = await failure(
+      api.attempt.submit.mutate({ courseSlug: 'testcourse', taskId: 't1', code: 'x' }),
+    );
     expect(noGrader.data).toMatchObject({ appCode: 'GRADER_UNAVAILABLE', appParams: {} });
     expect(serverErrorText(noGrader, ru)).toBe('Сервис проверки не настроен.');
 
-    const missing = await failure(api.progress.openHint.mutate({ taskId: 'nope' }));
+    const missing = await failure(
+      api.progress.openHint.mutate({ courseSlug: 'testcourse', taskId: 'nope' }),
+    );
     expect(missing.data).toMatchObject({ appCode: 'TASK_NOT_FOUND', appParams: { task: 'nope' } });
     expect(serverErrorText(missing, en)).toBe('No published task "nope".');
     expect(serverErrorText(missing, ru)).toBe('Нет опубликованной задачи «nope».');
 
-    const anonymous = await failure(clientFor(null).draft.get.query({ taskId: 't1' }));
+    const anonymous = await failure(
+      clientFor(null).draft.get.query({ courseSlug: 'testcourse', taskId: 't1' }),
+    );
     expect(serverErrorText(anonymous, en)).toBe('Sign in to continue.');
     expect(serverErrorText(anonymous, ru)).toBe('Войдите, чтобы продолжить.');
 
-    const bad = await failure(api.draft.save.mutate({ taskId: 'no spaces allowed', code: 'x' }));
+    const bad = await failure(
+      api.draft.save.mutate({ courseSlug: 'testcourse', taskId: 'no spaces allowed', code: 'x' }),
+    );
     expect(bad.data).toMatchObject({ appCode: 'INVALID_INPUT' });
     expect(serverErrorText(bad, ru)).toMatch(/^Неверные данные: taskId: /);
 
@@ -109,7 +119,11 @@ describe('server errors in the reader’s language', () => {
       },
     });
     const internal = await failure(
-      clientFor(session, broken).draft.save.mutate({ taskId: 't1', code: 'x' }),
+      clientFor(session, broken).draft.save.mutate({
+        courseSlug: 'testcourse',
+        taskId: 't1',
+        code: 'x',
+      }),
     );
     expect(internal.data).toMatchObject({ appCode: 'INTERNAL', appParams: {} });
     expect(serverErrorText(internal, ru)).toBe(
@@ -124,7 +138,11 @@ describe('server errors in the reader’s language', () => {
       },
     });
     const inner = await failure(
-      clientFor(session, badRow).draft.save.mutate({ taskId: 't1', code: 'x' }),
+      clientFor(session, badRow).draft.save.mutate({
+        courseSlug: 'testcourse',
+        taskId: 't1',
+        code: 'x',
+      }),
     );
     expect(inner.data).toMatchObject({ appCode: 'INTERNAL', appParams: {}, zodError: null });
     expect(JSON.stringify(inner)).not.toContain('secretColumn');
@@ -162,26 +180,38 @@ describe('grading messages keep their code', () => {
     });
     const api = callerFor(db, session, { grader: transport });
 
-    const timed = await api.attempt.submit({ taskId: 't1', code: 'while True: pass' });
+    const timed = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'while True: pass',
+    });
     await transport.idle();
-    const a = await api.attempt.get({ id: timed.id });
+    const a = await api.attempt.get({ courseSlug: 'testcourse', id: timed.id });
     expect(a).toMatchObject(verdict);
     expect(renderGradingMessage(a.messageCode!, 'en')).toBe(
       'The program did not finish within 5 s and was stopped',
     );
 
     down = true;
-    const lost = await api.attempt.submit({ taskId: 't1', code: 'print(1)' });
+    const lost = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'print(1)',
+    });
     await transport.idle();
-    const b = await api.attempt.get({ id: lost.id });
+    const b = await api.attempt.get({ courseSlug: 'testcourse', id: lost.id });
     expect(b.status).toBe('sandbox_error');
     expect(b.messageCode).toEqual({ code: 'grader_unavailable', params: {} });
     expect(b.message).toMatch(/^Сервис проверки сейчас недоступен/);
     expect(renderGradingMessage(b.messageCode!, 'en')).toMatch(/not available right now/);
 
-    const typed = await api.attempt.submit({ taskId: 't3', code: '1\n3' });
+    const typed = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't3',
+      code: '1\n3',
+    });
     await transport.idle();
-    const c = await api.attempt.get({ id: typed.id });
+    const c = await api.attempt.get({ courseSlug: 'testcourse', id: typed.id });
     expect(c.status).toBe('failed');
     expect(c.messageCode).toEqual({ code: 'output_mismatch', params: {} });
     expect(c.results[0]?.messageCode).toEqual({ code: 'output_mismatch', params: {} });
@@ -191,6 +221,7 @@ describe('grading messages keep their code', () => {
     const { session } = await makeUser(db, 'student');
     const api = callerFor(db, session);
     const q = await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't1',
       code: 'print(1)',
       result: {
@@ -213,7 +244,11 @@ describe('grading messages keep their code', () => {
         ],
       },
     });
-    const [stored] = await api.attempt.list({ taskId: 't1', stage: 'quick' });
+    const [stored] = await api.attempt.list({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      stage: 'quick',
+    });
     expect(stored?.id).toBe(q.id);
     expect(renderGradingMessage(stored!.messageCode!, 'en')).toBe('quiet: Check failed');
     expect(stored!.results.map((r) => r.messageCode?.code ?? r.message)).toEqual([
@@ -222,6 +257,7 @@ describe('grading messages keep their code', () => {
     ]);
     await expect(
       api.attempt.recordQuick({
+        courseSlug: 'testcourse',
         taskId: 't1',
         code: 'print(1)',
         result: { status: 'failed', tests: [], messageCode: { code: 'made_up' as never } },

@@ -157,14 +157,22 @@ describe('an output task through attempt.submit (fake grader)', () => {
     const transport = transportTo(grader.url, grader.secret);
     const api = callerFor(db, session, { grader: transport });
     // typed with a blank line, trailing spaces and CRLF: what the wrapper sees is "10"
-    const good = await api.attempt.submit({ taskId: 'oc_task_wrapper', code: '\r\n10  \r\n' });
-    const bad = await api.attempt.submit({ taskId: 'oc_task_wrapper', code: '20' });
+    const good = await api.attempt.submit({
+      courseSlug: 'outputcourse',
+      taskId: 'oc_task_wrapper',
+      code: '\r\n10  \r\n',
+    });
+    const bad = await api.attempt.submit({
+      courseSlug: 'outputcourse',
+      taskId: 'oc_task_wrapper',
+      code: '20',
+    });
     await transport.idle();
 
     expect(grader.requests.map((r) => r.body.code)).toEqual(['10', '20']);
     expect(grader.requests[0]!.body.checks.wrapperTest).toBe(WRAPPER);
-    const g = await api.attempt.get({ id: good.id });
-    const b = await api.attempt.get({ id: bad.id });
+    const g = await api.attempt.get({ courseSlug: 'outputcourse', id: good.id });
+    const b = await api.attempt.get({ courseSlug: 'outputcourse', id: bad.id });
     expect(g.status).toBe('passed');
     expect(b.status).toBe('failed');
     // the attempt keeps what the student typed; the UI shows it in the history
@@ -180,7 +188,9 @@ describe('an output task through attempt.submit (fake grader)', () => {
     const task = page.chapter.tasks.find((x) => x.id === 'oc_task_wrapper')!;
     expect(task.progress).toMatchObject({ solved: true, attempts: 2 });
     expect(task.answerState.available).toBe(true);
-    expect(await api.progress.revealAnswer({ taskId: 'oc_task_wrapper' })).toMatchObject({
+    expect(
+      await api.progress.revealAnswer({ courseSlug: 'outputcourse', taskId: 'oc_task_wrapper' }),
+    ).toMatchObject({
       answer: '10',
     });
   });
@@ -189,12 +199,22 @@ describe('an output task through attempt.submit (fake grader)', () => {
     const { session } = await makeUser(db, 'student');
     const transport = transportTo(grader.url, grader.secret);
     const api = callerFor(db, session, { grader: transport });
-    const good = await api.attempt.submit({ taskId: 'oc_task_plain', code: '10\n' });
-    const bad = await api.attempt.submit({ taskId: 'oc_task_plain', code: '1 0' });
+    const good = await api.attempt.submit({
+      courseSlug: 'outputcourse',
+      taskId: 'oc_task_plain',
+      code: '10\n',
+    });
+    const bad = await api.attempt.submit({
+      courseSlug: 'outputcourse',
+      taskId: 'oc_task_plain',
+      code: '1 0',
+    });
     await transport.idle();
     expect(grader.requests).toHaveLength(0);
-    expect((await api.attempt.get({ id: good.id })).status).toBe('passed');
-    const b = await api.attempt.get({ id: bad.id });
+    expect((await api.attempt.get({ courseSlug: 'outputcourse', id: good.id })).status).toBe(
+      'passed',
+    );
+    const b = await api.attempt.get({ courseSlug: 'outputcourse', id: bad.id });
     expect(b.status).toBe('failed');
     expect(b.results[0]?.messageCode).toMatchObject({ code: 'output_mismatch' });
   });
@@ -282,11 +302,11 @@ describe.skipIf(!available)('an output task with a wrapper_test (real grader)', 
     const ids: string[] = [];
     // one at a time: a student has at most 2 final checks in flight
     for (const [taskId, code] of typed) {
-      ids.push((await api.attempt.submit({ taskId, code })).id);
+      ids.push((await api.attempt.submit({ courseSlug: 'outputcourse', taskId, code })).id);
       await transport.idle();
     }
     const [right, wrong, injected, backslash, talking] = await Promise.all(
-      ids.map((id) => api.attempt.get({ id })),
+      ids.map((id) => api.attempt.get({ courseSlug: 'outputcourse', id })),
     );
     const why = (a: typeof right) => `${a!.message}\n${JSON.stringify(a!.results)}\n${log}`;
     expect(right!.status, why(right)).toBe('passed');

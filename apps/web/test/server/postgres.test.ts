@@ -54,17 +54,18 @@ describe.skipIf(!reachable)('routers on PostgreSQL', () => {
     });
     const api = callerFor(db, session, { grader: transport });
 
-    await api.draft.save({ taskId: 't1', code: 'draft' });
+    await api.draft.save({ courseSlug: 'testcourse', taskId: 't1', code: 'draft' });
     await api.attempt.recordQuick({
+      courseSlug: 'testcourse',
       taskId: 't1',
       code: 'q',
       result: { status: 'passed', tests: [] },
     });
     for (let i = 0; i < 3; i++) {
-      await api.attempt.submit({ taskId: 't2', code: `bad ${i}` });
+      await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't2', code: `bad ${i}` });
       await transport.idle(); // at most 2 final checks may wait at once
     }
-    await api.attempt.submit({ taskId: 't1', code: 'good' });
+    await api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'good' });
     await transport.idle();
 
     const chapter = await api.chapter.get({ course: 'testcourse', chapter: 'c1' });
@@ -79,10 +80,14 @@ describe.skipIf(!reachable)('routers on PostgreSQL', () => {
       answer: null,
     });
     expect(chapter.progress).toEqual({ solved: 1, total: 2, done: false });
-    expect(await api.progress.revealAnswer({ taskId: 't2' })).toMatchObject({ assisted: true });
-    expect((await api.attempt.list({ taskId: 't2', stage: 'final' })).map((a) => a.status)).toEqual(
-      ['failed', 'failed', 'failed'],
-    );
+    expect(
+      await api.progress.revealAnswer({ courseSlug: 'testcourse', taskId: 't2' }),
+    ).toMatchObject({ assisted: true });
+    expect(
+      (await api.attempt.list({ courseSlug: 'testcourse', taskId: 't2', stage: 'final' })).map(
+        (a) => a.status,
+      ),
+    ).toEqual(['failed', 'failed', 'failed']);
   });
 
   it('30 concurrent submits: 2 accepted (the in-flight cap), the rest refused (issue 11)', async () => {
@@ -102,7 +107,7 @@ describe.skipIf(!reachable)('routers on PostgreSQL', () => {
     const api = callerFor(db, session, { grader: transport, submitsPerMinute: 10 });
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, () =>
-        api.attempt.submit({ taskId: 't1', code: 'while True: pass' }),
+        api.attempt.submit({ courseSlug: 'testcourse', taskId: 't1', code: 'while True: pass' }),
       ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);

@@ -53,7 +53,14 @@ describe.skipIf(!reachable)('queue transport: fair order by user', () => {
       const ids: string[] = [];
       const enqueue = async (userId: string, code: string) => {
         const attempt = await db.attempt.create({
-          data: { userId, taskId: 't1', releaseId: release.id, stage: 'final', code },
+          data: {
+            userId,
+            taskId: 't1',
+            courseId: release.courseId,
+            releaseId: release.id,
+            stage: 'final',
+            code,
+          },
         });
         ids.push(attempt.id);
         await transport.dispatch(attempt.id);

@@ -9,7 +9,14 @@ import {
   redisConnection,
 } from '../../src/server/grader/queue';
 import { clearContentCache } from '../../src/server/services/content';
-import { callerFor, createTestDb, gradeResult, makeUser, publishTestCourse } from './helpers';
+import {
+  callerFor,
+  courseIdOf,
+  createTestDb,
+  gradeResult,
+  makeUser,
+  publishTestCourse,
+} from './helpers';
 
 // GRADER_TRANSPORT=queue: the web stores the attempt, enqueues it on BullMQ, and stores the
 // verdict from the queue's events. A stand-in worker answers like apps/grader's worker.
@@ -79,10 +86,22 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
     try {
       const { session } = await makeUser(db, 'student');
       const api = callerFor(db, session, { grader: transport });
-      const good = await api.attempt.submit({ taskId: 't1', code: 'good()' });
-      const bad = await api.attempt.submit({ taskId: 't2', code: 'bad()' });
-      await expect.poll(async () => (await api.attempt.get({ id: good.id })).status).toBe('passed');
-      await expect.poll(async () => (await api.attempt.get({ id: bad.id })).status).toBe('failed');
+      const good = await api.attempt.submit({
+        courseSlug: 'testcourse',
+        taskId: 't1',
+        code: 'good()',
+      });
+      const bad = await api.attempt.submit({
+        courseSlug: 'testcourse',
+        taskId: 't2',
+        code: 'bad()',
+      });
+      await expect
+        .poll(async () => (await api.attempt.get({ courseSlug: 'testcourse', id: good.id })).status)
+        .toBe('passed');
+      await expect
+        .poll(async () => (await api.attempt.get({ courseSlug: 'testcourse', id: bad.id })).status)
+        .toBe('failed');
       expect(seen.find((r) => r.code === 'good()')).toMatchObject({
         stage: 'final',
         checks: { hidden: '# HIDDEN-TESTS-t1\n' },
@@ -91,7 +110,13 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
       await transport.dispatch(good.id);
       expect(seen.filter((r) => r.code === 'good()')).toHaveLength(1);
       const progress = await db.progress.findUnique({
-        where: { userId_taskId: { userId: session.user.id, taskId: 't1' } },
+        where: {
+          userId_courseId_taskId: {
+            userId: session.user.id,
+            courseId: await courseIdOf(db),
+            taskId: 't1',
+          },
+        },
       });
       expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
     } finally {
@@ -103,12 +128,13 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
     const { user, session } = await makeUser(db, 'student');
     const release = await db.contentRelease.findFirst({
       where: { status: 'published' },
-      select: { id: true },
+      select: { id: true, courseId: true },
     });
     const attempt = await db.attempt.create({
       data: {
         userId: user.id,
         taskId: 't1',
+        courseId: release!.courseId,
         releaseId: release!.id,
         stage: 'final',
         status: 'queued',
@@ -138,7 +164,9 @@ describe.skipIf(!reachable)('queue transport (BullMQ)', () => {
       await recoverPendingAttempts(db, transport);
       const api = callerFor(db, session, { grader: transport });
       await expect
-        .poll(async () => (await api.attempt.get({ id: attempt.id })).status)
+        .poll(
+          async () => (await api.attempt.get({ courseSlug: 'testcourse', id: attempt.id })).status,
+        )
         .toBe('passed');
     } finally {
       await transport.close();

@@ -105,16 +105,20 @@ describe.skipIf(!available)('final check through the real grader service', () =>
       (x) => x.id === TASK,
     )!.answer;
 
-    const good = await api.attempt.submit({ taskId: TASK, code: answer });
-    const bad = await api.attempt.submit({ taskId: TASK, code: task.starter });
+    const good = await api.attempt.submit({ courseSlug: 'python', taskId: TASK, code: answer });
+    const bad = await api.attempt.submit({
+      courseSlug: 'python',
+      taskId: TASK,
+      code: task.starter,
+    });
     await transport.idle();
 
-    const g = await api.attempt.get({ id: good.id });
+    const g = await api.attempt.get({ courseSlug: 'python', id: good.id });
     expect(g.status, `${g.message}\n${JSON.stringify(g.results)}\n${log}`).toBe('passed');
     expect(g.pythonVersion).toMatch(/^3\.\d+/);
     expect(g.results.some((r) => r.hidden)).toBe(true);
 
-    const b = await api.attempt.get({ id: bad.id });
+    const b = await api.attempt.get({ courseSlug: 'python', id: bad.id });
     expect(b.status).toBe('failed');
     const sleepTest = b.results.find((r) => r.message?.includes('time.sleep'));
     expect(sleepTest?.message).toMatch(/time\.sleep\(\).*asyncio\.sleep/s);

@@ -8,7 +8,7 @@ import {
   STORED_OUTPUT_CAP_CHARS,
 } from '@lms/grading';
 import type { Db } from '../client.ts';
-import { DbError, isUniqueViolation } from '../errors.ts';
+import { DbError, isForeignKeyViolation, isUniqueViolation } from '../errors.ts';
 import type { Prisma } from '../generated/sqlite/client.ts';
 import {
   ATTEMPT_STAGES,
@@ -37,6 +37,7 @@ export const MAX_OUTPUT_CHARS = STORED_OUTPUT_CAP_CHARS;
 export const attemptSelect = {
   id: true,
   userId: true,
+  courseId: true,
   taskId: true,
   releaseId: true,
   stage: true,
@@ -81,6 +82,8 @@ const toView = (a: AttemptRow): AttemptView => ({
 
 export type CreateAttemptInput = {
   userId: string;
+  /** the course of the task (Course.id): task ids are unique only within a course */
+  courseId: string;
   taskId: string;
   stage: AttemptStage;
   code: string;
@@ -100,6 +103,7 @@ function validateCreate(input: CreateAttemptInput): void {
       `code is ${input.code.length} characters; the limit is ${MAX_CODE_CHARS}`,
     );
   }
+  if (!input.courseId) throw new DbError('INVALID', 'courseId is empty');
   if (!input.taskId) throw new DbError('INVALID', 'taskId is empty');
 }
 
@@ -116,6 +120,7 @@ export async function createAttempt(
     const a = await db.attempt.create({
       data: {
         userId: input.userId,
+        courseId: input.courseId,
         taskId: input.taskId,
         stage: input.stage,
         code: input.code,
@@ -131,15 +136,23 @@ export async function createAttempt(
         where: { idempotencyKey: input.idempotencyKey },
         select: attemptSelect,
       });
-      if (a && a.userId === input.userId && a.taskId === input.taskId)
+      if (
+        a &&
+        a.userId === input.userId &&
+        a.courseId === input.courseId &&
+        a.taskId === input.taskId
+      )
         return { attempt: toView(a), created: false };
       throw new DbError(
         'CONFLICT',
         `idempotency key ${input.idempotencyKey} belongs to another attempt`,
       );
     }
-    if ((error as { code?: string }).code === 'P2003') {
-      throw new DbError('NOT_FOUND', `no user ${input.userId} or no release ${input.releaseId}`);
+    if (isForeignKeyViolation(error)) {
+      throw new DbError(
+        'NOT_FOUND',
+        `no user ${input.userId}, no course ${input.courseId} or no release ${input.releaseId}`,
+      );
     }
     throw error;
   }
@@ -240,11 +253,11 @@ export async function recordAttemptResult(
     const recorded = updated.count === 1;
     if (recorded && result.status !== 'sandbox_error') {
       const final = a.stage === 'final';
+      const task = { userId: a.userId, courseId: a.courseId, taskId: a.taskId };
       await tx.progress.upsert({
-        where: { userId_taskId: { userId: a.userId, taskId: a.taskId } },
+        where: { userId_courseId_taskId: task },
         create: {
-          userId: a.userId,
-          taskId: a.taskId,
+          ...task,
           attempts: final ? 1 : 0,
           quickChecks: final ? 0 : 1,
           lastAttemptAt: gradedAt,
@@ -256,7 +269,7 @@ export async function recordAttemptResult(
       });
       if (final && result.status === 'passed') {
         await tx.progress.updateMany({
-          where: { userId: a.userId, taskId: a.taskId, firstSolvedAt: null },
+          where: { ...task, firstSolvedAt: null },
           data: { firstSolvedAt: gradedAt },
         });
       }
@@ -311,14 +324,21 @@ export async function getAttempt(db: DbOrTx, attemptId: string): Promise<Attempt
   return a ? toView(a) : null;
 }
 
-/** A user's attempts at a task, newest first. */
+/** A user's attempts at a task of a course, newest first. */
 export async function listAttempts(
   db: DbOrTx,
-  input: { userId: string; taskId: string; stage?: AttemptStage; limit?: number },
+  input: {
+    userId: string;
+    courseId: string;
+    taskId: string;
+    stage?: AttemptStage;
+    limit?: number;
+  },
 ): Promise<AttemptView[]> {
   const rows = await db.attempt.findMany({
     where: {
       userId: input.userId,
+      courseId: input.courseId,
       taskId: input.taskId,
       ...(input.stage ? { stage: input.stage } : {}),
     },

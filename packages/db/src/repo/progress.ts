@@ -1,6 +1,7 @@
-import { DbError } from '../errors.ts';
+import { DbError, isForeignKeyViolation } from '../errors.ts';
 import type { Prisma } from '../generated/sqlite/client.ts';
 import type { DbOrTx } from './audit.ts';
+import type { CourseTaskRef } from './drafts.ts';
 import { listPublishedTasks } from './releases.ts';
 
 export const progressSelect = {
@@ -26,42 +27,59 @@ const emptyProgress = (taskId: string): TaskProgress => ({
   assisted: false,
 });
 
-export async function getTaskProgress(
-  db: DbOrTx,
-  input: { userId: string; taskId: string },
-): Promise<TaskProgress> {
+/** The progress key of a task of a course (task ids are unique only within a course). */
+const ref = (input: CourseTaskRef) => ({
+  userId: input.userId,
+  courseId: input.courseId,
+  taskId: input.taskId,
+});
+
+export async function getTaskProgress(db: DbOrTx, input: CourseTaskRef): Promise<TaskProgress> {
   const p = await db.progress.findUnique({
-    where: { userId_taskId: { userId: input.userId, taskId: input.taskId } },
+    where: { userId_courseId_taskId: ref(input) },
     select: progressSelect,
   });
   return p ?? emptyProgress(input.taskId);
 }
 
-/** A user's stored progress rows for these tasks (tasks never touched have no row). */
+/** A user's stored progress rows for these tasks of a course (tasks never touched have no row). */
 export async function listTaskProgress(
   db: DbOrTx,
-  input: { userId: string; taskIds: string[] },
+  input: { userId: string; courseId: string; taskIds: string[] },
 ): Promise<TaskProgress[]> {
   if (input.taskIds.length === 0) return [];
   return db.progress.findMany({
-    where: { userId: input.userId, taskId: { in: input.taskIds } },
+    where: { userId: input.userId, courseId: input.courseId, taskId: { in: input.taskIds } },
     select: progressSelect,
   });
 }
 
-/** First time the hint was opened (later calls keep the first time). */
-export async function recordHintOpened(
+/** The progress row of a task, created empty if missing (NOT_FOUND: no such user or course). */
+async function ensureProgress(
   db: DbOrTx,
-  input: { userId: string; taskId: string },
-): Promise<TaskProgress> {
+  input: CourseTaskRef,
+  create: { hintOpenedAt?: Date; answerRevealedAt?: Date; assisted?: boolean },
+): Promise<void> {
+  try {
+    await db.progress.upsert({
+      where: { userId_courseId_taskId: ref(input) },
+      create: { ...ref(input), ...create },
+      update: {},
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      throw new DbError('NOT_FOUND', `no user ${input.userId} or no course ${input.courseId}`);
+    }
+    throw error;
+  }
+}
+
+/** First time the hint was opened (later calls keep the first time). */
+export async function recordHintOpened(db: DbOrTx, input: CourseTaskRef): Promise<TaskProgress> {
   const now = new Date();
-  await db.progress.upsert({
-    where: { userId_taskId: input },
-    create: { ...input, hintOpenedAt: now },
-    update: {},
-  });
+  await ensureProgress(db, input, { hintOpenedAt: now });
   await db.progress.updateMany({
-    where: { ...input, hintOpenedAt: null },
+    where: { ...ref(input), hintOpenedAt: null },
     data: { hintOpenedAt: now },
   });
   return getTaskProgress(db, input);
@@ -73,20 +91,16 @@ export async function recordHintOpened(
  */
 export async function recordAnswerRevealed(
   db: DbOrTx,
-  input: { userId: string; taskId: string },
+  input: CourseTaskRef,
 ): Promise<TaskProgress> {
   const now = new Date();
-  await db.progress.upsert({
-    where: { userId_taskId: input },
-    create: { ...input, answerRevealedAt: now, assisted: true },
-    update: {},
-  });
+  await ensureProgress(db, input, { answerRevealedAt: now, assisted: true });
   await db.progress.updateMany({
-    where: { ...input, answerRevealedAt: null },
+    where: { ...ref(input), answerRevealedAt: null },
     data: { answerRevealedAt: now },
   });
   await db.progress.updateMany({
-    where: { ...input, firstSolvedAt: null },
+    where: { ...ref(input), firstSolvedAt: null },
     data: { assisted: true },
   });
   return getTaskProgress(db, input);
@@ -128,10 +142,17 @@ export async function courseProgress(
   input: { userId: string; courseSlug: string },
 ): Promise<CourseProgress> {
   const index = await listPublishedTasks(db, input.courseSlug);
-  const rows = await listTaskProgress(db, {
-    userId: input.userId,
-    taskIds: index.map((t) => t.taskId),
+  const course = await db.course.findUnique({
+    where: { slug: input.courseSlug },
+    select: { id: true },
   });
+  const rows = course
+    ? await listTaskProgress(db, {
+        userId: input.userId,
+        courseId: course.id,
+        taskIds: index.map((t) => t.taskId),
+      })
+    : [];
   const byTask = new Map(rows.map((r) => [r.taskId, r]));
   const chapters = new Map<string, TaskProgress[]>();
   for (const t of index) {
@@ -187,7 +208,7 @@ export async function cohortProgress(
 ): Promise<CohortProgress> {
   const cohort = await db.cohort.findUnique({
     where: { id: input.cohortId },
-    select: { id: true, course: { select: { slug: true } } },
+    select: { id: true, course: { select: { id: true, slug: true } } },
   });
   if (!cohort) throw new DbError('NOT_FOUND', `no cohort ${input.cohortId}`);
   const courseSlug = cohort.course?.slug ?? null;
@@ -198,10 +219,16 @@ export async function cohortProgress(
     select: { user: { select: { id: true, name: true, email: true } } },
   });
   const userIds = members.map((m) => m.user.id);
-  const rows = await db.progress.findMany({
-    where: { userId: { in: userIds }, taskId: { in: index.map((t) => t.taskId) } },
-    select: { ...progressSelect, userId: true },
-  });
+  const rows = cohort.course
+    ? await db.progress.findMany({
+        where: {
+          userId: { in: userIds },
+          courseId: cohort.course.id,
+          taskId: { in: index.map((t) => t.taskId) },
+        },
+        select: { ...progressSelect, userId: true },
+      })
+    : [];
   const key = (u: string, t: string) => `${u}\u0000${t}`;
   const byKey = new Map(rows.map((r) => [key(r.userId, r.taskId), r]));
   const students = members.map(({ user }): CohortStudentProgress => {

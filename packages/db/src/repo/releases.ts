@@ -271,28 +271,51 @@ export async function listPublishedReleases(db: DbOrTx): Promise<ReleaseSummary[
   return rows.filter((r) => !seen.has(r.course.id) && seen.add(r.course.id)).map(toSummary);
 }
 
-/** Where a task is published: its release, course and chapter (null if no published release has it). */
+/**
+ * Where a task is published in a course (task ids are unique only within a course): the
+ * course's current published release that has it, and its chapter; null if none. The course
+ * by its internal id (an attempt's `courseId`) or by its slug (a page's URL).
+ */
 export async function findPublishedTask(
   db: DbOrTx,
-  taskId: string,
-): Promise<{ releaseId: string; courseSlug: string; chapterId: string; position: number } | null> {
+  input: ({ courseId: string } | { courseSlug: string }) & { taskId: string },
+): Promise<{
+  releaseId: string;
+  courseId: string;
+  courseSlug: string;
+  chapterId: string;
+  position: number;
+} | null> {
+  const course = 'courseId' in input ? { id: input.courseId } : { slug: input.courseSlug };
   const row = await db.releaseTask.findFirst({
-    where: { taskId, release: { status: 'published' } },
+    where: { taskId: input.taskId, release: { status: 'published', course } },
     orderBy: { release: { version: 'desc' } },
     select: {
       releaseId: true,
       chapterId: true,
       position: true,
-      release: { select: { course: { select: { slug: true } } } },
+      release: { select: { course: { select: { id: true, slug: true } } } },
     },
   });
   if (!row) return null;
   return {
     releaseId: row.releaseId,
+    courseId: row.release.course.id,
     courseSlug: row.release.course.slug,
     chapterId: row.chapterId,
     position: row.position,
   };
+}
+
+/** A course by its slug (published or not), or null: its internal id keys students' work. */
+export async function getCourse(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<{ id: string; slug: string; title: string } | null> {
+  return db.course.findUnique({
+    where: { slug: courseSlug },
+    select: { id: true, slug: true, title: true },
+  });
 }
 
 /** A release by id with compiled content (any status; for admins/previews). */

@@ -13,14 +13,14 @@ import { useUiMessages } from './ui-messages';
  * The task's attempts (final and quick), newest first, loaded when opened. Selecting one shows
  * its code as a diff against the attempt before it.
  */
-export function AttemptHistory(props: { taskId: string }) {
+export function AttemptHistory(props: { courseSlug: string; taskId: string }) {
   const { t } = useI18n();
   const ui = useUiMessages();
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const list = useQuery({
-    ...trpc.attempt.list.queryOptions({ taskId: props.taskId }),
+    ...trpc.attempt.list.queryOptions({ courseSlug: props.courseSlug, taskId: props.taskId }),
     enabled: open,
   });
   const attempts = list.data ?? [];

@@ -16,7 +16,7 @@ import { useUiMessages } from './ui-messages';
  * the program prints" and the wrapper's own words, never a test count or an exit code).
  * Selecting one shows the typed answer, as a diff against the one before.
  */
-export function OutputAttemptHistory(props: { taskId: string }) {
+export function OutputAttemptHistory(props: { courseSlug: string; taskId: string }) {
   const { t } = useI18n();
   const ui = useUiMessages();
   const trpc = useTRPC();
@@ -24,7 +24,7 @@ export function OutputAttemptHistory(props: { taskId: string }) {
   const [open, setOpen] = useState(false);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const list = useQuery({
-    ...trpc.attempt.list.queryOptions({ taskId: props.taskId }),
+    ...trpc.attempt.list.queryOptions({ courseSlug: props.courseSlug, taskId: props.taskId }),
     enabled: open,
   });
   const attempts = list.data ?? [];

@@ -64,8 +64,9 @@ export function OutputTask(props: {
 
   // a draft the code editor saved for this task before it had its own UI holds the program
   const saved = task.draft && task.draft.code !== task.starter ? task.draft.code : null;
-  const draft = useDraftAutosave(task.id, saved ?? '', saved !== null);
-  const final = useFinalCheck({ taskId: task.id, limits: task.limits });
+  const ref = { courseSlug: task.courseSlug, taskId: task.id };
+  const draft = useDraftAutosave(ref, saved ?? '', saved !== null);
+  const final = useFinalCheck({ ...ref, limits: task.limits });
   const [submitted, setSubmitted] = useState(false);
   const [emptyTried, setEmptyTried] = useState(false);
   const [answer, setAnswer] = useState<string | null>(task.answer);
@@ -107,7 +108,13 @@ export function OutputTask(props: {
   const shownAttempt = final.busy && final.attempt?.done ? null : final.attempt;
 
   return (
-    <TaskFrame taskId={task.id} number={props.number} solved={solved} kind="output">
+    <TaskFrame
+      taskId={task.id}
+      number={props.number}
+      solved={solved}
+      kind="output"
+      legacyCheck={task.legacyCheck}
+    >
       <div className="px-4 pt-2">
         <LessonBlocks
           blocks={blocks}
@@ -194,7 +201,7 @@ export function OutputTask(props: {
 
         <div className="mt-5 space-y-3 border-t border-slate-200 pt-4">
           <TaskHelp task={task} answer={answer} onAnswer={setAnswer} solved={solved} />
-          <OutputAttemptHistory taskId={task.id} />
+          <OutputAttemptHistory courseSlug={task.courseSlug} taskId={task.id} />
         </div>
       </div>
     </TaskFrame>

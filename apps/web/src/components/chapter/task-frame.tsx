@@ -13,17 +13,39 @@ export function useDraftStatusText(state: DraftState): string {
   return '';
 }
 
+/**
+ * The staff-only "legacy check" badge (issue 11, finding 12). Its words live here, not in the
+ * dictionaries, while only staff see them.
+ */
+const LEGACY_CHECK = {
+  ru: {
+    label: 'устаревшая проверка',
+    title:
+      'Задачу проверяет только wrapper_test: код студента выполняется внутри проверки и может её обойти. ' +
+      'Переведите её в tests_hidden.py (lms-content convert-wrapper, docs/check-format.md).',
+  },
+  en: {
+    label: 'legacy check',
+    title:
+      "This task is checked by a wrapper_test alone: the student's code runs inside the check and can tamper with it. " +
+      'Convert it to tests_hidden.py (lms-content convert-wrapper, docs/check-format.md).',
+  },
+} as const;
+
 /** A task's card: its anchor, heading ("Задача N") and solved badge; every kind of task uses it. */
 export function TaskFrame(props: {
   taskId: string;
   number: number;
   solved: boolean;
   kind: 'program' | 'output';
+  /** staff only (the server sends true to staff alone): the task has a legacy wrapper_test check */
+  legacyCheck?: boolean;
   onKeyDown?: (e: KeyboardEvent) => void;
   children: ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const anchor = `task-${props.taskId}`;
+  const legacy = LEGACY_CHECK[locale];
   return (
     <section
       id={anchor}
@@ -37,6 +59,11 @@ export function TaskFrame(props: {
         <h3 id={`${anchor}-title`} className="mr-auto text-base font-semibold">
           {t.task.label} {props.number}
         </h3>
+        {props.legacyCheck ? (
+          <Badge tone="warning" title={legacy.title} data-testid="legacy-check">
+            {legacy.label}
+          </Badge>
+        ) : null}
         {props.solved ? (
           <Badge tone="success" data-testid="task-solved">
             ✓ {t.task.solved}

@@ -32,7 +32,7 @@ export function LockIcon() {
  * (an output task's program becomes runnable).
  */
 export function TaskHelp(props: {
-  task: Pick<ChapterTask, 'id' | 'hasHint' | 'hint' | 'answerState'>;
+  task: Pick<ChapterTask, 'id' | 'courseSlug' | 'hasHint' | 'hint' | 'answerState'>;
   answer: string | null;
   onAnswer: (answer: string) => void;
   /** solved, or a final check just passed */
@@ -65,7 +65,7 @@ export function TaskHelp(props: {
               busy={openHint.isPending}
               onClick={() =>
                 openHint.mutate(
-                  { taskId: task.id },
+                  { courseSlug: task.courseSlug, taskId: task.id },
                   { onSuccess: (r) => setHint(r.hint), onError: (e) => setHintError(e) },
                 )
               }
@@ -97,7 +97,7 @@ export function TaskHelp(props: {
             busy={revealAnswer.isPending}
             onClick={() =>
               revealAnswer.mutate(
-                { taskId: task.id },
+                { courseSlug: task.courseSlug, taskId: task.id },
                 { onSuccess: (r) => props.onAnswer(r.answer), onError: (e) => setAnswerError(e) },
               )
             }

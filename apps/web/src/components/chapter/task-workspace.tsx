@@ -39,11 +39,16 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
   const python = usePython();
   const owner = task.id;
 
-  const draft = useDraftAutosave(task.id, task.draft?.code ?? task.starter, Boolean(task.draft));
+  const draft = useDraftAutosave(
+    { courseSlug: task.courseSlug, taskId: task.id },
+    task.draft?.code ?? task.starter,
+    Boolean(task.draft),
+  );
   const [panel, setPanel] = useState<'none' | 'run' | 'quick' | 'final'>('none');
   const program = useProgramRun(owner, { wallSeconds: task.limits.wallSeconds });
   const quick = useQuickCheck({
     owner,
+    courseSlug: task.courseSlug,
     taskId: task.id,
     wallSeconds: task.limits.wallSeconds,
     onFailure: (message) => {
@@ -51,7 +56,11 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
       setPanel('run');
     },
   });
-  const final = useFinalCheck({ taskId: task.id, limits: task.limits });
+  const final = useFinalCheck({
+    courseSlug: task.courseSlug,
+    taskId: task.id,
+    limits: task.limits,
+  });
   const { busy, busyElsewhere } = program;
 
   const run = () => {
@@ -102,6 +111,7 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
       number={props.number}
       solved={solved}
       kind="program"
+      legacyCheck={task.legacyCheck}
       onKeyDown={onKeyDown}
     >
       <div className="px-4 pt-2">{props.statement}</div>
@@ -215,7 +225,7 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
             solved={solved || final.attempt?.status === 'passed'}
           />
 
-          <AttemptHistory taskId={task.id} />
+          <AttemptHistory courseSlug={task.courseSlug} taskId={task.id} />
         </div>
       </div>
     </TaskFrame>

@@ -49,10 +49,9 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     if (!(await markRunning(db, attemptId))) return 'done';
     try {
       const { task } = await taskOfAttempt(db, attempt);
-      const result =
-        gradedWithoutSandbox(task)
-          ? gradeOutputTask(task, attempt.code)
-          : await grade(gradeRequestFor(task, attempt.code));
+      const result = gradedWithoutSandbox(task)
+        ? gradeOutputTask(task, attempt.code)
+        : await grade(gradeRequestFor(task, attempt.code));
       await applyGradeResult(db, attemptId, result);
       return 'done';
     } catch (error) {

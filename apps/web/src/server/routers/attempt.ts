@@ -17,7 +17,7 @@ import {
   watchAttempt,
 } from '../services/attempts';
 import { protectedProcedure } from '../trpc';
-import { attemptIdInput, codeField, slug } from './inputs';
+import { attemptIdInput, codeField, taskInput } from './inputs';
 
 export type { AttemptTestResult } from '../services/attempts';
 
@@ -58,7 +58,7 @@ export const attemptRouter = {
    * follows it with `watch` (or polls `get`). Rate limited per user, and at most 2 in flight.
    */
   submit: protectedProcedure
-    .input(z.object({ taskId: slug, code: codeField }))
+    .input(taskInput.extend({ code: codeField }))
     .mutation(({ ctx, input }) => submitAttempt(ctx, input)),
 
   /**
@@ -66,7 +66,7 @@ export const attemptRouter = {
    * solved. Sizes capped, rate limited per user.
    */
   recordQuick: protectedProcedure
-    .input(z.object({ taskId: slug, code: codeField, result: quickResultInput }))
+    .input(taskInput.extend({ code: codeField, result: quickResultInput }))
     .mutation(({ ctx, input }) => recordQuickAttempt(ctx, input)),
 
   get: protectedProcedure
@@ -76,8 +76,7 @@ export const attemptRouter = {
   /** Attempt history of one task, newest first (with code, for diffs between attempts). */
   list: protectedProcedure
     .input(
-      z.object({
-        taskId: slug,
+      taskInput.extend({
         stage: z.enum(['quick', 'final']).optional(),
         limit: z.number().int().min(1).max(100).default(30),
       }),

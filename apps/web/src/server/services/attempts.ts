@@ -25,7 +25,14 @@ import {
 import type { SignedInContext } from '../context';
 import type { Db } from '../db';
 import { AppError } from '../errors';
-import { findTask, getPublishedTask, getReleaseById, type PublishedTask } from './content';
+import {
+  courseIdOf,
+  findTask,
+  getPublishedTask,
+  getPublishedTaskOfCourse,
+  getReleaseById,
+  type PublishedTask,
+} from './content';
 import { isStaff } from './roles';
 
 /** Stored stdout/stderr are capped by @lms/db (the grader caps too). */
@@ -39,12 +46,20 @@ export function isTerminal(status: string): boolean {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
 
-/** The published task an attempt was submitted against (its release, even if archived since). */
-export async function taskOfAttempt(db: Db, attempt: { taskId: string; releaseId: string | null }) {
-  if (!attempt.releaseId) return getPublishedTask(db, attempt.taskId);
-  const published = await getReleaseById(db, attempt.releaseId);
-  if (!published) return getPublishedTask(db, attempt.taskId);
-  return { ...published, ...findTask(published, attempt.taskId) } satisfies PublishedTask;
+/**
+ * The published task an attempt was submitted against: its release (even if archived since),
+ * else its course's current release. Always within the attempt's own course (`courseId`):
+ * another course with the same task id never grades it.
+ */
+export async function taskOfAttempt(
+  db: Db,
+  attempt: { courseId: string; taskId: string; releaseId: string | null },
+): Promise<PublishedTask> {
+  const published = attempt.releaseId ? await getReleaseById(db, attempt.releaseId) : null;
+  if (!published || published.courseId !== attempt.courseId) {
+    return getPublishedTaskOfCourse(db, attempt);
+  }
+  return { ...published, ...findTask(published, attempt.taskId) };
 }
 
 /** Mark running; false when someone else already finished it (recovery racing a live grader). */
@@ -189,6 +204,7 @@ function studentView(attempt: AttemptView, viewer: { staff: boolean } = { staff:
     results,
     timings,
     userId: _owner,
+    courseId: _course,
     releaseId: _release,
     pythonImpl: _impl,
     ...rest
@@ -207,22 +223,39 @@ function studentView(attempt: AttemptView, viewer: { staff: boolean } = { staff:
   };
 }
 
-/** An attempt the caller may read (their own; staff: anyone's); NOT_FOUND otherwise. */
-export async function getOwnAttempt(ctx: SignedInContext, input: { id: string }) {
-  const attempt = await getAttempt(ctx.db, input.id);
+/**
+ * An attempt the caller may read (their own; staff: anyone's) in the page's course;
+ * NOT_FOUND otherwise.
+ */
+export async function getOwnAttempt(
+  ctx: SignedInContext,
+  input: { id: string; courseSlug: string },
+) {
+  return readAttempt(ctx, input.id, await courseIdOf(ctx.db, input.courseSlug));
+}
+
+async function readAttempt(ctx: SignedInContext, id: string, courseId: string) {
+  const attempt = await getAttempt(ctx.db, id);
   const user = ctx.session.user;
-  const mayRead = attempt && (attempt.userId === user.id || isStaff(user));
+  const mayRead =
+    attempt && attempt.courseId === courseId && (attempt.userId === user.id || isStaff(user));
   if (!attempt || !mayRead) throw new AppError('ATTEMPT_NOT_FOUND');
   return studentView(attempt, { staff: isStaff(user) });
 }
 
-/** The caller's attempts at one task, newest first (with code, for diffs between attempts). */
+/** The caller's attempts at one task of the page's course, newest first (with code, for diffs). */
 export async function listOwnAttempts(
   ctx: SignedInContext,
-  input: { taskId: string; stage?: 'quick' | 'final' | undefined; limit: number },
+  input: {
+    courseSlug: string;
+    taskId: string;
+    stage?: 'quick' | 'final' | undefined;
+    limit: number;
+  },
 ) {
   const rows = await listAttempts(ctx.db, {
     userId: ctx.session.user.id,
+    courseId: await courseIdOf(ctx.db, input.courseSlug),
     taskId: input.taskId,
     stage: input.stage,
     limit: input.limit,
@@ -259,15 +292,18 @@ function limitError(
  * FINAL_CHECKS_IN_FLIGHT_CAP queued or running (SUBMITS_IN_FLIGHT): both decided atomically
  * with the insert, so a burst (a batched request, parallel tabs) cannot slip past them.
  */
-export async function submitAttempt(ctx: SignedInContext, input: { taskId: string; code: string }) {
+export async function submitAttempt(
+  ctx: SignedInContext,
+  input: { courseSlug: string; taskId: string; code: string },
+) {
   assertCodeSize(input.code);
   const grader = ctx.grader;
   if (!grader) throw new AppError('GRADER_UNAVAILABLE');
-  const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+  const { releaseId, courseId } = await getPublishedTask(ctx.db, input);
   const limit = ctx.submitsPerMinute;
   const made = await createFinalAttemptWithinLimits(
     ctx.db,
-    { userId: ctx.session.user.id, taskId: input.taskId, code: input.code, releaseId },
+    { userId: ctx.session.user.id, courseId, taskId: input.taskId, code: input.code, releaseId },
     { perWindow: limit, windowMs: RATE_WINDOW_MS, maxPending: FINAL_CHECKS_IN_FLIGHT_CAP },
   );
   if (!made.ok) throw limitError(made, { code: 'RATE_LIMITED', limit });
@@ -304,11 +340,11 @@ export type QuickCheckInput = {
  */
 export async function recordQuickAttempt(
   ctx: SignedInContext,
-  input: { taskId: string; code: string; result: QuickCheckInput },
+  input: { courseSlug: string; taskId: string; code: string; result: QuickCheckInput },
 ) {
   assertCodeSize(input.code);
   assertQuickResultSize(input.result);
-  const { releaseId } = await getPublishedTask(ctx.db, input.taskId);
+  const { releaseId, courseId } = await getPublishedTask(ctx.db, input);
   const r = input.result;
   const tests = r.tests.map((t) => ({ ...t, hidden: false, origin: 'public' as const }));
   const now = new Date();
@@ -316,6 +352,7 @@ export async function recordQuickAttempt(
     ctx.db,
     {
       userId: ctx.session.user.id,
+      courseId,
       taskId: input.taskId,
       releaseId,
       code: input.code,
@@ -365,13 +402,14 @@ export function assertQuickResultSize(result: QuickCheckInput): void {
  */
 export async function* watchAttempt(
   ctx: SignedInContext,
-  input: { id: string },
+  input: { id: string; courseSlug: string },
   signal?: AbortSignal,
 ) {
+  const courseId = await courseIdOf(ctx.db, input.courseSlug);
   let last = '';
   const deadline = Date.now() + 10 * 60_000;
   while (!signal?.aborted && Date.now() < deadline) {
-    const current = await getOwnAttempt(ctx, input);
+    const current = await readAttempt(ctx, input.id, courseId);
     const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}`;
     if (key !== last) {
       last = key;

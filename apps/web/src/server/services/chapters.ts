@@ -1,3 +1,4 @@
+import { hasLegacyCheck } from '@lms/content/schema';
 import { listDrafts } from '@lms/db';
 import type { Context } from '../context';
 import { findChapter, getPublishedCourse } from './content';
@@ -32,10 +33,10 @@ export async function getChapterPage(ctx: Context, input: { course: string; chap
 
   const [progress, drafts, threshold, failedByTask] = user
     ? await Promise.all([
-        progressByTask(ctx.db, user.id, taskIds),
-        listDrafts(ctx.db, { userId: user.id, taskIds }),
+        progressByTask(ctx.db, user.id, published.courseId, taskIds),
+        listDrafts(ctx.db, { userId: user.id, courseId: published.courseId, taskIds }),
         answerAfterFailed(ctx.db, published.courseSlug),
-        failedFinalAttemptsByTask(ctx.db, user.id, taskIds),
+        failedFinalAttemptsByTask(ctx.db, user.id, published.courseId, taskIds),
       ])
     : [new Map<string, TaskProgress>(), [], 0, new Map<string, number>()];
   const draftOf = new Map(drafts.map((d) => [d.taskId, { code: d.code, updatedAt: d.updatedAt }]));
@@ -50,10 +51,14 @@ export async function getChapterPage(ctx: Context, input: { course: string; chap
       const revealed = Boolean(p?.answerRevealedAt);
       return {
         ...t,
+        // task ids are unique only within a course: the page's calls about this task name it
+        courseSlug: published.courseSlug,
         // the hint is sent once opened (opening is recorded by progress.openHint)
         hint: p?.hintOpenedAt || staff ? await renderBlocks(source.hint) : null,
         // the answer is sent once revealed (progress.revealAnswer checks it opened)
         answer: revealed || staff ? source.answer : null,
+        // staff only: checked by a legacy wrapper_test alone, which the program can tamper with
+        legacyCheck: staff && hasLegacyCheck(source),
         answerState: {
           revealed,
           available: answerOpens(user, { solved, failedAttempts: failed, needed: threshold }),

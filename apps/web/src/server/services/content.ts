@@ -6,6 +6,7 @@ import {
 } from '@lms/content/schema';
 import {
   findPublishedTask,
+  getCourse,
   getPublishedReleaseSummary,
   getRelease,
   listPublishedReleases,
@@ -18,9 +19,21 @@ import { AppError } from '../errors';
  * published, so its parsed CompiledCourse is cached by release id for the process lifetime;
  * only the cheap "which release is published" lookup hits the database per request.
  */
-const courseCache = new Map<string, { courseSlug: string; course: CompiledCourse }>();
+const courseCache = new Map<
+  string,
+  { courseId: string; courseSlug: string; course: CompiledCourse }
+>();
 
-export type PublishedCourse = { releaseId: string; courseSlug: string; course: CompiledCourse };
+/**
+ * A course's release and content. `courseId` is the course's internal id: students' work
+ * (drafts, progress, attempts) is keyed by it, since task ids are unique only within a course.
+ */
+export type PublishedCourse = {
+  releaseId: string;
+  courseId: string;
+  courseSlug: string;
+  course: CompiledCourse;
+};
 
 /** A release by id (published or archived since): attempts are graded against the release they were submitted to. */
 export async function getReleaseById(db: Db, releaseId: string): Promise<PublishedCourse | null> {
@@ -28,7 +41,7 @@ export async function getReleaseById(db: Db, releaseId: string): Promise<Publish
   if (cached) return { releaseId, ...cached };
   const release = await getRelease(db, releaseId);
   if (!release) return null;
-  return cacheRelease(releaseId, release.course.slug, release.compiled);
+  return cacheRelease(releaseId, release.course, release.compiled);
 }
 
 /** A published release's content, cached (or read once) by id. */
@@ -42,15 +55,20 @@ async function publishedContent(
   return published;
 }
 
-function cacheRelease(releaseId: string, courseSlug: string, compiled: unknown): PublishedCourse {
+function cacheRelease(
+  releaseId: string,
+  owner: { id: string; slug: string },
+  compiled: unknown,
+): PublishedCourse {
   const raw = typeof compiled === 'string' ? JSON.parse(compiled) : compiled;
   const parsed = compiledCourseSchema.safeParse(raw);
   if (!parsed.success) {
     // a published release that does not match the schema is a server bug, not the student's
     throw new Error(`release ${releaseId}: compiled content does not match the schema`);
   }
-  courseCache.set(releaseId, { courseSlug, course: parsed.data });
-  return { releaseId, courseSlug, course: parsed.data };
+  const entry = { courseId: owner.id, courseSlug: owner.slug, course: parsed.data };
+  courseCache.set(releaseId, entry);
+  return { releaseId, ...entry };
 }
 
 export async function getPublishedCourse(db: Db, courseSlug: string): Promise<PublishedCourse> {
@@ -70,12 +88,37 @@ export async function listPublishedCourses(db: Db): Promise<PublishedCourse[]> {
 
 export type PublishedTask = PublishedCourse & { chapter: Chapter; task: Task };
 
-/** The task as the currently published release of its course has it. */
-export async function getPublishedTask(db: Db, taskId: string): Promise<PublishedTask> {
-  const where = await findPublishedTask(db, taskId);
-  if (!where) throw new AppError('TASK_NOT_FOUND', { task: taskId });
+/**
+ * The task as the currently published release of the page's course has it (task ids are
+ * unique only within a course: another course's task of the same id is never found).
+ */
+export async function getPublishedTask(
+  db: Db,
+  input: { courseSlug: string; taskId: string },
+): Promise<PublishedTask> {
+  const published = await getPublishedCourse(db, input.courseSlug);
+  return { ...published, ...findTask(published, input.taskId) };
+}
+
+/** The same by the course's internal id (an attempt's `courseId`). */
+export async function getPublishedTaskOfCourse(
+  db: Db,
+  input: { courseId: string; taskId: string },
+): Promise<PublishedTask> {
+  const where = await findPublishedTask(db, input);
+  if (!where) throw new AppError('TASK_NOT_FOUND', { task: input.taskId });
   const published = await publishedContent(db, where.releaseId, where.courseSlug);
-  return { ...published, ...findTask(published, taskId) };
+  return { ...published, ...findTask(published, input.taskId) };
+}
+
+/**
+ * The internal id of the course of this slug, published or not (reading one's own work needs
+ * no published release); COURSE_NOT_FOUND when there is no such course.
+ */
+export async function courseIdOf(db: Db, courseSlug: string): Promise<string> {
+  const course = await getCourse(db, courseSlug);
+  if (!course) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
+  return course.id;
 }
 
 export function findTask(

@@ -4,19 +4,19 @@ import { chapterProgress, continueWhereLeftOff, progressByTask, taskIdsOf } from
 
 /** Use cases of the course pages (routers/course.ts). */
 
-/** The signed-in reader's progress rows over these tasks; null when signed out. */
-async function readerProgress(ctx: Context, taskIds: string[]) {
+/** The signed-in reader's progress rows over these tasks of a course; null when signed out. */
+async function readerProgress(ctx: Context, courseId: string, taskIds: string[]) {
   const userId = ctx.session?.user.id ?? null;
-  return userId ? progressByTask(ctx.db, userId, taskIds) : null;
+  return userId ? progressByTask(ctx.db, userId, courseId, taskIds) : null;
 }
 
 /** The catalog: every published course, with the signed-in student's totals. */
 export async function listCatalog(ctx: Context) {
   const courses = await listPublishedCourses(ctx.db);
   return Promise.all(
-    courses.map(async ({ courseSlug, course }) => {
+    courses.map(async ({ courseId, courseSlug, course }) => {
       const taskIds = taskIdsOf(course);
-      const progress = await readerProgress(ctx, taskIds);
+      const progress = await readerProgress(ctx, courseId, taskIds);
       return {
         slug: courseSlug,
         title: course.title,
@@ -31,8 +31,9 @@ export async function listCatalog(ctx: Context) {
 
 /** A course page: chapters with progress bars, and where to continue. */
 export async function getCoursePage(ctx: Context, input: { course: string }) {
-  const { courseSlug, course } = await getPublishedCourse(ctx.db, input.course);
-  const progress = await readerProgress(ctx, taskIdsOf(course));
+  const published = await getPublishedCourse(ctx.db, input.course);
+  const { courseId, courseSlug, course } = published;
+  const progress = await readerProgress(ctx, courseId, taskIdsOf(course));
   return {
     slug: courseSlug,
     title: course.title,
@@ -50,12 +51,12 @@ export async function getCoursePage(ctx: Context, input: { course: string }) {
           )
         : null,
     })),
-    continue: await continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, course),
+    continue: await continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, published),
   };
 }
 
 /** "Continue where you left off" on its own (home page). */
 export async function continueCourse(ctx: Context, input: { course: string }) {
-  const { course } = await getPublishedCourse(ctx.db, input.course);
-  return continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, course);
+  const published = await getPublishedCourse(ctx.db, input.course);
+  return continueWhereLeftOff(ctx.db, ctx.session?.user.id ?? null, published);
 }

@@ -17,13 +17,17 @@ import { answerAfterFailed } from './settings';
 
 export type { TaskProgress };
 
-/** The student's progress rows for these tasks, by task id (@lms/db's listTaskProgress). */
+/**
+ * The student's progress rows for these tasks of a course (`courseId`: the course's internal
+ * id), by task id (@lms/db's listTaskProgress).
+ */
 export async function progressByTask(
   db: Db,
   userId: string,
+  courseId: string,
   taskIds: string[],
 ): Promise<Map<string, TaskProgress>> {
-  const rows = await listTaskProgress(db, { userId, taskIds });
+  const rows = await listTaskProgress(db, { userId, courseId, taskIds });
   return new Map(rows.map((r) => [r.taskId, r]));
 }
 
@@ -48,23 +52,35 @@ const FAILED_STATUSES: string[] = FINAL_ATTEMPT_STATUSES.filter(
   (s) => s !== 'passed' && s !== 'sandbox_error',
 );
 
-/** Final attempts that did not pass. */
-export async function failedFinalAttempts(db: Db, userId: string, taskId: string): Promise<number> {
+/** Final attempts at a task of a course that did not pass. */
+export async function failedFinalAttempts(
+  db: Db,
+  userId: string,
+  courseId: string,
+  taskId: string,
+): Promise<number> {
   return db.attempt.count({
-    where: { userId, taskId, stage: 'final', status: { in: FAILED_STATUSES } },
+    where: { userId, courseId, taskId, stage: 'final', status: { in: FAILED_STATUSES } },
   });
 }
 
-/** The same for several tasks in one query. */
+/** The same for several tasks of a course in one query. */
 export async function failedFinalAttemptsByTask(
   db: Db,
   userId: string,
+  courseId: string,
   taskIds: string[],
 ): Promise<Map<string, number>> {
   if (taskIds.length === 0) return new Map();
   const rows = await db.attempt.groupBy({
     by: ['taskId'],
-    where: { userId, taskId: { in: taskIds }, stage: 'final', status: { in: FAILED_STATUSES } },
+    where: {
+      userId,
+      courseId,
+      taskId: { in: taskIds },
+      stage: 'final',
+      status: { in: FAILED_STATUSES },
+    },
     _count: { _all: true },
   });
   return new Map(rows.map((r) => [r.taskId, r._count._all]));
@@ -74,7 +90,12 @@ export async function failedFinalAttemptsByTask(
  * Where to continue: the chapter of the student's latest work (attempt or draft) in this
  * course; else the first chapter not done; else the first chapter.
  */
-export async function continueWhereLeftOff(db: Db, userId: string | null, course: CompiledCourse) {
+export async function continueWhereLeftOff(
+  db: Db,
+  userId: string | null,
+  published: { courseId: string; course: CompiledCourse },
+) {
+  const { courseId, course } = published;
   const chapters = course.chapters;
   if (chapters.length === 0) return null;
   const pick = (c: (typeof chapters)[number], taskId: string | null) => ({
@@ -87,12 +108,12 @@ export async function continueWhereLeftOff(db: Db, userId: string | null, course
   const taskIds = taskIdsOf(course);
   const [lastAttempt, lastDraft] = await Promise.all([
     db.attempt.findFirst({
-      where: { userId, taskId: { in: taskIds } },
+      where: { userId, courseId, taskId: { in: taskIds } },
       orderBy: { createdAt: 'desc' },
       select: { taskId: true, createdAt: true },
     }),
     db.draft.findFirst({
-      where: { userId, taskId: { in: taskIds } },
+      where: { userId, courseId, taskId: { in: taskIds } },
       orderBy: { updatedAt: 'desc' },
       select: { taskId: true, updatedAt: true },
     }),
@@ -107,7 +128,7 @@ export async function continueWhereLeftOff(db: Db, userId: string | null, course
     const chapter = chapters.find((c) => c.tasks.some((t) => t.id === latest));
     if (chapter) return pick(chapter, latest);
   }
-  const progress = await progressByTask(db, userId, taskIds);
+  const progress = await progressByTask(db, userId, courseId, taskIds);
   const notDone = chapters.find(
     (c) =>
       !chapterProgress(
@@ -131,11 +152,14 @@ export function answerOpens(
   return isStaff(user) || state.solved || state.failedAttempts >= state.needed;
 }
 
-/** Opens the hint: recorded (first time) and returned. */
-export async function openHint(ctx: SignedInContext, input: { taskId: string }) {
-  const { task } = await getPublishedTask(ctx.db, input.taskId);
+/** Opens the hint of a task of the page's course: recorded (first time) and returned. */
+export async function openHint(
+  ctx: SignedInContext,
+  input: { courseSlug: string; taskId: string },
+) {
+  const { task, courseId } = await getPublishedTask(ctx.db, input);
   if (task.hint.length === 0) throw new AppError('NO_HINT');
-  await recordHintOpened(ctx.db, { userId: ctx.session.user.id, taskId: task.id });
+  await recordHintOpened(ctx.db, { userId: ctx.session.user.id, courseId, taskId: task.id });
   return { taskId: task.id, hint: await renderBlocks(task.hint) };
 }
 
@@ -143,18 +167,22 @@ export async function openHint(ctx: SignedInContext, input: { taskId: string }) 
  * The reference answer, only once it opens (`answerOpens`). Revealing before solving marks
  * the task "assisted"; the first reveal is kept.
  */
-export async function revealAnswer(ctx: SignedInContext, input: { taskId: string }) {
-  const { task, courseSlug } = await getPublishedTask(ctx.db, input.taskId);
+export async function revealAnswer(
+  ctx: SignedInContext,
+  input: { courseSlug: string; taskId: string },
+) {
+  const { task, courseId, courseSlug } = await getPublishedTask(ctx.db, input);
   const user = ctx.session.user;
+  const ref = { userId: user.id, courseId, taskId: task.id };
   const [progress, failedAttempts, needed] = await Promise.all([
-    getTaskProgress(ctx.db, { userId: user.id, taskId: task.id }),
-    failedFinalAttempts(ctx.db, user.id, task.id),
+    getTaskProgress(ctx.db, ref),
+    failedFinalAttempts(ctx.db, user.id, courseId, task.id),
     answerAfterFailed(ctx.db, courseSlug),
   ]);
   const solved = Boolean(progress.firstSolvedAt);
   if (!answerOpens(user, { solved, failedAttempts, needed })) {
     throw new AppError('ANSWER_LOCKED', { needed, failed: failedAttempts });
   }
-  await recordAnswerRevealed(ctx.db, { userId: user.id, taskId: task.id });
+  await recordAnswerRevealed(ctx.db, ref);
   return { taskId: task.id, answer: task.answer, assisted: !solved };
 }

@@ -36,7 +36,13 @@ export interface DraftAutosave {
  * A task's code and its server draft: saved 0.8 s after the last keystroke, at once when the
  * tab is hidden, and on demand; `state` drives the "saved" status.
  */
-export function useDraftAutosave(taskId: string, initial: string, saved: boolean): DraftAutosave {
+export function useDraftAutosave(
+  /** the task of the page's course (task ids are unique only within a course) */
+  task: { courseSlug: string; taskId: string },
+  initial: string,
+  saved: boolean,
+): DraftAutosave {
+  const { courseSlug, taskId } = task;
   const trpc = useTRPC();
   const [code, setCode] = useState(initial);
   const [state, setState] = useState<DraftState>(saved ? 'saved' : 'clean');
@@ -52,13 +58,13 @@ export function useDraftAutosave(taskId: string, initial: string, saved: boolean
     if (overCodeCap(value)) return;
     setState('saving');
     save(
-      { taskId, code: value },
+      { courseSlug, taskId, code: value },
       {
         onSuccess: () => setState((s) => (latestCode.current === value ? 'saved' : s)),
         onError: () => setState('error'),
       },
     );
-  }, [save, taskId]);
+  }, [save, courseSlug, taskId]);
 
   const change = useCallback(
     (value: string) => {

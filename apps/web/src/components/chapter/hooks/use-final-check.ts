@@ -59,10 +59,12 @@ export interface FinalCheck {
  * failed once is not tried again). A verdict refreshes the page's server data.
  */
 export function useFinalCheck(opts: {
+  /** the page's course: task ids are unique only within a course */
+  courseSlug: string;
   taskId: string;
   limits: VerdictResult['limits'];
 }): FinalCheck {
-  const { taskId, limits } = opts;
+  const { courseSlug, taskId, limits } = opts;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -83,7 +85,7 @@ export function useFinalCheck(opts: {
   const [watched, setWatched] = useState<Attempt | null>(null);
   const watchedRef = useRef<Attempt | null>(null);
   useSubscription(
-    trpc.attempt.watch.subscriptionOptions(watchId ? { id: watchId } : skipToken, {
+    trpc.attempt.watch.subscriptionOptions(watchId ? { id: watchId, courseSlug } : skipToken, {
       onData: (a) => {
         watchedRef.current = a;
         setWatched(a);
@@ -111,7 +113,7 @@ export function useFinalCheck(opts: {
 
   // --- the fallback: polling ----------------------------------------------------------------
   const polled = useQuery(
-    trpc.attempt.get.queryOptions(pollId ? { id: pollId } : skipToken, {
+    trpc.attempt.get.queryOptions(pollId ? { id: pollId, courseSlug } : skipToken, {
       refetchInterval: (q) => (q.state.data?.done ? false : POLL_MS),
       staleTime: 0,
     }),
@@ -129,14 +131,14 @@ export function useFinalCheck(opts: {
       if (busy) return;
       setError(null);
       mutate(
-        { taskId, code },
+        { courseSlug, taskId, code },
         {
           onSuccess: (a) => setFollowed({ id: a.id, poll: streamFailed.current }),
           onError: (e) => setError(e),
         },
       );
     },
-    [busy, mutate, taskId],
+    [busy, mutate, courseSlug, taskId],
   );
 
   // a verdict changes progress, the answer's availability and the history: refresh them
@@ -144,10 +146,12 @@ export function useFinalCheck(opts: {
   useEffect(() => {
     if (attempt?.done && refreshedFor.current !== attempt.id) {
       refreshedFor.current = attempt.id;
-      void queryClient.invalidateQueries({ queryKey: trpc.attempt.list.queryKey({ taskId }) });
+      void queryClient.invalidateQueries({
+        queryKey: trpc.attempt.list.queryKey({ courseSlug, taskId }),
+      });
       router.refresh();
     }
-  }, [attempt, queryClient, trpc, taskId, router]);
+  }, [attempt, queryClient, trpc, courseSlug, taskId, router]);
 
   const view = attempt
     ? attemptVerdict(attempt, limits)

@@ -40,11 +40,13 @@ function recordedResult(result: GradeResult) {
  */
 export function useQuickCheck(opts: {
   owner: string;
+  /** the page's course: task ids are unique only within a course */
+  courseSlug: string;
   taskId: string;
   wallSeconds?: number;
   onFailure: (message: string) => void;
 }): QuickCheck {
-  const { owner, taskId, wallSeconds } = opts;
+  const { owner, courseSlug, taskId, wallSeconds } = opts;
   const python = usePython();
   const trpc = useTRPC();
   const { mutate: record } = useMutation(trpc.attempt.recordQuick.mutationOptions());
@@ -60,7 +62,7 @@ export function useQuickCheck(opts: {
       try {
         const r = await python.quickCheck(owner, code, publicTests, { wallSeconds });
         setResult(r);
-        record({ taskId, code, result: recordedResult(r) });
+        record({ courseSlug, taskId, code, result: recordedResult(r) });
       } catch (e) {
         setResult(null);
         onFailure.current(errorMessage(e));
@@ -68,7 +70,7 @@ export function useQuickCheck(opts: {
         setRunning(false);
       }
     },
-    [python, owner, taskId, wallSeconds, record],
+    [python, owner, courseSlug, taskId, wallSeconds, record],
   );
 
   return { result, running, start };

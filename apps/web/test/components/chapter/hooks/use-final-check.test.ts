@@ -94,7 +94,9 @@ function setup(watch: Watch, polled: string[] = []) {
         props.children,
       ),
     );
-  const hook = renderHook(() => useFinalCheck({ taskId: 't1', limits }), { wrapper });
+  const hook = renderHook(() => useFinalCheck({ courseSlug: 'testcourse', taskId: 't1', limits }), {
+    wrapper,
+  });
   return { hook, calls };
 }
 
