@@ -2,9 +2,19 @@
 // Orchestrates the embedded runtime: migrate (+ seed on first run), build the web app when
 // its inputs changed (Turborepo's cache makes an unchanged build instant), then run the
 // grader service and the web server side by side until one exits or we get a signal.
+// Run as root, the web server runs as an unprivileged user (lms-web, or LMS_WEB_USER); the
+// grader alone keeps root, for its sandbox (scripts/lib/web-user.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensurePrivateDir, readOrCreateSecrets } from './lib/secrets.mjs';
+import {
+  prepareWebFiles,
+  refuseLinks,
+  resolveWebUser,
+  sqliteFileOf,
+  sqliteFiles,
+  webSpawnOptions,
+} from './lib/web-user.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // data/ holds the database (password hashes, answers, hidden tests) and the secrets: 0700
@@ -12,6 +22,22 @@ const dataDir = join(root, 'data');
 ensurePrivateDir(dataDir);
 
 const log = (msg) => console.log(`\x1b[1m[start]\x1b[0m ${msg}`);
+
+// who runs the web server: null = ourselves (not root, or LMS_WEB_USER=root)
+let webUser = null;
+const sqliteFile = sqliteFileOf(process.env.DATABASE_URL, root);
+try {
+  webUser = resolveWebUser();
+  // as root, over files the web user may own (data/): follow no link it may have put there
+  if (process.getuid?.() === 0) {
+    const ours = sqliteFile?.startsWith(`${dataDir}/`) ? sqliteFiles(sqliteFile) : [];
+    refuseLinks([join(dataDir, 'secrets.json'), ...ours]);
+  }
+} catch (error) {
+  log(error.message);
+  process.exit(1);
+}
+if (process.getuid?.() === 0 && !webUser) log('LMS_WEB_USER=root: the web server runs as root');
 
 // Secrets are made once per installation and kept beside the database (mode 0600).
 const secrets = readOrCreateSecrets(join(dataDir, 'secrets.json'));
@@ -71,9 +97,25 @@ step('web: building (cached when nothing changed)', 'npx', [
   '--output-logs=errors-only',
 ]);
 
+// the web's files (the database and its directory, Next's runtime caches) go to its user
+if (webUser) {
+  try {
+    prepareWebFiles(webUser, {
+      dataDir,
+      sqliteFile,
+      appDir: join(root, 'apps/web'),
+      nextDir: join(root, 'apps/web/.next'),
+    });
+  } catch (error) {
+    log(error.message);
+    process.exit(1);
+  }
+  log(`web: runs as ${webUser.name} (uid ${webUser.uid}); the grader keeps root for its sandbox`);
+}
+
 const children = [];
-function launch(name, cmd, args, cwd = root) {
-  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(name, cmd, args, { cwd = root, spawnOptions = { env } } = {}) {
+  const child = spawn(cmd, args, { cwd, ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (line) => `${name.padEnd(6)}| ${line}`;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = '';
@@ -116,7 +158,7 @@ const web = launch(
   'node',
   // the app's own server: Next's handler, told each request's socket address (sign-in limits)
   [join(root, 'apps/web/server.mjs')],
-  join(root, 'apps/web'),
+  { cwd: join(root, 'apps/web'), spawnOptions: webSpawnOptions(webUser, env) },
 );
 const shownHost = ['127.0.0.1', '0.0.0.0', 'localhost'].includes(host)
   ? 'localhost'

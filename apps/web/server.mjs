@@ -15,6 +15,13 @@ const SOCKET_HEADER = 'x-lms-socket-address';
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST || '127.0.0.1';
 
+// it needs no privilege: `npm start` (scripts/start.mjs) runs it as an unprivileged user
+if (process.getuid?.() === 0) {
+  console.warn(
+    'web: running as root; scripts/start.mjs runs the web server as an unprivileged user (LMS_WEB_USER)',
+  );
+}
+
 process.env.NODE_ENV = 'production';
 // the start-up check of the app reads where it listens from HOST
 process.env.HOST = hostname;

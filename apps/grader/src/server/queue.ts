@@ -5,16 +5,16 @@ import {
   parseGradeRequest,
   redisConnection,
 } from '@lms/grading';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
 import type { GradeService } from './service.ts';
 
 /**
  * Worker mode: any number of grader processes on any number of machines take jobs from one
- * BullMQ queue; the job contract is in `../harness/queue-contract.ts`, shared with the web
- * app. The caller stores the result from the queue's `completed` event, idempotently by
- * attempt id. A worker killed with -9 stops renewing its job lock; another worker's
- * stalled-job check puts the job back and grades it (the dead one never completed it, so it
- * completes once).
+ * BullMQ queue; the job contract is @lms/grading's `queue-contract.ts`, shared with the web
+ * app (the Redis options from REDIS_URL too: `rediss://` is TLS, user/password/db honoured).
+ * The caller stores the result from the queue's `completed` event, idempotently by attempt id.
+ * A worker killed with -9 stops renewing its job lock; another worker's stalled-job check
+ * puts the job back and grades it (the dead one never completed it, so it completes once).
  */
 export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grading';
 
@@ -27,6 +27,15 @@ export interface WorkerOptions {
   /** how often workers look for stalled jobs */
   stalledIntervalMs?: number;
   log?: (line: string) => void;
+}
+
+/**
+ * The worker's ioredis options: REDIS_URL read by @lms/grading's `redisConnection`, as the web
+ * reads it, plus a bounded connect. A worker waits for Redis however long it is away: it keeps
+ * reconnecting (BullMQ's back-off, 1 s growing to 20 s) and its blocking commands never give up.
+ */
+export function workerConnection(redisUrl: string): RedisOptions {
+  return { ...redisConnection(redisUrl), connectTimeout: 10_000 };
 }
 
 export function startGradeWorker(
@@ -49,7 +58,7 @@ export function startGradeWorker(
       return result;
     },
     {
-      connection: redisConnection(options.redisUrl),
+      connection: workerConnection(options.redisUrl),
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 15_000,
       stalledInterval: options.stalledIntervalMs ?? 5_000,

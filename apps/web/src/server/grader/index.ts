@@ -1,35 +1,58 @@
 import { env } from '../../env';
 import { getDb } from '../db';
-import { gradeOverHttp } from './http';
-import { createInProcessTransport } from './pipeline';
+import { failAttemptForService } from '../services/attempts';
+import { GraderError, gradeOverHttp } from './http';
+import { createInProcessTransport, SERVICE_DOWN_MESSAGE } from './pipeline';
 import type { GraderTransport } from './transport';
 
 export type { GraderTransport } from './transport';
 
 const g = globalThis as unknown as { __lmsGrader?: Promise<GraderTransport> };
 
-/** The process's way to the grader: HTTP (embedded default) or the BullMQ queue. */
+/**
+ * The process's way to the grader: HTTP (embedded default) or the BullMQ queue. Every request
+ * context asks for it, so it never waits for the grader: the queue transport connects to Redis
+ * at its first dispatch (queue.ts), not here.
+ */
 export function getGraderTransport(): Promise<GraderTransport> {
-  g.__lmsGrader ??= (async () => {
-    const e = env();
-    const db = getDb();
-    if (e.GRADER_TRANSPORT === 'queue') {
-      const { createQueueTransport } = await import('./queue');
-      return createQueueTransport({ db, redisUrl: e.REDIS_URL });
-    }
-    return createInProcessTransport({
-      db,
-      grade: (request) =>
-        gradeOverHttp(request, {
-          url: e.GRADER_URL,
-          secret: e.GRADER_SECRET,
-          // never shorter than the task's own wall limit (twice, plus the grader's queueing)
-          timeoutMs: Math.max(
-            e.GRADER_TIMEOUT_MS,
-            ((request.limits?.wallSeconds ?? 10) * 2 + 15) * 1000,
-          ),
-        }),
-    });
-  })();
+  g.__lmsGrader ??= makeTransport().catch((error) => {
+    g.__lmsGrader = undefined; // a failure is never kept: the next request tries again
+    throw error;
+  });
   return g.__lmsGrader;
+}
+
+async function makeTransport(): Promise<GraderTransport> {
+  const e = env();
+  const db = getDb();
+  if (e.GRADER_TRANSPORT === 'queue') {
+    const { createQueueTransport } = await import('./queue');
+    try {
+      return await createQueueTransport({ db, redisUrl: e.REDIS_URL });
+    } catch (error) {
+      // a bad REDIS_URL: pages still work; each final check says the grader is unavailable
+      const why = `GRADER_TRANSPORT=queue: ${(error as Error).message}`;
+      console.error(`[grader] ${why}`);
+      return {
+        kind: 'queue',
+        async dispatch(attemptId) {
+          await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+          throw new GraderError(why, false);
+        },
+      };
+    }
+  }
+  return createInProcessTransport({
+    db,
+    grade: (request) =>
+      gradeOverHttp(request, {
+        url: e.GRADER_URL,
+        secret: e.GRADER_SECRET,
+        // never shorter than the task's own wall limit (twice, plus the grader's queueing)
+        timeoutMs: Math.max(
+          e.GRADER_TIMEOUT_MS,
+          ((request.limits?.wallSeconds ?? 10) * 2 + 15) * 1000,
+        ),
+      }),
+  });
 }

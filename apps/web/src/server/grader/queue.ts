@@ -6,8 +6,15 @@ import {
   type GradeJobData,
   type GradeResult,
   gradeResultSchema,
+  redisAddress,
   redisConnection,
 } from '@lms/grading';
+import type {
+  Job as BullJob,
+  Queue as BullQueue,
+  QueueEvents as BullQueueEvents,
+  RedisOptions,
+} from 'bullmq';
 import type { Db } from '../db';
 import {
   applyGradeResult,
@@ -18,16 +25,99 @@ import {
   markRunning,
   taskOfAttempt,
 } from '../services/attempts';
+import { GraderError } from './http';
 import { SERVICE_DOWN_MESSAGE } from './pipeline';
 import type { GraderTransport } from './transport';
 
-// The job contract (queue and job names, data, Redis options) is the grader's:
+// The job contract (queue and job names, data, Redis options from the URL) is the grader's:
 // @lms/grading (queue-contract.ts). The worker never touches the database: this process stores
 // verdicts from the queue's events (any web instance may; storing is idempotent).
 export { GRADE_QUEUE, type GradeJobData, redisConnection } from '@lms/grading';
 
 /** BullMQ's lowest priority (2^21); 1 is the highest we use (0 would jump ahead of all). */
 const MAX_JOB_PRIORITY = 2 ** 21;
+
+export type QueueTransportOptions = {
+  db: Db;
+  redisUrl: string;
+  /** default lms-grade (tests use their own) */
+  queueName?: string;
+  log?: (line: string) => void;
+  /** how long one connection attempt (TCP, TLS, AUTH, ready check) may take; default 5 s */
+  connectTimeoutMs?: number;
+  /** how long one Redis command (enqueue, job look-up) may take once connected; default 5 s */
+  commandTimeoutMs?: number;
+  /** wait after a failed connection attempt: doubles per failure up to `max`; default 1 s → 30 s */
+  reconnectBackoffMs?: { min: number; max: number };
+  /**
+   * waits before trying to enqueue an attempt again while Redis is unreachable; after the last
+   * one the attempt is stored as `grader_unavailable` (like the HTTP transport's retries)
+   */
+  retryDelaysMs?: number[];
+};
+
+export type QueueTransport = GraderTransport & {
+  /** connected to Redis now (tests, health) */
+  readonly connected: boolean;
+  /** connects now if not connected; rejects with a GraderError saying why it cannot */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** The events stream's XREAD blocks this long (BullMQ's QueueEvents default). */
+const EVENTS_BLOCK_MS = 10_000;
+
+/**
+ * ioredis options of the two connections this transport opens, from the URL (TLS for
+ * `rediss://`, user, password, database: @lms/grading's `redisConnection`, as the grader's
+ * worker reads it) plus their timeouts. Exported for tests.
+ */
+export function queueConnectionOptions(
+  redisUrl: string,
+  timeouts: { connectTimeoutMs: number; commandTimeoutMs: number },
+): { commands: RedisOptions; events: RedisOptions } {
+  const base = redisConnection(redisUrl);
+  return {
+    // enqueue and look-ups: fail fast while Redis is away (no offline queue, a bounded wait)
+    // instead of holding the caller until a reconnect
+    commands: {
+      ...base,
+      connectTimeout: timeouts.connectTimeoutMs,
+      commandTimeout: timeouts.commandTimeoutMs,
+      // a server that accepts the connection but never answers (the ready check included)
+      socketTimeout: timeouts.commandTimeoutMs,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    },
+    // the events stream: a blocking XREAD, so no command timeout; silence longer than a block
+    // means a dead connection (ioredis then reconnects)
+    events: {
+      ...base,
+      connectTimeout: timeouts.connectTimeoutMs,
+      socketTimeout: EVENTS_BLOCK_MS + Math.max(timeouts.commandTimeoutMs, 5_000),
+    },
+  };
+}
+
+/**
+ * Reconnect delays of one ioredis client: 0.5 s doubling to 20 s once it has been connected;
+ * before that, none once the connect deadline has passed or the attempt was given up (ioredis
+ * then ends the client, and BullMQ's wait for it rejects instead of waiting forever).
+ */
+function retryStrategy(state: { ready: boolean; giveUp: boolean; deadline: number }) {
+  return (times: number): number | null => {
+    const delay = Math.min(500 * 2 ** Math.min(times - 1, 6), 20_000);
+    if (state.ready) return delay;
+    if (state.giveUp || Date.now() + delay >= state.deadline) return null;
+    return delay;
+  };
+}
+
+type Link = {
+  queue: BullQueue<GradeJobData, GradeResult>;
+  events: BullQueueEvents;
+  Job: typeof BullJob;
+};
 
 function parseResult(raw: unknown): GradeResult | null {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
@@ -43,21 +133,63 @@ function safeJson(text: string): unknown {
   }
 }
 
-export async function createQueueTransport(options: {
-  db: Db;
-  redisUrl: string;
-  /** default lms-grade (tests use their own) */
-  queueName?: string;
-  log?: (line: string) => void;
-}): Promise<GraderTransport & { close(): Promise<void> }> {
-  const { db } = options;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `promise`, or an Error `${what} within ${ms} ms` when it has not settled by then. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Final checks over BullMQ. Creating the transport connects to nothing: the first dispatch
+ * does (pages and every other procedure never wait for Redis). A connection attempt is bounded
+ * (`connectTimeoutMs`); a failed one is retried no sooner than a back-off that doubles per
+ * failure, never remembered for good; once connected, ioredis reconnects by itself and a
+ * command meanwhile fails within `commandTimeoutMs`. A dispatch that cannot reach Redis is
+ * tried again after `retryDelaysMs`, then its attempt is stored as `grader_unavailable` and the
+ * dispatch rejects with a GraderError saying why.
+ */
+export async function createQueueTransport(
+  options: QueueTransportOptions,
+): Promise<QueueTransport> {
+  const { db, redisUrl } = options;
   const log = options.log ?? ((line: string) => console.warn(`[grader-queue] ${line}`));
-  const { Queue, QueueEvents, Job } = await import('bullmq');
-  const connection = redisConnection(options.redisUrl);
   const name = options.queueName ?? GRADE_QUEUE;
-  const queue = new Queue<GradeJobData, GradeResult>(name, { connection });
-  const events = new QueueEvents(name, { connection });
-  await events.waitUntilReady();
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
+  const backoff = options.reconnectBackoffMs ?? { min: 1_000, max: 30_000 };
+  const retryDelaysMs = options.retryDelaysMs ?? [2_000, 10_000, 30_000];
+  const where = redisAddress(redisUrl);
+  // a bad URL is a configuration error: say so now, not at the first submission
+  const connection = queueConnectionOptions(redisUrl, { connectTimeoutMs, commandTimeoutMs });
+
+  let link: Link | null = null;
+  let connecting: Promise<Link> | null = null;
+  let failures = 0;
+  let nextTryAt = 0;
+  let lastProblem = '';
+  let closed = false;
+  let lastErrorLogged = 0;
+
+  const unavailable = (why: string) =>
+    new GraderError(`the grading queue (Redis at ${where}) is unavailable: ${why}`, true);
+
+  function logRedisError(error: Error) {
+    // ioredis repeats its error on every reconnect: one line per 10 s is enough
+    if (Date.now() - lastErrorLogged < 10_000) return;
+    lastErrorLogged = Date.now();
+    log(`Redis at ${where}: ${error.message}`);
+  }
 
   async function storeResult(attemptId: string, raw: unknown) {
     const result = parseResult(raw);
@@ -69,18 +201,113 @@ export async function createQueueTransport(options: {
     await applyGradeResult(db, attemptId, result);
   }
 
-  events.on('active', ({ jobId }) => {
-    void markRunning(db, jobId).catch((e) => log(`attempt ${jobId}: ${(e as Error).message}`));
-  });
-  events.on('completed', ({ jobId, returnvalue }) => {
-    void storeResult(jobId, returnvalue).catch((e) =>
-      log(`attempt ${jobId}: ${(e as Error).message}`),
+  function listen(events: BullQueueEvents) {
+    events.on('active', ({ jobId }) => {
+      void markRunning(db, jobId).catch((e) => log(`attempt ${jobId}: ${(e as Error).message}`));
+    });
+    events.on('completed', ({ jobId, returnvalue }) => {
+      void storeResult(jobId, returnvalue).catch((e) =>
+        log(`attempt ${jobId}: ${(e as Error).message}`),
+      );
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      log(`attempt ${jobId}: job failed: ${failedReason}`);
+      void failAttemptForService(db, jobId, SERVICE_DOWN_MESSAGE).catch(() => {});
+    });
+  }
+
+  async function open(): Promise<Link> {
+    const { Queue, QueueEvents, Job } = await import('bullmq');
+    const state = { ready: false, giveUp: false, deadline: Date.now() + connectTimeoutMs };
+    const queue = new Queue<GradeJobData, GradeResult>(name, {
+      connection: { ...connection.commands, retryStrategy: retryStrategy(state) },
+    });
+    queue.on('error', logRedisError);
+    let events: BullQueueEvents | undefined;
+    try {
+      await within(queue.waitUntilReady(), connectTimeoutMs, 'no connection');
+      // the events stream is read from its present end, fixed before anything is enqueued: a
+      // job that completes before the first XREAD is not missed (BullMQ's default '$' would)
+      const client = await queue.client;
+      const last = (await client.runCommand('xrevrange', [
+        queue.keys.events,
+        '+',
+        '-',
+        'COUNT',
+        1,
+      ])) as Array<[string, unknown]> | null;
+      state.deadline = Date.now() + connectTimeoutMs;
+      events = new QueueEvents(name, {
+        connection: { ...connection.events, retryStrategy: retryStrategy(state) },
+        blockingTimeout: EVENTS_BLOCK_MS,
+        lastEventId: last?.[0]?.[0] ?? '0-0',
+      });
+      events.on('error', logRedisError);
+      listen(events);
+      await within(events.waitUntilReady(), connectTimeoutMs, 'no connection for events');
+    } catch (error) {
+      state.giveUp = true;
+      // the retry strategy now says stop: each client ends at its next failure (bounded by the
+      // connect and socket timeouts), or, connected late, is closed. Not closed mid-connect:
+      // ioredis then leaves an unhandled rejection behind with TLS.
+      for (const client of [queue, events]) {
+        client
+          ?.waitUntilReady()
+          .then(
+            () => client.close(),
+            () => client.close(),
+          )
+          .catch(() => {});
+      }
+      throw error;
+    }
+    state.ready = true;
+    return { queue, events, Job };
+  }
+
+  /** The connection, made now if there is none; a GraderError when Redis cannot be reached. */
+  async function connect(): Promise<Link> {
+    if (closed) throw unavailable('the transport is closed');
+    if (link) return link;
+    if (connecting) return connecting;
+    const wait = nextTryAt - Date.now();
+    if (wait > 0) {
+      throw unavailable(`${lastProblem}; next connection attempt in ${Math.ceil(wait / 1000)} s`);
+    }
+    connecting = open().then(
+      async (made) => {
+        if (closed) {
+          await Promise.allSettled([made.events.close(), made.queue.close()]);
+          throw unavailable('the transport is closed');
+        }
+        if (failures > 0) log(`connected to Redis at ${where} again`);
+        failures = 0;
+        link = made;
+        return made;
+      },
+      (error: Error) => {
+        failures++;
+        lastProblem = error.message;
+        nextTryAt = Date.now() + Math.min(backoff.min * 2 ** (failures - 1), backoff.max);
+        log(`cannot connect to Redis at ${where}: ${error.message}`);
+        throw unavailable(error.message);
+      },
     );
-  });
-  events.on('failed', ({ jobId, failedReason }) => {
-    log(`attempt ${jobId}: job failed: ${failedReason}`);
-    void failAttemptForService(db, jobId, SERVICE_DOWN_MESSAGE).catch(() => {});
-  });
+    try {
+      return await connecting;
+    } finally {
+      connecting = null;
+    }
+  }
+
+  /** A Redis command: its failure (Redis away, timed out) is the grader being unavailable. */
+  async function redis<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      throw error instanceof GraderError ? error : unavailable((error as Error).message);
+    }
+  }
 
   /**
    * Fair order across users (BullMQ OSS has no groups; those are BullMQ Pro): a job's priority
@@ -96,40 +323,70 @@ export async function createQueueTransport(options: {
     return Math.min(1 + ahead, MAX_JOB_PRIORITY);
   }
 
+  async function dispatchOnce(attemptId: string): Promise<void> {
+    const attempt = await getAttempt(db, attemptId);
+    if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return;
+    const { task } = await taskOfAttempt(db, attempt);
+    if (gradedWithoutSandbox(task)) {
+      await markRunning(db, attemptId);
+      return applyGradeResult(db, attemptId, gradeOutputTask(task, attempt.code));
+    }
+    const { queue, Job } = await connect();
+    // a job that finished while no web instance was listening: store its verdict now
+    const existing = await redis(() => Job.fromId<GradeJobData, GradeResult>(queue, attemptId));
+    if (existing) {
+      const state = await redis(() => existing.getState());
+      if (state === 'completed') return storeResult(attemptId, existing.returnvalue);
+      if (state === 'failed') return failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+      return; // still waiting or active
+    }
+    const data = { attemptId, request: gradeRequestFor(task, attempt.code) };
+    const priority = await fairPriority(attempt);
+    await redis(() =>
+      queue.add(GRADE_JOB_NAME, data, {
+        jobId: attemptId,
+        priority,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2_000 },
+        removeOnComplete: { age: 86_400 },
+        removeOnFail: { age: 7 * 86_400 },
+      }),
+    );
+  }
+
   return {
     kind: 'queue',
+    get connected() {
+      return link !== null;
+    },
+    async ready() {
+      await connect();
+    },
     async dispatch(attemptId: string) {
-      const attempt = await getAttempt(db, attemptId);
-      if (attempt?.stage !== 'final' || isTerminal(attempt.status)) return;
-      // a job that finished while no web instance was listening: store its verdict now
-      const existing = await Job.fromId<GradeJobData, GradeResult>(queue, attemptId);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === 'completed') return storeResult(attemptId, existing.returnvalue);
-        if (state === 'failed') return failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
-        return; // still waiting or active
+      for (let i = 0; ; i++) {
+        try {
+          return await dispatchOnce(attemptId);
+        } catch (error) {
+          if (!(error instanceof GraderError)) throw error;
+          // shutting down: the attempt stays queued for the next start's recovery
+          if (closed) throw error;
+          const delay = retryDelaysMs[i];
+          if (delay === undefined) {
+            log(`attempt ${attemptId}: ${error.message}; given up`);
+            await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+            throw error;
+          }
+          log(`attempt ${attemptId}: ${error.message}; trying again in ${delay} ms`);
+          await sleep(delay);
+        }
       }
-      const { task } = await taskOfAttempt(db, attempt);
-      if (gradedWithoutSandbox(task)) {
-        await markRunning(db, attemptId);
-        return applyGradeResult(db, attemptId, gradeOutputTask(task, attempt.code));
-      }
-      await queue.add(
-        GRADE_JOB_NAME,
-        { attemptId, request: gradeRequestFor(task, attempt.code) },
-        {
-          jobId: attemptId,
-          priority: await fairPriority(attempt),
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 2_000 },
-          removeOnComplete: { age: 86_400 },
-          removeOnFail: { age: 7 * 86_400 },
-        },
-      );
     },
     async close() {
-      await events.close();
-      await queue.close();
+      closed = true;
+      await connecting?.catch(() => {});
+      const current = link;
+      link = null;
+      if (current) await Promise.allSettled([current.events.close(), current.queue.close()]);
     },
   };
 }
