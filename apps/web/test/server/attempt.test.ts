@@ -1,4 +1,4 @@
-import type { Db } from '@lms/db';
+import { addMember, createCohort, type Db } from '@lms/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gradeOverHttp } from '../../src/server/grader/http';
 import { createInProcessTransport, recoverPendingAttempts } from '../../src/server/grader/pipeline';
@@ -173,9 +173,17 @@ describe('attempt.submit (final check)', () => {
     expect(a.message).toBe('Some tests failed');
   });
 
-  it('a grader incident: the student sees its id only, staff see its details', async () => {
-    const { session } = await makeUser(db, 'student');
-    const { session: staff } = await makeUser(db, 'instructor');
+  it('a grader incident: the student sees its id only, their instructor sees its details', async () => {
+    const { session, user } = await makeUser(db, 'student');
+    const { session: staff, user: teacher } = await makeUser(db, 'instructor');
+    // instructors read the work of the students they teach: one cohort of the course
+    const cohort = await createCohort(db, {
+      slug: `incident-${Date.now()}`,
+      name: 'incident',
+      courseSlug: 'testcourse',
+    });
+    await addMember(db, { cohortId: cohort.id, userId: user.id, role: 'student' });
+    await addMember(db, { cohortId: cohort.id, userId: teacher.id, role: 'instructor' });
     const incident = {
       id: 'a1b2c3d4e5f6',
       detail: 'bwrap: /run/lms-grader/slot-3: Permission denied',

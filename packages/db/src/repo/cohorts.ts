@@ -135,6 +135,28 @@ export async function listMembers(
 }
 
 /** True when the user is an instructor of the cohort (admins are not implied: check the role too). */
+/**
+ * Whether `instructorId` teaches `studentId` in a cohort of the course (`courseId`): both are
+ * members of one cohort bound to that course, one as instructor, the other as student. An
+ * instructor sees the work of their own cohorts' students, nobody else's.
+ */
+export async function teachesStudent(
+  db: DbOrTx,
+  input: { instructorId: string; studentId: string; courseId: string },
+): Promise<boolean> {
+  const shared = await db.membership.count({
+    where: {
+      userId: input.studentId,
+      role: 'student',
+      cohort: {
+        courseId: input.courseId,
+        memberships: { some: { userId: input.instructorId, role: 'instructor' } },
+      },
+    },
+  });
+  return shared > 0;
+}
+
 export async function isInstructorOf(
   db: DbOrTx,
   userId: string,

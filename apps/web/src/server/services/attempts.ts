@@ -11,6 +11,7 @@ import {
   markAttemptRunning,
   recordAttemptResult,
   recordQuickCheckWithinLimits,
+  teachesStudent,
 } from '@lms/db';
 import {
   CODE_CAP_BYTES,
@@ -33,7 +34,7 @@ import {
   getReleaseById,
   type PublishedTask,
 } from './content';
-import { isStaff } from './roles';
+import { hasRole, isStaff } from './roles';
 
 /** Stored stdout/stderr are capped by @lms/db (the grader caps too). */
 export const OUTPUT_CAP = MAX_OUTPUT_CHARS;
@@ -234,12 +235,25 @@ export async function getOwnAttempt(
   return readAttempt(ctx, input.id, await courseIdOf(ctx.db, input.courseSlug));
 }
 
+/**
+ * An attempt of the page's course, for its author, an admin, or an instructor who teaches its
+ * author in a cohort of that course; anyone else is told it does not exist.
+ */
 async function readAttempt(ctx: SignedInContext, id: string, courseId: string) {
   const attempt = await getAttempt(ctx.db, id);
   const user = ctx.session.user;
-  const mayRead =
-    attempt && attempt.courseId === courseId && (attempt.userId === user.id || isStaff(user));
-  if (!attempt || !mayRead) throw new AppError('ATTEMPT_NOT_FOUND');
+  if (!attempt || attempt.courseId !== courseId) throw new AppError('ATTEMPT_NOT_FOUND');
+  const own = attempt.userId === user.id;
+  const staff =
+    !own &&
+    (hasRole(user, 'admin') ||
+      (isStaff(user) &&
+        (await teachesStudent(ctx.db, {
+          instructorId: user.id,
+          studentId: attempt.userId,
+          courseId,
+        }))));
+  if (!own && !staff) throw new AppError('ATTEMPT_NOT_FOUND');
   return studentView(attempt, { staff: isStaff(user) });
 }
 

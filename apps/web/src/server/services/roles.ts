@@ -17,7 +17,10 @@ export function hasRole(user: { role: Role } | null | undefined, min: Role): boo
   return user != null && ROLE_RANK[user.role] >= ROLE_RANK[min];
 }
 
-/** Staff (instructors and admins): see hints and answers at once, read anyone's attempts. */
+/**
+ * Staff (instructors and admins): see hints and answers at once; read the attempts of the
+ * students they teach (an admin: everyone's).
+ */
 export function isStaff(user: { role: Role } | null | undefined): boolean {
   return hasRole(user, 'instructor');
 }

@@ -1,0 +1,346 @@
+// The access table (src/server/access.ts), enforced: every procedure of appRouter is called as
+// every caller kind against a fixture of two cohorts of the published test course, with a
+// valid input, and each cell is checked:
+// - deny: refused (UNAUTHORIZED, FORBIDDEN, or NOT_FOUND where the code hides the object);
+// - allow: not refused (a business rule's error would be fine; this fixture meets none);
+// - own: not refused on the caller's own work, and isolated: another user's object (an attempt
+//   id) is NOT_FOUND, another user's work never appears in the answer, and their rows
+//   (drafts, progress, attempts) are the same after the call.
+// A procedure without an entry (or an entry without a procedure) fails the first test.
+import {
+  addMember,
+  createAttempt,
+  createCohort,
+  type Db,
+  recordAttemptResult,
+  setSetting,
+  upsertDraft,
+} from '@lms/db';
+import { type inferRouterInputs, type inferRouterOutputs, TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  ACCESS,
+  type Access,
+  CALLER_KINDS,
+  type CallerKind,
+  type ProcedurePath,
+  procedurePathsOf,
+} from '../../src/server/access';
+import type { Session } from '../../src/server/context';
+import type { GraderTransport } from '../../src/server/grader/transport';
+import { type AppRouter, appRouter } from '../../src/server/root';
+import { clearContentCache } from '../../src/server/services/content';
+import { answerAfterKey } from '../../src/server/services/settings';
+import { callerFor, courseIdOf, createTestDb, makeUser, publishTestCourse } from './helpers';
+
+const COURSE = 'testcourse';
+
+type SignedInKind = Exclude<CallerKind, 'anonymous'>;
+
+/** A signed-in caller and their own work in the course (seeded: one graded attempt, a draft). */
+type Person = {
+  kind: SignedInKind;
+  session: Session;
+  userId: string;
+  attemptId: string;
+  attemptCode: string;
+  draftCode: string;
+};
+
+type At<T, P extends string> = P extends `${infer H}.${infer R}`
+  ? H extends keyof T
+    ? At<T[H], R>
+    : never
+  : P extends keyof T
+    ? T[P]
+    : never;
+type InputOf<P extends ProcedurePath> = At<inferRouterInputs<AppRouter>, P>;
+type OutputOf<P extends ProcedurePath> = At<inferRouterOutputs<AppRouter>, P>;
+
+/** `self`: the caller (null signed out); `target`: whose objects the input names. */
+type Who = { self: Person | null; target: Person };
+
+type Sample<P extends ProcedurePath> = {
+  /** a valid input for the fixture */
+  input: (who: Who) => InputOf<P>;
+  /** the input names the target's object (an attempt id): for `own`, another's is NOT_FOUND */
+  namesObject?: true;
+  /** what an allowed answer must show (for `own`: the caller's own work) */
+  check?: (result: OutputOf<P>, who: Who) => void;
+};
+
+const task = { courseSlug: COURSE, taskId: 't1' } as const;
+
+/** Solved tasks of the course in the caller's progress: only the student solved t1 (seeded). */
+const solvedBy = (self: Person | null) => (self ? (self.kind === 'student' ? 1 : 0) : null);
+
+/** One valid input per procedure (a type error when a procedure has none). */
+const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
+  'health.check': {
+    input: () => undefined,
+    check: (r, { self }) => expect(r.user?.id ?? null).toBe(self?.userId ?? null),
+  },
+  'course.list': {
+    input: () => undefined,
+    check: (r, { self }) =>
+      expect(r.find((c) => c.slug === COURSE)?.progress?.solved ?? null).toBe(solvedBy(self)),
+  },
+  'course.get': {
+    input: () => ({ course: COURSE }),
+    check: (r, { self }) => expect(r.chapters[0]?.progress?.solved ?? null).toBe(solvedBy(self)),
+  },
+  'course.continue': {
+    input: () => ({ course: COURSE }),
+    check: (r) => expect(r?.chapterId).toBe('c1'),
+  },
+  'chapter.get': {
+    input: () => ({ course: COURSE, chapter: 'c1' }),
+    check: (r, { self }) => {
+      expect(r.progress?.solved ?? null).toBe(solvedBy(self));
+      const t1 = r.chapter.tasks.find((t) => t.id === 't1');
+      expect(t1?.draft?.code ?? null).toBe(self?.draftCode ?? null);
+    },
+  },
+  'draft.get': {
+    input: () => task,
+    check: (r, { self }) => expect(r?.code).toBe(self?.draftCode),
+  },
+  'draft.save': {
+    // saves the caller's seeded draft again: later checks still see it
+    input: ({ self }) => ({ ...task, code: self?.draftCode ?? 'print("anonymous")' }),
+  },
+  'attempt.submit': {
+    input: () => ({ ...task, code: 'print("submitted")' }),
+    check: (r) => expect(r.status).toBe('queued'),
+  },
+  'attempt.recordQuick': {
+    input: () => ({
+      ...task,
+      code: 'print("quick")',
+      result: { status: 'passed', tests: [{ name: 'public', status: 'passed', message: null }] },
+    }),
+  },
+  'attempt.get': {
+    input: ({ target }) => ({ id: target.attemptId, courseSlug: COURSE }),
+    namesObject: true,
+    check: (r, { target }) => expect(r.id).toBe(target.attemptId),
+  },
+  'attempt.list': {
+    input: () => ({ ...task, stage: 'final' }),
+    check: (r, { self }) => expect(r.map((a) => a.id)).toContain(self?.attemptId),
+  },
+  'attempt.watch': {
+    input: ({ target }) => ({ id: target.attemptId, courseSlug: COURSE }),
+    namesObject: true,
+  },
+  'progress.openHint': {
+    input: () => task,
+    check: (r) => expect(r.taskId).toBe('t1'),
+  },
+  'progress.revealAnswer': {
+    input: () => task,
+    check: (r) => expect(r.answer).toContain('ANSWER-OF-t1'),
+  },
+  'settings.signup': { input: () => undefined },
+  'settings.get': { input: () => undefined },
+  'settings.setSignup': { input: () => ({ enabled: true }) },
+  // the fixture's own value: the answers stay open after one failed final check
+  'settings.setAnswerAfterFailedAttempts': { input: () => ({ course: COURSE, attempts: 1 }) },
+};
+
+let t: Awaited<ReturnType<typeof createTestDb>>;
+let db: Db;
+let people: Record<SignedInKind, Person>;
+let callers: Record<CallerKind, ReturnType<typeof callerFor>>;
+
+/** Final checks are stored and handed here, never graded: nothing changes behind a test's back. */
+const dispatched: string[] = [];
+const fakeGrader: GraderTransport = {
+  kind: 'fake',
+  dispatch: async (id) => {
+    dispatched.push(id);
+  },
+};
+
+beforeAll(async () => {
+  t = await createTestDb();
+  db = t.db;
+  clearContentCache();
+  await publishTestCourse(db);
+  const courseId = await courseIdOf(db, COURSE);
+  // one failed final check opens a task's answer (DEFAULT 3): revealAnswer is allowed for all
+  await setSetting(db, { key: answerAfterKey(COURSE), value: '1', actorId: null });
+
+  const cohortA = await createCohort(db, { slug: 'cohort-a', name: 'A', courseSlug: COURSE });
+  const cohortB = await createCohort(db, { slug: 'cohort-b', name: 'B', courseSlug: COURSE });
+  const roles = {
+    student: { role: 'student', cohort: cohortA.id },
+    otherStudent: { role: 'student', cohort: cohortB.id },
+    instructor: { role: 'instructor', cohort: cohortA.id },
+    otherInstructor: { role: 'instructor', cohort: cohortB.id },
+    admin: { role: 'admin', cohort: null },
+  } as const;
+
+  const made = await Promise.all(
+    (Object.keys(roles) as SignedInKind[]).map(async (kind): Promise<Person> => {
+      const { role, cohort } = roles[kind];
+      const { user, session } = await makeUser(db, role, `${kind}@example.test`);
+      if (cohort) {
+        await addMember(db, {
+          cohortId: cohort,
+          userId: user.id,
+          role: role === 'instructor' ? 'instructor' : 'student',
+        });
+      }
+      // everyone's own work in the course: the student solved t1, the others failed it once
+      const attemptCode = `# ATTEMPT-OF-${kind}\n`;
+      const draftCode = `# DRAFT-OF-${kind}\n`;
+      const { attempt } = await createAttempt(db, {
+        userId: user.id,
+        courseId,
+        taskId: 't1',
+        stage: 'final',
+        code: attemptCode,
+      });
+      await recordAttemptResult(
+        db,
+        { attemptId: attempt.id },
+        { status: kind === 'student' ? 'passed' : 'failed' },
+      );
+      await upsertDraft(db, { userId: user.id, courseId, taskId: 't1', code: draftCode });
+      return { kind, session, userId: user.id, attemptId: attempt.id, attemptCode, draftCode };
+    }),
+  );
+  people = Object.fromEntries(made.map((p) => [p.kind, p])) as Record<SignedInKind, Person>;
+  callers = Object.fromEntries(
+    CALLER_KINDS.map((kind) => [
+      kind,
+      callerFor(db, kind === 'anonymous' ? null : people[kind].session, {
+        grader: fakeGrader,
+        submitsPerMinute: 1000,
+      }),
+    ]),
+  ) as Record<CallerKind, ReturnType<typeof callerFor>>;
+}, 120_000);
+
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+type Outcome = { ok: true; value: unknown } | { ok: false; code: string; appCode: string | null };
+
+/** Calls `path` as `kind`; a subscription's answer is its first value. */
+async function call(kind: CallerKind, path: ProcedurePath, input: unknown): Promise<Outcome> {
+  const fn = path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callers[kind]) as (
+    input: unknown,
+  ) => Promise<unknown>;
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { type: string } }
+  >;
+  try {
+    const out = await fn(input);
+    if (procedures[path]?._def.type === 'subscription') {
+      for await (const first of out as AsyncIterable<unknown>) return { ok: true, value: first };
+      return { ok: true, value: undefined };
+    }
+    return { ok: true, value: out };
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    const appCode = (error as { appCode?: string }).appCode ?? null;
+    return { ok: false, code: error.code, appCode };
+  }
+}
+
+/** The tRPC codes of a refusal (NOT_FOUND: the code hides that the object exists). */
+const REFUSAL_CODES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'];
+/** Business rules that share a refusal's tRPC code: not about who calls. */
+const BUSINESS_APP_CODES = ['ANSWER_LOCKED', 'NO_HINT'];
+
+function isRefusal(o: Outcome): boolean {
+  return !o.ok && REFUSAL_CODES.includes(o.code) && !BUSINESS_APP_CODES.includes(o.appCode ?? '');
+}
+
+const describeOutcome = (o: Outcome) =>
+  o.ok ? 'succeeded' : `failed with ${o.code}${o.appCode ? ` (${o.appCode})` : ''}`;
+
+/** Whose work an `own` call must leave alone and never show. */
+const victimOf = (self: Person): Person =>
+  self.kind === 'student' ? people.otherStudent : people.student;
+
+/** A user's rows of students' work, to compare before and after a call. */
+async function footprint(userId: string): Promise<string> {
+  const where = { userId };
+  const orderBy = { id: 'asc' } as const;
+  return JSON.stringify(
+    await Promise.all([
+      db.attempt.findMany({ where, orderBy }),
+      db.draft.findMany({ where, orderBy }),
+      db.progress.findMany({ where, orderBy }),
+    ]),
+  );
+}
+
+it('every procedure of appRouter has an entry in the access table and a sample, and back', () => {
+  const procedures = procedurePathsOf(appRouter);
+  expect(procedures.length).toBeGreaterThan(0);
+  expect(Object.keys(ACCESS).sort(), 'access.ts ACCESS vs appRouter').toEqual(procedures);
+  expect(Object.keys(SAMPLES).sort(), 'SAMPLES in this file vs appRouter').toEqual(procedures);
+  for (const path of procedures) {
+    const entry = ACCESS[path as ProcedurePath];
+    for (const kind of CALLER_KINDS) {
+      expect(['allow', 'own', 'deny'], `${path} × ${kind}`).toContain(entry[kind]);
+    }
+  }
+});
+
+// the cells of procedures that exist: one a procedure lacks fails the test above
+const cells = procedurePathsOf(appRouter)
+  .filter((path): path is ProcedurePath => path in ACCESS)
+  .flatMap((path) =>
+    CALLER_KINDS.map((kind) => ({ path, kind, access: ACCESS[path][kind] as Access })),
+  );
+
+for (const { path, kind, access } of cells) {
+  const sample = SAMPLES[path] as Sample<ProcedurePath>;
+
+  it(`${path} as ${kind}: ${access}`, async () => {
+    const self = kind === 'anonymous' ? null : people[kind];
+    // allow and deny name the student's (cohort A's) objects; own names the caller's own
+    const target = access === 'own' && self ? self : people.student;
+    const who = { self, target };
+    const victim = access === 'own' && self ? victimOf(self) : null;
+    const before = victim ? await footprint(victim.userId) : null;
+
+    const outcome = await call(kind, path, sample.input(who));
+
+    if (access === 'deny') {
+      expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+      return;
+    }
+    expect(isRefusal(outcome), describeOutcome(outcome)).toBe(false);
+    if (outcome.ok) sample.check?.(outcome.value as never, who);
+
+    if (victim && before !== null) {
+      // nothing of the other user's work in the answer, nor changed by the call
+      const answer = JSON.stringify(outcome.ok ? (outcome.value ?? null) : null);
+      for (const marker of [victim.attemptId, victim.attemptCode, victim.draftCode]) {
+        expect(answer).not.toContain(JSON.stringify(marker).slice(1, -1));
+      }
+      expect(await footprint(victim.userId)).toBe(before);
+      if (sample.namesObject) {
+        const foreign = await call(kind, path, sample.input({ self, target: victim }));
+        expect(foreign.ok ? 'succeeded' : foreign.code, "another user's object").toBe('NOT_FOUND');
+      }
+    }
+  });
+}
+
+it('final checks went to the fake grader only, one per signed-in caller', () => {
+  // attempt.submit is `own` for the five signed-in kinds, refused signed out
+  expect(dispatched).toHaveLength(
+    CALLER_KINDS.filter((k) => ACCESS['attempt.submit'][k] !== 'deny').length,
+  );
+});
