@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -6,11 +7,13 @@ import {
   type GradeResult,
   type GradeStage,
   gradeRequestSchema,
+  redisAddress,
   typedOutputMatches,
 } from '@lms/grading';
 import { readServerEnv, type ServerEnv } from './env.ts';
 import { buildHttpServer } from './http.ts';
 import { servePipe } from './pipe.ts';
+import { createPyodideEngine } from './pyodide-node.ts';
 import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
 import { SandboxError } from './sandbox.ts';
 import { GradeService } from './service.ts';
@@ -21,8 +24,11 @@ const USAGE = `usage: lms-grader <command>
   check <courseDir> <taskId> <codeFile> [--json] [--stage final|quick]
                                            grade a file against a task of a course
   run <codeFile> [--json] [--wall S]       run a program in the sandbox, print what it did
-  pipe                                     jobs as JSON lines on stdin, answers on stdout
-                                           (the course doctor's way in; see @lms/grading)
+  pipe [--pyodide]                         jobs as JSON lines on stdin, answers on stdout
+                                           (the course doctor's way in; see @lms/grading);
+                                           --pyodide (or GRADER_PIPE_PYODIDE=1): also grade
+                                           engine "pyodide" jobs, in Node OUTSIDE the sandbox
+                                           (as nobody when root): trusted course files only
 exit code: 0 when passed (check) / ran cleanly (run), 1 otherwise, 2 on bad usage`;
 
 class UsageError extends Error {}
@@ -110,7 +116,7 @@ async function worker(env: ServerEnv): Promise<void> {
   });
   await w.waitUntilReady();
   console.log(
-    `lms-grader: worker ${process.pid} on ${env.REDIS_URL} queue ${env.GRADER_QUEUE_NAME} ` +
+    `lms-grader: worker ${process.pid} on ${redisAddress(env.REDIS_URL)} queue ${env.GRADER_QUEUE_NAME} ` +
       `(concurrency ${env.GRADER_WORKER_CONCURRENCY}, engine ${service.sandbox.engine})`,
   );
   onShutdown(async () => {
@@ -230,10 +236,27 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await run(env, rest);
         return;
       case 'pipe': {
-        if (rest.length > 0) throw new UsageError('pipe takes no arguments');
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { pyodide: { type: 'boolean', default: false } },
+        });
+        if (positionals.length > 0) throw new UsageError('pipe takes no arguments but --pyodide');
+        const pyodide = values.pyodide || env.GRADER_PIPE_PYODIDE;
         const service = await startService(env);
+        // end through process.exit, after the sandbox's slots are released (cgroups, launchers;
+        // at most 10 s): its 'exit' hooks kill the Pyodide host and remove the temporary
+        // directories, which a signal's default death would leave
+        for (const signal of ['SIGINT', 'SIGTERM'] as const)
+          process.once(signal, () => {
+            const code = 128 + constants.signals[signal];
+            setTimeout(() => process.exit(code), 10_000).unref();
+            void service.close().finally(() => process.exit(code));
+          });
         try {
-          await servePipe(service);
+          await servePipe(service, process.stdin, undefined, {
+            pyodide: pyodide ? () => createPyodideEngine() : null,
+          });
         } finally {
           await service.close();
         }

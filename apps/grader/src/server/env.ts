@@ -26,6 +26,11 @@ export const serverEnvSchema = z.object({
   /** the interpreter that runs programs and tests */
   GRADER_PYTHON: z.string().default('/usr/bin/python3'),
   GRADER_BWRAP: z.string().default('/usr/bin/bwrap'),
+  /**
+   * `1`: refuse to start without the sandbox's seccomp filter (python3-seccomp missing);
+   * CI=true implies it. Otherwise the grader starts with a warning and says so in its self-test
+   */
+  GRADER_REQUIRE_SECCOMP: flag,
   /** slot i runs as uid GRADER_UID_BASE + i (no passwd entry needed) */
   GRADER_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(61000),
   /** sandboxed processes alive at once (sleepers included) */
@@ -49,6 +54,11 @@ export const serverEnvSchema = z.object({
   GRADER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
   /** BullMQ queue name */
   GRADER_QUEUE_NAME: z.string().default(GRADE_QUEUE),
+  /**
+   * `1`: `lms-grader pipe` grades `engine: 'pyodide'` jobs, as `--pyodide` does: Pyodide in
+   * Node, outside the sandbox (as nobody when root), for trusted course files only
+   */
+  GRADER_PIPE_PYODIDE: flag,
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
@@ -59,4 +69,14 @@ export function readServerEnv(source: Record<string, string | undefined> = proce
     throw new Error(`invalid grader environment:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Whether the grader must refuse to start without its seccomp filter: GRADER_REQUIRE_SECCOMP=1,
+ * or CI (any value but empty, 0 and false). Read on its own: the sandbox asks it at start-up.
+ */
+export function seccompRequired(source: Record<string, string | undefined> = process.env): boolean {
+  const ci = (source.CI ?? '').toLowerCase();
+  const require = (source.GRADER_REQUIRE_SECCOMP ?? '').toLowerCase();
+  return (ci !== '' && ci !== '0' && ci !== 'false') || require === '1' || require === 'true';
 }

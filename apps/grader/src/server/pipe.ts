@@ -5,19 +5,31 @@
  * costs nothing). A bad line gets an error answer and the pipe goes on. Ends when stdin ends
  * and every job has answered.
  *
- * `grade` jobs with `engine: 'pyodide'` go to the browser's Pyodide engine in worker threads
- * (`pyodide-node.ts`), started with the first such job and closed when the pipe ends. If it
- * cannot start, each such job gets an error answer; the next one tries again.
+ * `grade` jobs with `engine: 'pyodide'` go to the browser's Pyodide engine (`pyodide-node.ts`:
+ * worker threads in an unprivileged child Node), started with the first such job and closed
+ * when the pipe ends. That runs code outside the sandbox, so only when the caller opted in
+ * (`options.pyodide`; `lms-grader pipe --pyodide`): otherwise each such job gets an error
+ * answer saying how to enable it. If the engine cannot start, the jobs waiting get error
+ * answers at once (pyodide-node.ts has the retry rule).
  */
 import { createInterface } from 'node:readline';
 import { describeZodError, type PipeAnswer, type PipeJob, pipeJobSchema } from '@lms/grading';
-import { createPyodideEngine, type PyodideGrader } from './pyodide-node.ts';
+import type { PyodideGrader } from './pyodide-node.ts';
 import type { GradeService } from './service.ts';
 
 export interface PipeOptions {
-  /** makes the Pyodide engine, on the first `pyodide` job (default: `createPyodideEngine()`) */
-  pyodide?: () => PyodideGrader;
+  /**
+   * makes the Pyodide engine, on the first `pyodide` job (e.g. `() => createPyodideEngine()`);
+   * none (the default): `pyodide` jobs are refused with PYODIDE_OFF
+   */
+  pyodide?: (() => PyodideGrader) | null;
 }
+
+/** The error answer of a `pyodide` job in a pipe that was not started with the engine. */
+export const PYODIDE_OFF =
+  "engine pyodide is off in this pipe: it runs the program outside the grader's sandbox (in " +
+  'Node, as an unprivileged user), for trusted course files only. Start the pipe with ' +
+  '`lms-grader pipe --pyodide` (or GRADER_PIPE_PYODIDE=1) to allow it';
 
 export async function servePipe(
   service: GradeService,
@@ -28,7 +40,11 @@ export async function servePipe(
   const answer = (a: PipeAnswer) => write(`${JSON.stringify(a)}\n`);
   const running = new Set<Promise<void>>();
   const limit = Math.max(1, service.capacity);
-  const makePyodide = options.pyodide ?? (() => createPyodideEngine());
+  const makePyodide =
+    options.pyodide ??
+    (() => {
+      throw new Error(PYODIDE_OFF);
+    });
   let pyodide: PyodideGrader | null = null;
   const engines = {
     service,

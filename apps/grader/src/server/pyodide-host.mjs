@@ -1,5 +1,5 @@
-// Entry of the Pyodide host process (`pyodide-node.ts`, started with the JSPI flag): tsx for
-// the .ts sources, then the host.
+// Entry of the Pyodide host process (`pyodide-node.ts`: a child Node, unprivileged, with the
+// JSPI flag when needed): tsx for the .ts sources, then the host.
 import { register } from 'tsx/esm/api';
 
 register();

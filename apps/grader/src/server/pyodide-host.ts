@@ -1,9 +1,12 @@
 /**
- * The Pyodide host: a child Node that `createPyodideHost` (pyodide-node.ts) starts with the
- * JSPI flag when the pipe's own Node lacks it. It runs the worker-thread pool and answers
- * grade requests over its IPC channel; it ends when told to, or when the channel closes (the
- * parent is gone).
+ * The Pyodide host: the child Node that `createPyodideHost` (pyodide-node.ts) starts for the
+ * pipe's Pyodide engine (with the JSPI flag when needed, code generation from strings off,
+ * an empty environment, cwd its private temporary directory, as nobody when the pipe is
+ * root). It runs the worker-thread pool and answers grade requests over its IPC channel; it
+ * ends when told to, when the channel closes (the parent is gone) or on SIGTERM / SIGINT
+ * (e.g. Ctrl-C to the pipe's process group), removing its temporary directory.
  */
+import { rmSync } from 'node:fs';
 import {
   createPyodidePool,
   type HostAnswer,
@@ -13,7 +16,7 @@ import {
 
 if (!process.send) throw new Error('pyodide-host.ts runs as a child process with an IPC channel');
 const send = (answer: HostAnswer) => process.send?.(answer);
-const options = JSON.parse(process.argv[2] ?? '{}') as HostOptions;
+const { dir, ...options } = JSON.parse(process.argv[2] ?? '{}') as HostOptions;
 const pool = createPyodidePool({ ...options, log: (text) => process.stderr.write(text) });
 
 let closing = false;
@@ -21,6 +24,8 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await pool.close();
+  // the parent removes it too; this is for a parent killed with SIGKILL
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   process.disconnect?.();
   process.exit(0);
 }
@@ -38,3 +43,5 @@ process.on('message', (message: HostRequest) => {
   );
 });
 process.on('disconnect', () => void shutdown());
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown());
+send({ type: 'booted' });

@@ -1,19 +1,35 @@
 /**
  * `lms-grader pipe` with `engine: 'pyodide'`: the browser's quick check (Pyodide in worker
- * threads; in a child Node with the JSPI flag, since vitest's workers have none) beside the
- * sandbox's CPython, in one pipe.
+ * threads of an unprivileged child Node, with the JSPI flag since vitest's workers have none)
+ * beside the sandbox's CPython, in one pipe; only when the pipe was started with it.
  */
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { type GradeResult, type PipeAnswer, pipeAnswerSchema } from '@lms/grading';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type PipeOptions, servePipe } from '../../src/server/pipe.ts';
+import { readServerEnv } from '../../src/server/env.ts';
+import { type PipeOptions, PYODIDE_OFF, servePipe } from '../../src/server/pipe.ts';
 import {
   createPyodideEngine,
+  NOBODY,
   type PyodideGrader,
   PyodideUnavailableError,
 } from '../../src/server/pyodide-node.ts';
 import type { GradeService } from '../../src/server/service.ts';
-import { createService, describeSandbox } from './helpers.ts';
+import { createService, describeSandbox, GRADER_DIR } from './helpers.ts';
 
 const CHECKS = `from lms_checks import test
 
@@ -193,6 +209,16 @@ describeSandbox('lms-grader pipe, engine pyodide', () => {
       error: expect.stringMatching(/^line 4: engine: .*"cpython"/),
     });
 
+    // a pipe not started with the engine: pyodide jobs are refused, saying how to allow them
+    const off = await pipe(
+      service,
+      [gradeJob('off', 'print(2)', { engine: 'pyodide' }), gradeJob('on', 'print(2)')],
+      {},
+    );
+    expect(off.get('off')).toEqual({ id: 'off', error: PYODIDE_OFF });
+    expect(PYODIDE_OFF).toMatch(/outside the grader's sandbox.*--pyodide.*GRADER_PIPE_PYODIDE=1/);
+    expect(resultOf(off.get('on')).status).toBe('passed');
+
     // Pyodide missing: every pyodide job says so, the others are graded
     let made = 0;
     const missing = await pipe(
@@ -228,5 +254,183 @@ describeSandbox('lms-grader pipe, engine pyodide', () => {
       id: 'p3',
       error: 'the Pyodide engine is not available: no pyodide',
     });
+  });
+  it("keeps root, the host's process object, eval and Node's I/O out of the Python side's reach", {
+    timeout: 180_000,
+  }, async () => {
+    // as root the host runs as nobody; otherwise as this process's user
+    const uid = process.getuid?.() === 0 ? NOBODY.uid : process.getuid?.();
+    const code = [
+      'import js, os',
+      'print("uid", os.getuid(), js.process.getuid())',
+      'print("process", [n for n in ("pid", "cwd", "env", "kill", "binding", "dlopen", "exit") if hasattr(js.process, n) and n != "env"], len(js.Object.keys(js.process.env)))',
+      'print("globals", [n for n in ("fetch", "eval", "require", "caches", "location") if hasattr(js, n)])',
+      'try:',
+      '    js.Function("return process.pid")()',
+      'except Exception as e:',
+      '    print("Function", type(e).__name__, "EvalError" in str(e))',
+      // Pyodide's own API holds Node's modules: their I/O is shut in the worker
+      'import pyodide_js',
+      'from pyodide.ffi import run_sync',
+      'denied = lambda e: "is not available to the Python side" in str(e) or "does not exist" in str(e)',
+      'try:',
+      '    pyodide_js.mountNodeFS("/mnt", "/etc")',
+      '    print("mountNodeFS", os.listdir("/mnt")[:1])',
+      'except Exception as e:',
+      '    print("mountNodeFS", denied(e))',
+      'try:',
+      '    print("read", len(run_sync(pyodide_js._api.loadBinaryFile("/etc/hostname"))))',
+      'except Exception as e:',
+      '    print("read", denied(e))',
+      'try:',
+      '    run_sync(pyodide_js.useNodeSockFS())',
+      '    import socket',
+      '    socket.create_connection(("127.0.0.1", 9), timeout=1)',
+      '    print("tcp connected")',
+      'except Exception as e:',
+      '    print("tcp", denied(e))',
+    ].join('\n');
+    const expected = [
+      `uid ${uid} ${uid}`,
+      'process [] 0',
+      'globals []',
+      'Function JsException True',
+      'mountNodeFS True',
+      'read True',
+      'tcp True',
+      '',
+    ].join('\n');
+    const checks = `from lms_checks import test
+
+@test("reach")
+def reach(run):
+    assert run.stdout == ${JSON.stringify(expected)}, run.stdout + run.stderr
+`;
+    const byId = await pipe(
+      service,
+      [
+        JSON.stringify({
+          id: 'reach',
+          kind: 'grade',
+          engine: 'pyodide',
+          request: { code, checks: { public: checks }, stage: 'quick' },
+        }),
+      ],
+      shared,
+    );
+    const result = resultOf(byId.get('reach'));
+    expect({ status: result.status, message: result.tests[0]?.message }).toEqual({
+      status: 'passed',
+      message: null,
+    });
+  });
+
+  /** `lms-grader pipe` itself, with its own temporary directory as TMPDIR. */
+  function startPipe(args: string[], env: Record<string, string>) {
+    const tmp = mkdtempSync(join(tmpdir(), 'lms-pipe-test-'));
+    chmodSync(tmp, 0o755); // the sandbox's slots may have their directory there
+    const child = spawn(
+      process.execPath,
+      [join(GRADER_DIR, 'bin/lms-grader.mjs'), 'pipe', ...args],
+      {
+        // uids 64008–64011: beside this file's service (64000–64007)
+        env: {
+          ...process.env,
+          GRADER_UID_BASE: '64008',
+          GRADER_MAX_RUNS: '4',
+          TMPDIR: tmp,
+          ...env,
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const answers = new Map<string, (answer: PipeAnswer) => void>();
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const answer = pipeAnswerSchema.parse(JSON.parse(line));
+      if (answer.id !== null) answers.get(answer.id)?.(answer);
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    return {
+      child,
+      tmp,
+      exited,
+      stderr: () => stderr,
+      send(line: string): Promise<PipeAnswer> {
+        const { id } = JSON.parse(line) as { id: string };
+        const answer = new Promise<PipeAnswer>((resolve) => answers.set(id, resolve));
+        child.stdin.write(`${line}\n`);
+        return answer;
+      },
+      cleanUp: () => rmSync(tmp, { recursive: true, force: true }),
+    };
+  }
+
+  it('lms-grader pipe refuses pyodide jobs unless started with --pyodide (or GRADER_PIPE_PYODIDE=1)', {
+    timeout: 120_000,
+  }, async () => {
+    const cli = startPipe([], { GRADER_PIPE_PYODIDE: '' });
+    try {
+      const [off, cpython] = await Promise.all([
+        cli.send(gradeJob('off', 'print(2)', { engine: 'pyodide' })),
+        cli.send(gradeJob('cpython', 'print(2)')),
+      ]);
+      cli.child.stdin.end();
+      expect(off).toEqual({ id: 'off', error: PYODIDE_OFF });
+      expect(resultOf(cpython).status).toBe('passed');
+      expect(await cli.exited, cli.stderr()).toEqual({ code: 0, signal: null });
+      expect(readdirSync(cli.tmp).filter((name) => name.startsWith('lms-pyodide-'))).toEqual([]);
+      // the setting the CLI reads besides --pyodide
+      expect(readServerEnv({ GRADER_PIPE_PYODIDE: '1' }).GRADER_PIPE_PYODIDE).toBe(true);
+      expect(readServerEnv({}).GRADER_PIPE_PYODIDE).toBe(false);
+    } finally {
+      cli.child.kill('SIGKILL');
+      cli.cleanUp();
+    }
+  });
+
+  it('lms-grader pipe --pyodide grades them as nobody, and on SIGTERM ends its host and removes its temporary directory', {
+    timeout: 180_000,
+  }, async () => {
+    const cli = startPipe(['--pyodide'], { GRADER_PIPE_PYODIDE: '' });
+    try {
+      const answer = await cli.send(gradeJob('p', 'print(2)', { engine: 'pyodide' }));
+      expect(resultOf(answer), cli.stderr()).toMatchObject({ status: 'passed', engine: 'pyodide' });
+      const dirs = readdirSync(cli.tmp).filter((name) => name.startsWith('lms-pyodide-'));
+      expect(dirs).toHaveLength(1);
+      const hostDir = join(cli.tmp, dirs[0]!);
+      if (process.getuid?.() === 0) expect(statSync(hostDir).uid).toBe(NOBODY.uid);
+      // the host (and the esbuild service tsx started there): the processes in that directory
+      const hosts = readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .filter((pid) => {
+          try {
+            return readlinkSync(`/proc/${pid}/cwd`) === hostDir;
+          } catch {
+            return false;
+          }
+        });
+      expect(hosts.length).toBeGreaterThanOrEqual(1);
+      if (process.getuid?.() === 0) {
+        for (const pid of hosts) {
+          const uids = /^Uid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+          expect(uids?.split(/\s+/).map(Number)).toEqual(Array(4).fill(NOBODY.uid));
+        }
+      }
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toEqual({ code: 143, signal: null });
+      expect(readdirSync(cli.tmp).filter((name) => name.startsWith('lms-pyodide-'))).toEqual([]);
+      await expect
+        .poll(() => hosts.filter((pid) => existsSync(`/proc/${pid}`)), { timeout: 10_000 })
+        .toEqual([]);
+    } finally {
+      cli.child.kill('SIGKILL');
+      cli.cleanUp();
+    }
   });
 });

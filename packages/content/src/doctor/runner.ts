@@ -222,7 +222,7 @@ class GraderPipe {
   private readonly done: Promise<void>;
 
   constructor(bin: string, env?: Record<string, string>) {
-    this.process = spawn(process.execPath, [bin, 'pipe'], {
+    this.process = spawn(process.execPath, [bin, 'pipe', '--pyodide'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: childEnv(env),
     });
