@@ -97,7 +97,8 @@ async function serve(env: ServerEnv): Promise<void> {
   const address = await app.listen({ host: env.GRADER_HOST, port: env.GRADER_PORT });
   console.log(
     `lms-grader: listening on ${address} (engine ${service.sandbox.engine}, Python ${service.sandbox.pythonVersion}, ` +
-      `cgroups ${service.sandbox.cgroups.version ?? 'none'}, mypy ${service.sandbox.mypyAvailable ? 'yes' : 'no'})`,
+      `cgroups ${service.sandbox.cgroups.version ?? 'none'}, mypy ${service.sandbox.mypyAvailable ? 'yes' : 'no'}, ` +
+      `seccomp ${service.sandbox.seccomp.active ? 'yes' : 'no'})`,
   );
   onShutdown(async () => {
     await app.close();

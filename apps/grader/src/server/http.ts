@@ -88,6 +88,7 @@ export function buildHttpServer(service: GradeService, options: HttpOptions): Fa
     unsafe: service.sandbox.engine === 'cpython-unsafe',
     pythonVersion: service.sandbox.pythonVersion,
     mypy: service.sandbox.mypyAvailable,
+    seccomp: service.sandbox.seccomp.active,
     cgroups: service.sandbox.cgroups.version,
     inFlight: service.inFlight,
     queued: service.sandbox.scheduler.waiting,

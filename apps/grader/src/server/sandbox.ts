@@ -1,8 +1,10 @@
 import { type CgroupSlot, type CgroupSupport, detectCgroups, noCgroups } from './cgroups.ts';
+import { seccompRequired } from './env.ts';
 import type { SandboxBackend, Slot } from './sandbox/backend.ts';
 import { DirectBackend } from './sandbox/direct-backend.ts';
-import { isExecutable } from './sandbox/host.ts';
+import { isExecutable, probeInterpreter } from './sandbox/host.ts';
 import { LauncherBackend } from './sandbox/launcher-backend.ts';
+import type { InterpreterLayout } from './sandbox/mounts.ts';
 import { interpretRun } from './sandbox/outcome.ts';
 import {
   DEFAULT_DISK_MB,
@@ -14,19 +16,23 @@ import {
 } from './sandbox/types.ts';
 import { UnsafeBackend } from './sandbox/unsafe-backend.ts';
 import { CpuScheduler } from './scheduler.ts';
+import { loadSeccompFilter, type SeccompStatus, seccompMissingMessage } from './seccomp.ts';
 
 export { defaultCpuSlots, interpreterBinds } from './sandbox/host.ts';
 export type { RunLimits, RunOutcome, RunSpec, SandboxOptions } from './sandbox/types.ts';
 export { SandboxError, START_MARKER_FD } from './sandbox/types.ts';
+export type { SeccompStatus } from './seccomp.ts';
 
 /**
  * Runs one Python process in a bubblewrap sandbox. Every run:
  *   the slot's launcher (launcher.ts: a shell already in the slot's cgroups, running as the
  *   slot's unprivileged uid/gid with no groups, no-new-privs and an empty bounding set) forks
  *   → ulimit: CPU seconds, processes, file size, open files, no core dumps
- *   → exec bwrap: new user/pid/net/ipc/uts/cgroup namespaces, no capabilities, read-only /usr,
+ *   → exec bwrap: new user/pid/net/ipc/uts/cgroup namespaces, no capabilities, read-only only
+ *     what the interpreter needs of /usr (sandbox/mounts.ts, found at start by probeInterpreter),
  *     fresh size-capped tmpfs for /box (work dir), /tmp and /dev/shm, files copied in by bwrap
- *     from fds (no host path of ours is visible), read-only root, --die-with-parent, --new-session
+ *     from fds (no host path of ours is visible), read-only root, --die-with-parent, --new-session,
+ *     and the seccomp deny-list (seccomp.ts, compiled once at start) loaded right before
  *   → python3 -I (isolated: ignores PYTHON* env and user site) …
  * with an empty environment. Node caps stdout/stderr, kills the run's processes on the wall
  * clock (by cgroup), waits for the run's exit status, kills whatever is left in the cgroup, then
@@ -42,6 +48,13 @@ export { SandboxError, START_MARKER_FD } from './sandbox/types.ts';
 
 let sandboxCount = 0;
 
+/** the self-test: the version the sandboxed interpreter really is */
+const SELF_TEST = "import sys;print('%d.%d.%d' % sys.version_info[:3])";
+/** … and whether the filter holds: unshare(0) is harmless, allowed by the kernel, denied by it */
+const SELF_TEST_FILTER =
+  'import ctypes, sys;libc = ctypes.CDLL(None, use_errno=True);r = libc.unshare(0);' +
+  "print('%d.%d.%d' % sys.version_info[:3], 'filtered' if r == -1 and ctypes.get_errno() == 1 else 'allowed')";
+
 export class Sandbox {
   readonly engine: 'cpython-bwrap' | 'cpython-unsafe';
   readonly cgroups: CgroupSupport;
@@ -50,13 +63,22 @@ export class Sandbox {
   pythonVersion = 'unknown';
   /** whether `python3 -m mypy` works inside the sandbox (known after `hasMypy()`) */
   mypyAvailable = false;
+  /** whether every run loads the syscall filter (seccomp.ts), and if not, why */
+  readonly seccomp: SeccompStatus;
+  /** what of the host the runs see (sandbox/mounts.ts); null in unsafe mode */
+  readonly layout: InterpreterLayout | null;
   private mypyProbe: Promise<boolean> | null = null;
   private readonly slots: Slot[];
   private readonly backend: SandboxBackend;
   private closed = false;
 
-  private constructor(readonly options: SandboxOptions) {
+  private constructor(
+    readonly options: SandboxOptions,
+    prepared: { layout: InterpreterLayout | null; seccomp: SeccompStatus },
+  ) {
     this.engine = options.unsafe ? 'cpython-unsafe' : 'cpython-bwrap';
+    this.layout = prepared.layout;
+    this.seccomp = prepared.seccomp;
     const tag = options.cgroupTag ?? `lms-grader-${process.pid}-${++sandboxCount}`;
     // unsafe mode runs the interpreter directly (no sh joining a cgroup): rlimits only
     this.cgroups = options.unsafe
@@ -70,7 +92,12 @@ export class Sandbox {
       cgroup: this.cgroups.version ? this.cgroups.createSlot(`slot-${index}`) : null,
     }));
     this.scheduler = new CpuScheduler({ maxRuns: options.maxRuns, cpuSlots: options.cpuSlots });
-    const context = { options, scheduler: this.scheduler };
+    const context = {
+      options,
+      scheduler: this.scheduler,
+      layout: this.layout,
+      seccomp: this.seccomp.active ? this.seccomp.filter : null,
+    };
     this.backend = options.unsafe
       ? new UnsafeBackend(context)
       : this.cgroups.version
@@ -100,7 +127,22 @@ export class Sandbox {
     }
     if (!isExecutable(options.python))
       throw new SandboxError(`interpreter not found: ${options.python}`);
-    const sandbox = new Sandbox(options);
+    const [layout, seccomp]: [InterpreterLayout | null, SeccompStatus] = options.unsafe
+      ? [null, { active: false, reason: 'unsafe mode (no sandbox)', missingPackage: false }]
+      : await Promise.all([probeInterpreter(options.python), loadSeccompFilter(options.seccomp)]);
+    if (!seccomp.active && !options.unsafe) {
+      const message = seccompMissingMessage(seccomp);
+      if (options.seccomp?.required ?? seccompRequired()) {
+        throw new SandboxError(
+          `${message}. Refusing to start: the filter is required (CI=true or GRADER_REQUIRE_SECCOMP=1)`,
+        );
+      }
+      console.warn(
+        `[grader] WARNING: ${message}. Programs run WITHOUT the syscall filter ` +
+          '(io_uring, bpf, ptrace, mount, unshare … are not denied); set GRADER_REQUIRE_SECCOMP=1 to refuse instead',
+      );
+    }
+    const sandbox = new Sandbox(options, { layout, seccomp });
     if (!options.unsafe && sandbox.cgroups.version === null) {
       console.warn(
         `[grader] no writable cgroups (${sandbox.cgroups.reason}); falling back to rlimits only: ` +
@@ -111,18 +153,24 @@ export class Sandbox {
     try {
       probe = await sandbox.run({
         files: {},
-        args: () => ['-I', '-S', '-c', "import sys;print('%d.%d.%d' % sys.version_info[:3])"],
+        args: () => ['-I', '-S', '-c', options.unsafe ? SELF_TEST : SELF_TEST_FILTER],
         limits: { wallSeconds: 10, cpuSeconds: 5, memoryMb: 256 },
       });
     } catch (error) {
       await sandbox.close();
       throw error;
     }
-    const version = probe.stdout.toString().trim();
+    const [version = '', filter] = probe.stdout.toString().trim().split(' ');
     if (probe.exitCode !== 0 || !/^\d+\.\d+\.\d+$/.test(version)) {
       await sandbox.close();
       throw new SandboxError(
         `the sandbox self-test failed (exit ${probe.exitCode}, signal ${probe.signal}): ${probe.stderr.toString().slice(0, 2000)}`,
+      );
+    }
+    if (seccomp.active && filter !== 'filtered') {
+      await sandbox.close();
+      throw new SandboxError(
+        `the sandbox self-test failed: the seccomp filter did not take effect (unshare(0) was ${filter})`,
       );
     }
     sandbox.pythonVersion = version;

@@ -109,6 +109,8 @@ describeSandbox('HTTP service', () => {
       ok: true,
       engine: 'cpython-bwrap',
       pythonVersion: expect.stringMatching(/^3\./),
+      // python3-seccomp is installed by scripts/setup.sh: the filter is on
+      seccomp: true,
     });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);

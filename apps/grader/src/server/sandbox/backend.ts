@@ -1,5 +1,7 @@
 import type { CgroupSlot } from '../cgroups.ts';
 import type { CpuScheduler } from '../scheduler.ts';
+import type { SeccompFilter } from '../seccomp.ts';
+import type { InterpreterLayout } from './mounts.ts';
 import type { RawRun } from './outcome.ts';
 import type { RunSpec, SandboxOptions } from './types.ts';
 
@@ -35,6 +37,10 @@ export interface BackendContext {
   options: SandboxOptions;
   /** `attach` a run's CPU probe once its first process exists */
   scheduler: CpuScheduler;
+  /** what of the host the interpreter needs (mounts.ts); null in unsafe mode */
+  layout: InterpreterLayout | null;
+  /** the syscall filter every bwrap run loads; null without one (or in unsafe mode) */
+  seccomp: SeccompFilter | null;
 }
 
 export interface SandboxBackend {

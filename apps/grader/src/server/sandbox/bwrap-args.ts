@@ -1,3 +1,4 @@
+import { type InterpreterLayout, mountArgs, usesSite } from './mounts.ts';
 import { firstFileFd, type RunSpec, type SandboxOptions } from './types.ts';
 
 /**
@@ -15,7 +16,7 @@ export const TMP_MB = 16;
 export interface BwrapInput {
   /** the bubblewrap binary */
   bwrap: string;
-  /** the interpreter (under /usr, or under one of `extraReadOnly`) */
+  /** the interpreter, as `layout` has it (or under one of `extraReadOnly`) */
   python: string;
   /** the interpreter's arguments, paths as seen inside (the work dir is WORK_DIR) */
   pythonArgs: string[];
@@ -24,10 +25,12 @@ export interface BwrapInput {
   firstFd: number;
   /** size of the work dir's tmpfs */
   diskMb: number;
+  /** what of the host's /usr the interpreter needs (mounts.ts): all that is bound of it */
+  layout: InterpreterLayout;
   /** host directories bound read-only at the same path (an interpreter outside /usr) */
   extraReadOnly: readonly string[];
-  /** the host has /usr/lib64 (then /lib64 links to it, as /lib does to /usr/lib) */
-  lib64: boolean;
+  /** the fd bwrap reads the seccomp program from (seccomp.ts), or null for none */
+  seccompFd: number | null;
 }
 
 const MiB = 1024 * 1024;
@@ -60,16 +63,9 @@ export function bwrapArgs(input: BwrapInput): string[] {
     '/tmp',
     '--hostname',
     'sandbox',
-    '--ro-bind',
-    '/usr',
-    '/usr',
-    '--symlink',
-    'usr/bin',
-    '/bin',
-    '--symlink',
-    'usr/lib',
-    '/lib',
-    ...(input.lib64 ? ['--symlink', 'usr/lib64', '/lib64'] : []),
+    // the interpreter's file, stdlib, libraries and locale; mypy's site directory only for
+    // a run that imports `site`
+    ...mountArgs(input.layout, usesSite(input.pythonArgs)),
     ...input.extraReadOnly.flatMap((path) => ['--ro-bind', path, path]),
     '--proc',
     '/proc',
@@ -96,27 +92,38 @@ export function bwrapArgs(input: BwrapInput): string[] {
     '/',
     '--chdir',
     WORK_DIR,
+    // loaded right before the interpreter starts: bwrap's own setup is not filtered
+    ...(input.seccompFd === null ? [] : ['--seccomp', String(input.seccompFd)]),
     '--',
     input.python,
     ...input.pythonArgs,
   ];
 }
 
+/** what a Sandbox's runs share: the options, what the interpreter needs, the filter */
+export interface BwrapContext {
+  options: Pick<SandboxOptions, 'bwrap' | 'python' | 'extraReadOnly'>;
+  layout: InterpreterLayout;
+  /** a run loads the seccomp program (from the fd right after its files) */
+  seccomp: boolean;
+}
+
+/** the fd of a run's seccomp program: right after its input files */
+export function seccompFdOf(spec: Pick<RunSpec, 'startMarker' | 'files'>): number {
+  return firstFileFd(spec) + Object.keys(spec.files).length;
+}
+
 /** bwrapArgs for one run of a Sandbox (both sandboxed backends) */
-export function bwrapArgsFor(
-  options: Pick<SandboxOptions, 'bwrap' | 'python' | 'extraReadOnly'>,
-  spec: RunSpec,
-  diskMb: number,
-  lib64: boolean,
-): string[] {
+export function bwrapArgsFor(context: BwrapContext, spec: RunSpec, diskMb: number): string[] {
   return bwrapArgs({
-    bwrap: options.bwrap!,
-    python: options.python,
+    bwrap: context.options.bwrap!,
+    python: context.options.python,
     pythonArgs: spec.args(WORK_DIR),
     fileNames: Object.keys(spec.files),
     firstFd: firstFileFd(spec),
     diskMb,
-    extraReadOnly: options.extraReadOnly ?? [],
-    lib64,
+    layout: context.layout,
+    extraReadOnly: context.options.extraReadOnly ?? [],
+    seccompFd: context.seccomp ? seccompFdOf(spec) : null,
   });
 }

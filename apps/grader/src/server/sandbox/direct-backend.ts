@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dropPrivileges } from '../launcher.ts';
 import { type BackendContext, type RunRequest, runSteps } from './backend.ts';
 import { bwrapArgsFor } from './bwrap-args.ts';
@@ -10,34 +9,28 @@ import { type SpawnCommand, SpawnedRun, SpawningBackend } from './spawned-run.ts
 /**
  * Without cgroups (none writable, or GRADER_CGROUPS=off): Node spawns
  * `bash → setpriv (the slot's uid) → prlimit (rlimits, RLIMIT_AS for memory) → bwrap` for each
- * run; bwrap copies the files in from pipes Node writes them to.
+ * run; bwrap copies the files in from pipes Node writes them to, and reads the seccomp filter
+ * from the pipe after theirs.
  */
 export class DirectBackend extends SpawningBackend {
-  /** for bwrap's /lib64 link */
-  private readonly lib64 = existsSync('/usr/lib64');
-
   run(request: RunRequest): Promise<RawRun> {
-    return runSteps(new DirectRun(this.context, request, this.live, this.lib64));
+    return runSteps(new DirectRun(this.context, request, this.live));
   }
 }
 
 class DirectRun extends SpawnedRun {
-  constructor(
-    context: BackendContext,
-    request: RunRequest,
-    live: Set<ChildProcess>,
-    private readonly lib64: boolean,
-  ) {
+  constructor(context: BackendContext, request: RunRequest, live: Set<ChildProcess>) {
     super(context, request, live, false);
   }
 
   protected prepareCommand(): SpawnCommand {
     const { spec, slot, processes, diskMb } = this.request;
+    const { options, layout, seccomp } = this.context;
     const argv = [
       ...dropPrivileges(slot.uid),
       ...prlimitArgs({ limits: spec.limits, processes, diskMb }),
-      ...bwrapArgsFor(this.context.options, spec, diskMb, this.lib64),
+      ...bwrapArgsFor({ options, layout: layout!, seccomp: seccomp !== null }, spec, diskMb),
     ];
-    return { argv, cwd: '/' };
+    return { argv, cwd: '/', extraInputs: seccomp ? [seccomp.program] : [] };
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LimitHit } from '@lms/grading';
@@ -12,7 +12,7 @@ import {
   type SandboxBackend,
   type Slot,
 } from './backend.ts';
-import { bwrapArgsFor } from './bwrap-args.ts';
+import { bwrapArgsFor, seccompFdOf } from './bwrap-args.ts';
 import { isTmpfs } from './host.ts';
 import { newStreams, type RawRun, type RunStreams, runTimes, signalOfStatus } from './outcome.ts';
 import { type RlimitInput, ulimitCommand } from './rlimits.ts';
@@ -38,7 +38,12 @@ export interface RunScriptInput {
   /** the run's input files in the slot's directory: the i-th is opened as fd `firstFd + i` */
   inputNames: string[];
   firstFd: number;
+  /** the compiled seccomp filter (readable by the slot's uid), opened as the fd after the inputs */
+  seccompPath?: string | null;
 }
+
+/** the compiled seccomp filter in the grader's state directory (beside the slots' directories) */
+export const SECCOMP_FILE = 'seccomp.bpf';
 
 /**
  * run.sh, which the launcher sources in a subshell for each run (`$d` is the slot's
@@ -52,6 +57,10 @@ export function runScript(input: RunScriptInput): string {
     '2>"$d/err"',
     ...(input.startMarker ? [`${START_MARKER_FD}>"$d/mark"`] : []),
     ...input.inputNames.map((name, i) => `${input.firstFd + i}<"$d/${name}"`),
+    // each run opens the filter afresh (bwrap reads it to the end, then closes it)
+    ...(input.seccompPath
+      ? [`${input.firstFd + input.inputNames.length}<${shellQuote(input.seccompPath)}`]
+      : []),
   ];
   return [
     ulimitCommand(input.rlimits),
@@ -64,8 +73,6 @@ export class LauncherBackend implements SandboxBackend {
   /** each slot's launcher, started on the slot's first run (or by warmUp) */
   private readonly launchers: (SlotLauncher | null)[];
   private dir: string | null = null;
-  /** for bwrap's /lib64 link */
-  readonly lib64 = existsSync('/usr/lib64');
 
   constructor(
     readonly context: BackendContext,
@@ -92,6 +99,11 @@ export class LauncherBackend implements SandboxBackend {
       this.launchers[slot.index] = launcher;
     }
     return launcher;
+  }
+
+  /** the filter every run opens (the grader's copy, beside the slots' directories), or null */
+  seccompPath(): string | null {
+    return this.context.seccomp ? join(this.stateDir(), SECCOMP_FILE) : null;
   }
 
   /** a launcher that failed a run: the slot's next run starts a new one */
@@ -127,10 +139,18 @@ export class LauncherBackend implements SandboxBackend {
       // left is swept by the next one, as its cgroups are
       for (const name of staleGraderEntries(parent, this.tag))
         rmSync(join(parent, name), { recursive: true, force: true });
-      this.dir = join(parent, this.tag);
-      rmSync(this.dir, { recursive: true, force: true });
-      mkdirSync(this.dir, { mode: 0o711 });
-      chmodSync(this.dir, 0o711);
+      const dir = join(parent, this.tag);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { mode: 0o711 });
+      chmodSync(dir, 0o711);
+      // the grader's own copy of the filter (root's, readable by every slot's uid through the
+      // 0711 directory): no run depends on the shared cache after start-up
+      const { seccomp } = this.context;
+      if (seccomp) {
+        writeFileSync(join(dir, SECCOMP_FILE), seccomp.program, { mode: 0o644 });
+        chmodSync(join(dir, SECCOMP_FILE), 0o644);
+      }
+      this.dir = dir;
     }
     return this.dir;
   }
@@ -182,17 +202,19 @@ class LauncherRun implements RunSteps<Ended> {
     });
     const fileNames = Object.keys(spec.files);
     const firstFd = firstFileFd(spec);
-    if (firstFd + fileNames.length - 1 > MAX_FD)
-      throw new SandboxError(`too many files for one run (${fileNames.length})`);
+    const { options, layout, seccomp } = this.backend.context;
+    const lastFd = seccomp ? seccompFdOf(spec) : firstFd + fileNames.length - 1;
+    if (lastFd > MAX_FD) throw new SandboxError(`too many files for one run (${fileNames.length})`);
     fileNames.forEach((name, i) => {
       this.inputs[`in-${i}`] = spec.files[name]!;
     });
     this.script = runScript({
-      bwrap: bwrapArgsFor(this.backend.context.options, spec, diskMb, this.backend.lib64),
+      bwrap: bwrapArgsFor({ options, layout: layout!, seccomp: seccomp !== null }, spec, diskMb),
       rlimits: { limits: spec.limits, processes, diskMb },
       startMarker: spec.startMarker ?? false,
       inputNames: Object.keys(this.inputs),
       firstFd,
+      seccompPath: this.backend.seccompPath(),
     });
   }
 

@@ -59,6 +59,8 @@ const SIGNALS: Record<number, string> = {
   15: 'SIGTERM',
   24: 'SIGXCPU',
   25: 'SIGXFSZ',
+  // the seccomp filter kills a process that calls through a foreign ABI (i386's int 0x80)
+  31: 'SIGSYS',
 };
 
 /** bwrap and the shell report a program killed by signal N as status 128+N */

@@ -17,6 +17,8 @@ export interface SpawnCommand {
   /** the chain bash execs with an empty environment, command first */
   argv: string[];
   cwd: string;
+  /** more data piped in after the run's files, on the fds that follow theirs (the filter) */
+  extraInputs?: Buffer[];
 }
 
 /** the run's first process ended (its output may still be on the way) */
@@ -61,9 +63,9 @@ export abstract class SpawnedRun implements RunSteps<Exited> {
 
   execute(): Promise<Exited> {
     const { spec, slot } = this.request;
-    const { argv, cwd } = this.command!;
+    const { argv, cwd, extraInputs = [] } = this.command!;
     const unsafe = this.unsafe;
-    const piped = unsafe ? [] : Object.keys(spec.files);
+    const piped: (string | Buffer)[] = unsafe ? [] : [...Object.values(spec.files), ...extraInputs];
     const fdBase = firstFileFd(spec);
     return new Promise((resolve, reject) => {
       const startedAt = performance.now();
@@ -97,10 +99,10 @@ export abstract class SpawnedRun implements RunSteps<Exited> {
       this.context.scheduler.attach(slot.index, {
         cpuSeconds: () => (unsafe && pid ? procCpuSeconds(pid) : null),
       });
-      piped.forEach((name, i) => {
+      piped.forEach((data, i) => {
         const pipe = child.stdio[fdBase + i] as Writable | null;
         pipe?.on('error', () => {}); // bwrap died before reading: reported by its exit
-        pipe?.end(spec.files[name]);
+        pipe?.end(data);
       });
       if (spec.startMarker) {
         const marker = child.stdio[START_MARKER_FD] as Readable | null;

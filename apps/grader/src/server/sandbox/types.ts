@@ -1,4 +1,5 @@
 import type { LimitHit } from '@lms/grading';
+import type { SeccompOptions } from '../seccomp.ts';
 
 /** What the rest of the grader sees of the sandbox (re-exported by ../sandbox.ts). */
 
@@ -24,6 +25,11 @@ export interface SandboxOptions {
   cgroups?: boolean;
   /** look for mypy at start (default); otherwise on first use (short-lived CLI runs) */
   probeMypyAtStart?: boolean;
+  /**
+   * the syscall filter (../seccomp.ts): which interpreter compiles it, where it is cached, and
+   * whether a grader without it refuses to start (default: env.ts `seccompRequired`)
+   */
+  seccomp?: SeccompOptions & { required?: boolean };
 }
 
 export interface RunLimits {

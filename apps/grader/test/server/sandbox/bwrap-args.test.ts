@@ -4,9 +4,11 @@ import {
   bwrapArgs,
   bwrapArgsFor,
   SHM_MB,
+  seccompFdOf,
   TMP_MB,
   WORK_DIR,
 } from '../../../src/server/sandbox/bwrap-args.ts';
+import type { InterpreterLayout } from '../../../src/server/sandbox/mounts.ts';
 
 /** How many values each bwrap option we use takes: an option not listed fails the parse. */
 const ARITY: Record<string, number> = {
@@ -28,6 +30,7 @@ const ARITY: Record<string, number> = {
   '--ro-bind': 2,
   '--symlink': 2,
   '--file': 2,
+  '--seccomp': 1,
 };
 
 interface Parsed {
@@ -54,6 +57,20 @@ function parse(argv: string[]): Parsed {
 
 const MiB = 1024 * 1024;
 
+/** what host.ts `probeInterpreter` finds for Debian 12's /usr/bin/python3 */
+const DEBIAN: InterpreterLayout = {
+  executable: '/usr/bin/python3.11',
+  symlinks: [
+    ['/usr/bin/python3', 'python3.11'],
+    ['/lib64', 'usr/lib64'],
+    ['/usr/lib64/ld-linux-x86-64.so.2', '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'],
+    ['/lib', 'usr/lib'],
+    ['/bin', 'usr/bin'],
+  ],
+  dirs: ['/usr/lib/locale/C.utf8', '/usr/lib/python3.11', '/usr/lib/x86_64-linux-gnu'],
+  siteDirs: ['/usr/lib/python3/dist-packages'],
+};
+
 const input: BwrapInput = {
   bwrap: '/usr/bin/bwrap',
   python: '/usr/bin/python3',
@@ -70,8 +87,9 @@ const input: BwrapInput = {
   fileNames: ['main.py', 'lms_runner.py'],
   firstFd: 4,
   diskMb: 32,
+  layout: DEBIAN,
   extraReadOnly: [],
-  lib64: false,
+  seccompFd: 6,
 };
 
 const parsed = parse(bwrapArgs(input));
@@ -113,8 +131,18 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
     });
   });
 
-  it('binds only /usr from the host, read-only; no writable bind of anything', () => {
-    expect(all('--ro-bind')).toEqual([['/usr', '/usr']]);
+  it('binds only what the interpreter needs, read-only; no writable bind of anything', () => {
+    expect(all('--ro-bind')).toEqual([
+      ['/usr/bin/python3.11', '/usr/bin/python3.11'],
+      ['/usr/lib/locale/C.utf8', '/usr/lib/locale/C.utf8'],
+      ['/usr/lib/python3.11', '/usr/lib/python3.11'],
+      ['/usr/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu'],
+    ]);
+    // not /usr itself, nor the rest of /usr/bin, /usr/sbin, /usr/share, /usr/local, …
+    const bound = all('--ro-bind').map(([source]) => source!);
+    for (const gone of ['/usr', '/usr/bin', '/usr/sbin', '/usr/share', '/usr/local', '/usr/lib'])
+      expect(bound).not.toContain(gone);
+    for (const path of bound) expect(path).not.toMatch(/^\/usr\/(share|local|sbin|libexec)/);
     const everything = bwrapArgs(input);
     for (const rw of ['--bind', '--bind-try', '--dev-bind', '--dev-bind-try', '--ro-bind-try'])
       expect(everything).not.toContain(rw);
@@ -123,16 +151,32 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
     for (const arg of options) expect(arg).not.toMatch(/^\/(etc|home|root|work|run|var)(\/|$)/);
   });
 
-  it('links /bin and /lib into /usr, /lib64 only when the host has /usr/lib64', () => {
+  it("binds mypy's site directory only for a run that imports site (no -S)", () => {
+    const mypy = parse(bwrapArgs({ ...input, pythonArgs: ['-I', '-m', 'mypy', '--strict'] }));
+    const binds = mypy.ops.filter((o) => o.op === '--ro-bind').map((o) => o.args[0]);
+    expect(binds).toContain('/usr/lib/python3/dist-packages');
+    expect(all('--ro-bind').map((a) => a[0])).not.toContain('/usr/lib/python3/dist-packages');
+  });
+
+  it('recreates the links to the interpreter and its loader, and /bin, /lib, /lib64', () => {
     expect(all('--symlink')).toEqual([
-      ['usr/bin', '/bin'],
+      ['python3.11', '/usr/bin/python3'],
+      ['usr/lib64', '/lib64'],
+      ['/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', '/usr/lib64/ld-linux-x86-64.so.2'],
       ['usr/lib', '/lib'],
+      ['usr/bin', '/bin'],
     ]);
-    const with64 = parse(bwrapArgs({ ...input, lib64: true }));
-    expect(with64.ops.filter((o) => o.op === '--symlink').map((o) => o.args)).toContainEqual([
-      'usr/lib64',
-      '/lib64',
-    ]);
+    // the links come before the binds (nothing is bound through a link made later)
+    expect(parsed.ops.findLastIndex((o) => o.op === '--symlink')).toBeLessThan(
+      parsed.ops.findIndex((o) => o.op === '--ro-bind'),
+    );
+  });
+
+  it('loads the seccomp program from its fd, last before the command; none without one', () => {
+    expect(all('--seccomp')).toEqual([['6']]);
+    expect(parsed.ops.at(-1)).toEqual({ op: '--seccomp', args: ['6'] });
+    const none = parse(bwrapArgs({ ...input, seccompFd: null }));
+    expect(none.ops.some((o) => o.op === '--seccomp')).toBe(false);
   });
 
   it('mounts a fresh /proc and a minimal /dev', () => {
@@ -179,7 +223,7 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
   it('binds an interpreter prefix outside /usr read-only, at the same path', () => {
     const extra = parse(bwrapArgs({ ...input, extraReadOnly: ['/opt/python3.12'] }));
     expect(extra.ops.filter((o) => o.op === '--ro-bind').map((o) => o.args)).toEqual([
-      ['/usr', '/usr'],
+      ...all('--ro-bind'),
       ['/opt/python3.12', '/opt/python3.12'],
     ]);
   });
@@ -188,10 +232,15 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
     expect(bwrapArgs(input)).toEqual(bwrapArgs(structuredClone(input)));
   });
 
-  it('bwrapArgsFor: a run spec as seen inside, the marker before the files', () => {
+  it('bwrapArgsFor: a run spec as seen inside, the marker before the files, then the filter', () => {
     const seen: string[] = [];
+    const context = {
+      options: { bwrap: '/usr/bin/bwrap', python: '/usr/bin/python3' },
+      layout: DEBIAN,
+      seccomp: true,
+    };
     const argv = bwrapArgsFor(
-      { bwrap: '/usr/bin/bwrap', python: '/usr/bin/python3' },
+      context,
       {
         files: { 'main.py': 'print(1)' },
         args: (dir) => {
@@ -202,7 +251,6 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
         startMarker: true,
       },
       8,
-      false,
     );
     expect(seen).toEqual([WORK_DIR]);
     const run = parse(argv);
@@ -210,18 +258,17 @@ describe('bwrapArgs (pure: no root, no bwrap)', () => {
     expect(run.ops.filter((o) => o.op === '--file').map((o) => o.args)).toEqual([
       ['4', '/box/main.py'], // fd 3 is the start marker
     ]);
-    const noMarker = parse(
-      bwrapArgsFor(
-        { bwrap: '/usr/bin/bwrap', python: '/usr/bin/python3' },
-        {
-          files: { 'a.py': '' },
-          args: () => [],
-          limits: { wallSeconds: 1, cpuSeconds: 1, memoryMb: 64 },
-        },
-        8,
-        false,
-      ),
-    );
+    expect(run.ops.find((o) => o.op === '--seccomp')?.args).toEqual(['5']);
+    const spec = {
+      files: { 'a.py': '', 'b.py': '' },
+      args: () => [],
+      limits: { wallSeconds: 1, cpuSeconds: 1, memoryMb: 64 },
+    };
+    const noMarker = parse(bwrapArgsFor(context, spec, 8));
     expect(noMarker.ops.find((o) => o.op === '--file')?.args).toEqual(['3', '/box/a.py']);
+    expect(noMarker.ops.find((o) => o.op === '--seccomp')?.args).toEqual(['5']);
+    expect(seccompFdOf(spec)).toBe(5);
+    const unfiltered = parse(bwrapArgsFor({ ...context, seccomp: false }, spec, 8));
+    expect(unfiltered.ops.some((o) => o.op === '--seccomp')).toBe(false);
   });
 });
