@@ -374,7 +374,7 @@ const HOST_BOOT_MS = 30_000;
 const HOST_ENTRY = fileURLToPath(new URL('./pyodide-host.mjs', import.meta.url));
 
 /** `path` and every directory above it, as `who` can reach them (mode bits only, no ACLs)? */
-function unreachableFor(path: string, who: RunAs): string | null {
+export function unreachableFor(path: string, who: RunAs): string | null {
   let current = path;
   for (let first = true; ; first = false) {
     const stat = statSync(current);
@@ -389,6 +389,31 @@ function unreachableFor(path: string, who: RunAs): string | null {
 }
 
 /**
+ * The uid a Pyodide host started now runs as: nobody when this process is root and nobody can
+ * read the host's files, else this process's own.
+ */
+export function pyodideHostUid(pyodideDir?: string): number {
+  const me = process.getuid?.() ?? 0;
+  if (me !== 0) return me;
+  return unreadable(NOBODY, pyodideDir) ? me : NOBODY.uid;
+}
+
+/** Why `who` cannot read the host's entry file or the Pyodide package, or null when it can. */
+function unreadable(who: RunAs, pyodideDir?: string): string | null {
+  const paths = [realpathSync(HOST_ENTRY)];
+  try {
+    if (pyodideDir) paths.push(realpathSync(pyodideDir));
+  } catch {
+    // a missing package directory: Pyodide says so when it fails to load from it
+  }
+  for (const path of paths) {
+    const blocked = unreachableFor(path, who);
+    if (blocked) return `it cannot read ${blocked} (on the way to ${path})`;
+  }
+  return null;
+}
+
+/**
  * The pool in a child Node over its IPC channel: started on the first job (with the JSPI flag
  * when this Node lacks it), as `runAs`, with an empty environment and a private temporary
  * directory for cwd, HOME and TMPDIR. If it dies, its jobs fail with what it said on stderr and
@@ -398,8 +423,17 @@ function unreachableFor(path: string, who: RunAs): string | null {
 export function createPyodideHost(options: PyodideEngineOptions): PyodideGrader {
   const log = options.log ?? ((text: string) => process.stderr.write(text));
   const { log: _log, runAs: _runAs, ...poolOptions } = options;
-  const runAs =
+  const wanted =
     options.runAs === undefined ? (process.getuid?.() === 0 ? NOBODY : null) : options.runAs;
+  const blocked = wanted ? unreadable(wanted, options.pyodideDir) : null;
+  if (wanted && blocked)
+    log(
+      `[pyodide] WARNING: the Pyodide host cannot drop to uid ${wanted.uid}: ${blocked}; it runs as ` +
+        `uid ${process.getuid?.()} (still without the pipe's environment and with Node's I/O shut ` +
+        "off from Python). Make the grader's files world-readable to run it unprivileged\n",
+    );
+  /** the uid the host runs as: `wanted`, unless it could not read the host's own files */
+  const runAs = blocked ? null : wanted;
   const retryAfterMs = options.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
   const waiting = new Map<
     number,
@@ -413,27 +447,7 @@ export function createPyodideHost(options: PyodideEngineOptions): PyodideGrader 
   /** the last host died before it had started: jobs fail at once with this until `until` */
   let failure: { message: string; until: number } | null = null;
 
-  function checkReadable(): void {
-    if (!runAs) return;
-    const paths = [realpathSync(HOST_ENTRY)];
-    try {
-      if (options.pyodideDir) paths.push(realpathSync(options.pyodideDir));
-    } catch {
-      // a missing package directory: Pyodide says so when it fails to load from it
-    }
-    for (const path of paths) {
-      const blocked = unreachableFor(path, runAs);
-      if (blocked) {
-        throw new Error(
-          `the Pyodide host runs as uid ${runAs.uid} and cannot read ${blocked} (on the way to ` +
-            `${path}): make the grader's files world-readable`,
-        );
-      }
-    }
-  }
-
   function start(): ChildProcess {
-    checkReadable();
     const dir = mkdtempSync(join(tmpdir(), 'lms-pyodide-'));
     if (runAs) chownSync(dir, runAs.uid, runAs.gid);
     let started: ChildProcess;
