@@ -5,42 +5,44 @@
 // Run as root, the web server runs as an unprivileged user (lms-web, or LMS_WEB_USER); the
 // grader alone keeps root, for its sandbox (scripts/lib/web-user.mjs).
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, readOrCreateSecrets } from './lib/secrets.mjs';
-import {
-  prepareWebFiles,
-  refuseLinks,
-  resolveWebUser,
-  sqliteFileOf,
-  sqliteFiles,
-  webSpawnOptions,
-} from './lib/web-user.mjs';
+import { prepareWebFiles, resolveWebUser, sqliteFileOf, webSpawnOptions } from './lib/web-user.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-// data/ holds the database (password hashes, answers, hidden tests) and the secrets: 0700
+// data/ holds the database (password hashes, answers, hidden tests): 0700, the web user's
+// when we run as root. The secrets are root's, in a directory of their own that the web user
+// cannot write (.secrets/, 0700; its .gitignore hides it from git): never inside data/, where
+// the web user could swap any entry for a link.
 const dataDir = join(root, 'data');
+const secretsDir = join(root, '.secrets');
 ensurePrivateDir(dataDir);
+ensurePrivateDir(secretsDir);
+try {
+  writeFileSync(join(secretsDir, '.gitignore'), '*\n', { flag: 'wx', mode: 0o600 });
+} catch (error) {
+  if (error.code !== 'EEXIST') throw error;
+}
 
 const log = (msg) => console.log(`\x1b[1m[start]\x1b[0m ${msg}`);
 
 // who runs the web server: null = ourselves (not root, or LMS_WEB_USER=root)
 let webUser = null;
 const sqliteFile = sqliteFileOf(process.env.DATABASE_URL, root);
+let secrets;
 try {
   webUser = resolveWebUser();
-  // as root, over files the web user may own (data/): follow no link it may have put there
-  if (process.getuid?.() === 0) {
-    const ours = sqliteFile?.startsWith(`${dataDir}/`) ? sqliteFiles(sqliteFile) : [];
-    refuseLinks([join(dataDir, 'secrets.json'), ...ours]);
-  }
+  // Secrets are made once per installation (.secrets/secrets.json, 0600); those an older
+  // version kept in data/ move there (read without following a link, only a file of ours).
+  secrets = readOrCreateSecrets(join(secretsDir, 'secrets.json'), {
+    legacy: join(dataDir, 'secrets.json'),
+  });
 } catch (error) {
   log(error.message);
   process.exit(1);
 }
 if (process.getuid?.() === 0 && !webUser) log('LMS_WEB_USER=root: the web server runs as root');
-
-// Secrets are made once per installation and kept beside the database (mode 0600).
-const secrets = readOrCreateSecrets(join(dataDir, 'secrets.json'));
 
 // loopback unless HOST says otherwise: the demo accounts' passwords are public
 const host = process.env.HOST || '127.0.0.1';
@@ -62,11 +64,11 @@ const env = {
   LMS_DEPLOYMENT: process.env.NODE_ENV === 'production' ? 'production' : 'embedded',
 };
 
-function step(title, cmd, args, { capture = false } = {}) {
+function step(title, cmd, args, { capture = false, spawnOptions = { env } } = {}) {
   log(title);
   const r = spawnSync(cmd, args, {
     cwd: root,
-    env,
+    ...spawnOptions,
     stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     encoding: 'utf8',
   });
@@ -78,14 +80,28 @@ function step(title, cmd, args, { capture = false } = {}) {
   return r.stdout ?? '';
 }
 
+// the web's files (data/, the database's directory, files an older start made as root) go
+// to its user first: the set-up below then runs as that user, so root never opens a file in
+// a directory the web user can write
+function handOver(nextDir) {
+  if (!webUser) return;
+  try {
+    prepareWebFiles(webUser, { dataDir, sqliteFile, appDir: join(root, 'apps/web'), nextDir });
+  } catch (error) {
+    log(error.message);
+    process.exit(1);
+  }
+}
+handOver();
+
 // migrate, then seed only on first run (an existing database keeps every row); refused
 // (exit 1, one line) when the web would listen beyond loopback or run in production while a
-// demo account still has its public password
+// demo account still has its public password. Run as the web user when there is one.
 const setupOutput = step(
   'database: migrations, the demo seed on first run, the demo-password check',
   'node',
   ['packages/db/bin/lms-db.mjs', 'setup', '--host', host],
-  { capture: true },
+  { capture: true, spawnOptions: webSpawnOptions(webUser, env) },
 );
 // the seed prints the demo accounts; repeat them once everything is up
 const accounts = setupOutput.slice(Math.max(0, setupOutput.indexOf('demo accounts')));
@@ -97,19 +113,9 @@ step('web: building (cached when nothing changed)', 'npx', [
   '--output-logs=errors-only',
 ]);
 
-// the web's files (the database and its directory, Next's runtime caches) go to its user
+// Next's runtime caches (the build made .next) go to the web user too
+handOver(join(root, 'apps/web/.next'));
 if (webUser) {
-  try {
-    prepareWebFiles(webUser, {
-      dataDir,
-      sqliteFile,
-      appDir: join(root, 'apps/web'),
-      nextDir: join(root, 'apps/web/.next'),
-    });
-  } catch (error) {
-    log(error.message);
-    process.exit(1);
-  }
   log(`web: runs as ${webUser.name} (uid ${webUser.uid}); the grader keeps root for its sandbox`);
 }
 

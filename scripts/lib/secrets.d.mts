@@ -1,7 +1,12 @@
-// Types of secrets.mjs for its test (packages/db/test/start-files.test.ts).
+// Types of secrets.mjs for its tests (packages/db/test/start-files.test.ts,
+// apps/web/test/server/unprivileged.test.ts).
 export function ensurePrivateDir(dir: string): void;
 export function writePrivateFile(file: string, data: string): void;
-export function readOrCreateSecrets(file: string): {
+export function readPrivateFile(file: string): string | null;
+export function readOrCreateSecrets(
+  file: string,
+  options?: { legacy?: string },
+): {
   GRADER_SECRET: string;
   BETTER_AUTH_SECRET: string;
 };

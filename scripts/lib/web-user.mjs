@@ -4,7 +4,19 @@
 // database and its directory, Next's runtime caches), and the spawn options. Tested by
 // apps/web/test/server/unprivileged.test.ts.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export const DEFAULT_WEB_USER = 'lms-web';
@@ -118,36 +130,95 @@ function giveDir(dir, user) {
 }
 
 /**
+ * Opens `path` for a hand-over without following a link (O_NOFOLLOW; libuv adds O_CLOEXEC):
+ * a directory (`dir`) or a plain file with one link, checked on the descriptor. null when
+ * missing.
+ */
+function openEntry(path, dir) {
+  const flags =
+    constants.O_RDONLY |
+    constants.O_NOFOLLOW |
+    constants.O_NONBLOCK |
+    (dir ? constants.O_DIRECTORY : 0);
+  let fd;
+  try {
+    fd = openSync(path, flags);
+  } catch (error) {
+    if (error.code === 'ENOENT') return null;
+    const what = dir ? 'not a directory (a link?)' : 'not a plain file (a link?)';
+    throw new Error(`refusing to start: ${path} is ${what} (${error.code})`);
+  }
+  const st = fstatSync(fd);
+  if (dir ? !st.isDirectory() : !st.isFile() || st.nlink !== 1) {
+    closeSync(fd);
+    throw new Error(
+      `refusing to start: ${path} is not a plain ${dir ? 'directory' : 'file with one link'}`,
+    );
+  }
+  return { fd, st };
+}
+
+/**
  * Hands the web user what it writes at run time, and nothing more:
  * - `dataDir` (kept 0700) and, when the SQLite file is inside it, the directories down to the
- *   file and the file with its -wal/-shm/-journal (kept 0600; links refused). A SQLite file
- *   elsewhere keeps its owner: its directory must already be writable by the user.
- *   `secrets.json` stays root's (0600): start.mjs reads it and passes the secrets in the env.
+ *   file and the file with its -wal/-shm/-journal (kept 0600) that root still owns (made by
+ *   an older start, or by `mkdir` before it). A SQLite file elsewhere keeps its owner: its
+ *   directory must already be writable by the user. What is missing is made by `lms-db setup`,
+ *   which start.mjs runs as the user: root opens no database file.
+ *   Root goes down only where the web user can redirect nothing: it touches an entry only when
+ *   every directory above its parent is root's, and each entry through a descriptor opened
+ *   without following links (a link, a hard link, a FIFO put in its place is refused); what
+ *   lies deeper is the user's already. The secrets live outside data/ (start.mjs).
  * - Next's runtime caches (`.next/cache/images`, `.next/cache/fetch-cache`); the rest of
  *   `.next` (the build) and the code stay root's, readable by all.
  * Then checks, as the user, that it can read the app and write the database's directory.
  */
 export function prepareWebFiles(user, { dataDir, sqliteFile, appDir, nextDir }) {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  giveDir(dataDir, user);
-  chmodSync(dataDir, 0o700);
-  let dbDir = null;
-  if (sqliteFile) {
-    dbDir = dirname(sqliteFile);
-    if (isInside(dbDir, dataDir)) {
-      mkdirSync(dbDir, { recursive: true, mode: 0o700 });
-      const steps = relative(dataDir, dbDir).split(sep).filter(Boolean);
-      let dir = dataDir;
-      for (const step of steps) {
-        dir = join(dir, step);
-        giveDir(dir, user);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // in the repo: root's
+  const me = process.getuid?.();
+  const dirs = [dataDir];
+  let files = [];
+  if (sqliteFile && isInside(dirname(sqliteFile), dataDir)) {
+    const steps = relative(dataDir, dirname(sqliteFile)).split(sep).filter(Boolean);
+    for (const step of steps) dirs.push(join(dirs.at(-1), step));
+    files = sqliteFiles(sqliteFile);
+  }
+  const opened = [];
+  try {
+    // `steady`: no directory above the current one's parent is the user's (data/ is in the repo)
+    let steady = true;
+    let parentOurs = true;
+    let reachedAll = true;
+    for (const dir of dirs) {
+      if (!steady) {
+        reachedAll = false;
+        break;
       }
-      refuseLinks(sqliteFiles(sqliteFile));
-      for (const file of sqliteFiles(sqliteFile)) {
-        if (existsSync(file)) lchownSync(file, user.uid, user.gid);
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+      }
+      const entry = openEntry(dir, true);
+      if (!entry) throw new Error(`refusing to start: ${dir} vanished`);
+      opened.push(entry);
+      steady = steady && parentOurs;
+      parentOurs = entry.st.uid === me;
+    }
+    if (reachedAll && steady) {
+      for (const file of files) {
+        const entry = openEntry(file, false);
+        if (entry) opened.push(entry);
       }
     }
+    for (const { fd, st } of opened) {
+      if (st.uid !== user.uid || st.gid !== user.gid) fchownSync(fd, user.uid, user.gid);
+    }
+    fchmodSync(opened[0].fd, 0o700);
+  } finally {
+    for (const { fd } of opened) closeSync(fd);
   }
+  const dbDir = sqliteFile ? dirname(sqliteFile) : null;
   if (nextDir && existsSync(nextDir)) {
     const cache = join(nextDir, 'cache');
     mkdirSync(cache, { recursive: true });
@@ -159,9 +230,11 @@ export function prepareWebFiles(user, { dataDir, sqliteFile, appDir, nextDir }) 
   }
   const problem = checkAsUser(user, {
     read: [appDir, nextDir].filter((p) => p && existsSync(p)),
-    write: [dataDir, dbDir, sqliteFile && existsSync(sqliteFile) ? sqliteFile : null].filter(
-      Boolean,
-    ),
+    write: [
+      dataDir,
+      dbDir && existsSync(dbDir) ? dbDir : null,
+      sqliteFile && existsSync(sqliteFile) ? sqliteFile : null,
+    ].filter(Boolean),
   });
   if (problem) {
     throw new Error(

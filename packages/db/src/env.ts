@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { DbError } from './errors.ts';
@@ -80,6 +80,9 @@ export function redact(url: string): string {
  * hidden tests, so it is never world-readable, not even for a moment. An existing file loses
  * its group/other bits (older installations). SQLite gives its -wal/-shm/-journal files the
  * database file's mode.
+ * The file is opened once, without following a link (O_NOFOLLOW; libuv adds O_CLOEXEC), and
+ * checked and chmod-ed through that descriptor: a link or a hard link put in its place (the
+ * directory may be another user's) is refused, never followed to another file.
  */
 export function ensureSqliteDir(file: string): void {
   const dir = dirname(file);
@@ -88,17 +91,39 @@ export function ensureSqliteDir(file: string): void {
   } catch (error) {
     throw new DbError('UNAVAILABLE', `cannot create ${dir}: ${(error as Error).message}`);
   }
+  let fd: number;
   try {
-    // 'a': create if missing (with 0600), never truncate an existing database
-    closeSync(openSync(file, 'a', 0o600));
+    // create if missing (with 0600), never truncate an existing database; read-only suffices
+    // for an existing file another user owns (SQLite then opens it as the file system allows);
+    // O_NONBLOCK: a FIFO in its place cannot hang us
+    fd = openSync(
+      file,
+      constants.O_RDONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o600,
+    );
   } catch (error) {
-    throw new DbError('UNAVAILABLE', `cannot create ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'it is a symbolic link' : (error as Error).message;
+    throw new DbError('UNAVAILABLE', `cannot create ${file}: ${why}`);
   }
   try {
-    const mode = statSync(file).mode & 0o777;
-    if (mode & 0o077) chmodSync(file, mode & 0o700);
-  } catch {
-    // another owner's file: SQLite opens it as the file system allows
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.nlink !== 1) {
+      throw new DbError(
+        'UNAVAILABLE',
+        `refusing ${file}: not a plain file with one link (${st.isFile() ? `${st.nlink} links` : 'not a file'})`,
+      );
+    }
+    const mode = st.mode & 0o777;
+    if (mode & 0o077) {
+      try {
+        fchmodSync(fd, mode & 0o700);
+      } catch {
+        // another owner's file: SQLite opens it as the file system allows
+      }
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,8 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -14,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, resolveTarget } from '@lms/db';
 import { migrate } from '@lms/db/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureSqliteDir } from '../../../../packages/db/src/env.ts';
 import { ensurePrivateDir, readOrCreateSecrets } from '../../../../scripts/lib/secrets.mjs';
 import {
   DEFAULT_WEB_USER,
@@ -123,6 +128,7 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
     chmodSync(dir, 0o755);
     dataDir = join(dir, 'data');
     ensurePrivateDir(dataDir);
+    // an older installation: the secrets in data/, beside the database
     readOrCreateSecrets(join(dataDir, 'secrets.json'));
     // the e2e shape: the database in a directory of its own under data/
     dbFile = join(dataDir, 'e2e', 'lms.db');
@@ -144,6 +150,20 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
     expect(r.out).toMatch(/directory does not exist|readonly|unable to open|permission/i);
   });
 
+  it('the secrets move out of data/ to a directory only root can write', () => {
+    const legacy = join(dataDir, 'secrets.json');
+    const before = JSON.parse(readFileSync(legacy, 'utf8'));
+    const secretsDir = join(dir, '.secrets');
+    ensurePrivateDir(secretsDir);
+    const file = join(secretsDir, 'secrets.json');
+    expect(readOrCreateSecrets(file, { legacy })).toEqual(before);
+    expect(existsSync(legacy)).toBe(false);
+    expect([owner(secretsDir), mode(secretsDir), owner(file), mode(file)]).toEqual([
+      0, 0o700, 0, 0o600,
+    ]);
+    expect(readOrCreateSecrets(file, { legacy })).toEqual(before); // read again, kept
+  });
+
   it(`runs as ${DEFAULT_WEB_USER} (made once), not uid 0, and writes its SQLite database`, async () => {
     // idempotent: a second start finds the user made by the first
     const again = resolveWebUser({ uid: 0, spec: undefined });
@@ -157,15 +177,12 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
       appDir: join(REPO, 'apps/web'),
       nextDir: join(dir, '.next'),
     });
-    // data/ stays 0700 (now the web user's), the database 0600; the secrets stay root's
+    // data/ stays 0700 (now the web user's), the database 0600 (made by root: an older start)
     expect([owner(dataDir), mode(dataDir)]).toEqual([user.uid, 0o700]);
     expect([owner(join(dataDir, 'e2e')), owner(dbFile), mode(dbFile)]).toEqual([
       user.uid,
       user.uid,
       0o600,
-    ]);
-    expect([owner(join(dataDir, 'secrets.json')), mode(join(dataDir, 'secrets.json'))]).toEqual([
-      0, 0o600,
     ]);
 
     const r = await startAsWeb(user, dbFile);
@@ -198,5 +215,106 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
     expect(owner('/etc/passwd')).toBe(0);
     writeFileSync(join(dataDir, 'plain.db'), '');
     expect(() => refuseLinks([join(dataDir, 'plain.db')])).not.toThrow();
+  });
+
+  /** Runs `node -e program ...args` as the web user (as start.mjs runs the set-up and the web). */
+  function asWeb(program: string, args: string[], env: Record<string, string> = {}) {
+    return spawnSync(process.execPath, ['-e', program, ...args], {
+      cwd: REPO,
+      ...webSpawnOptions(user, { ...process.env, ...env }),
+      encoding: 'utf8',
+    });
+  }
+  const plant = (target: string, link: string) =>
+    asWeb("require('node:fs').symlinkSync(process.argv[1], process.argv[2])", [target, link]);
+
+  it('a link the web user plants for the database or the secrets is never followed by root', async () => {
+    // a file of root's that a followed link would create, chmod or write
+    const target = join(dir, 'target');
+    writeFileSync(target, 'keep\n', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    const kept = () => [mode(target), owner(target), readFileSync(target, 'utf8')];
+
+    const dbLink = join(dataDir, 'lms.db');
+    expect(plant(target, dbLink).status).toBe(0);
+    expect(lstatSync(dbLink).uid).toBe(user.uid);
+    expect(() => ensureSqliteDir(dbLink)).toThrow(/symbolic link/);
+    await expect(migrate(resolveTarget(`file:${dbLink}`))).rejects.toThrow();
+    expect(() =>
+      prepareWebFiles(user, { dataDir, sqliteFile: dbLink, appDir: join(REPO, 'apps/web') }),
+    ).toThrow(/not a plain file/);
+    // a hard link (made here by root: the kernel's protected_hardlinks stops the user)
+    const hard = join(dataDir, 'hard.db');
+    linkSync(target, hard);
+    expect(() => ensureSqliteDir(hard)).toThrow(/one link/);
+    rmSync(hard);
+
+    const secretsLink = join(dataDir, 'secrets.json');
+    expect(plant(target, secretsLink).status).toBe(0);
+    const fresh = join(dir, 'fresh-secrets');
+    ensurePrivateDir(fresh);
+    expect(() => readOrCreateSecrets(join(fresh, 'secrets.json'), { legacy: secretsLink })).toThrow(
+      /refusing/,
+    );
+    expect(() => readOrCreateSecrets(secretsLink)).toThrow(/refusing/);
+    expect(existsSync(join(fresh, 'secrets.json'))).toBe(false);
+    // a plain file the user made in their place: not ours, refused too
+    rmSync(secretsLink);
+    expect(
+      asWeb("require('node:fs').writeFileSync(process.argv[1], '{}')", [secretsLink]).status,
+    ).toBe(0);
+    expect(() => readOrCreateSecrets(join(fresh, 'secrets.json'), { legacy: secretsLink })).toThrow(
+      /not by us/,
+    );
+
+    expect(kept()).toEqual([0o644, 0, 'keep\n']);
+    rmSync(dbLink);
+    rmSync(secretsLink);
+  });
+
+  it('`lms-db setup` runs as the web user (start.mjs): the database is its own, and the web writes it', async () => {
+    const setupDb = join(dataDir, 'setup', 'lms.db');
+    prepareWebFiles(user, { dataDir, sqliteFile: setupDb, appDir: join(REPO, 'apps/web') });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'packages/db/bin/lms-db.mjs',
+        'setup',
+        '--course-json',
+        join(REPO, 'packages/db/test/fixtures/course.json'),
+      ],
+      {
+        cwd: REPO,
+        ...webSpawnOptions(user, { ...process.env, DATABASE_URL: `file:${setupDb}` }),
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    // made by the user, in a directory of its own: root opened none of it
+    expect([owner(join(dataDir, 'setup')), owner(setupDb), mode(setupDb)]).toEqual([
+      user.uid,
+      user.uid,
+      0o600,
+    ]);
+    const web = await startAsWeb(user, setupDb);
+    expect(web.code, web.out).toBe(0);
+  }, 120_000);
+
+  it('root walks no directory the web user owns: what lies below it is left to the user', () => {
+    // data/ is the user's now: a directory two levels down, made by root, is not handed over
+    const deep = join(dataDir, 'a', 'b');
+    mkdirSync(join(dataDir, 'a'));
+    chmodSync(join(dataDir, 'a'), 0o755);
+    expect(
+      asWeb("require('node:fs').mkdirSync(process.argv[1], { recursive: true })", [deep]).status,
+    ).toBe(1); // data/a is root's: the user cannot make b in it
+    // one level down (data/a: its path cannot be redirected) is handed over, deeper is not walked
+    prepareWebFiles(user, {
+      dataDir,
+      sqliteFile: join(deep, 'x.db'),
+      appDir: join(REPO, 'apps/web'),
+    });
+    expect(owner(join(dataDir, 'a'))).toBe(user.uid);
+    expect(existsSync(deep)).toBe(false);
   });
 });
