@@ -330,11 +330,42 @@ def negate(cond):
     return ast.UnaryOp(ast.Not(), cond)
 
 
+CATCHES_ASSERT = {"Exception", "BaseException", "AssertionError"}
+
+
+def catches_assertion(handlers):
+    """True when one of a try's handlers would catch the AssertionError of a converted check
+    (a bare except, Exception, BaseException, AssertionError, or a class the converter cannot
+    name). In the wrapper, exit(1) raised SystemExit, which except Exception let through."""
+    for h in handlers:
+        if h.type is None:
+            return True
+        types = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
+        for t in types:
+            name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
+            if name is None or name in CATCHES_ASSERT:
+                return True
+    return False
+
+
 class Rewriter:
     def __init__(self, capture, saved):
         self.capture = capture  # the StringIO the program's print went to (mystdout)
         self.saved = saved  # the name of the saved real stdout (old_stdout)
         self.checks = 0
+        # the program's output still goes to the capture (before sys.stdout = old_stdout)
+        self.capturing = capture is not None
+        # for each enclosing try body: whether its handlers catch an AssertionError
+        self.guarded = []
+
+    def check(self, node):
+        """One more converted check (an assert) at node: refused where a try would swallow it."""
+        if any(self.guarded):
+            raise NotConvertible(
+                "has a check inside a try whose except catches AssertionError (line %d): as an "
+                "assert it would be caught and pass; rewrite the try (except ValueError, …) first"
+                % node.lineno)
+        self.checks += 1
 
     def getvalue(self, node):
         """mystdout.getvalue() -> run.stdout"""
@@ -364,6 +395,7 @@ class Rewriter:
         if (isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Attribute)
                 and isinstance(s.targets[0].value, ast.Name) and s.targets[0].value.id == "sys"):
             if s.targets[0].attr == "stdout" and isinstance(s.value, ast.Name) and s.value.id == self.saved:
+                self.capturing = False
                 return []
             raise NotConvertible(
                 "captures the output of a call into the program (sys.%s = …, line %d): tests see "
@@ -377,7 +409,7 @@ class Rewriter:
                     and is_exit_call(last.value)):
                 if not exit_fails(last.value):
                     raise NotConvertible("ends with a pass (exit(0)) on a condition (line %d)" % last.lineno)
-                self.checks += 1
+                self.check(s)
                 msg = message_of([p.value for p in prints], last.value)
                 return [ast.copy_location(
                     ast.Assert(self.expr(negate(s.test)), self.expr(msg) if msg else None), s)]
@@ -393,8 +425,12 @@ class Rewriter:
             s.body = self.block(s.body) or [ast.Pass()]
             s.orelse = self.block(s.orelse)
             return [s]
-        if isinstance(s, ast.Try):
-            s.body = self.block(s.body) or [ast.Pass()]
+        if isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            self.guarded.append(catches_assertion(s.handlers))
+            try:
+                s.body = self.block(s.body) or [ast.Pass()]
+            finally:
+                self.guarded.pop()
             for h in s.handlers:
                 h.body = self.block(h.body) or [ast.Pass()]
             s.orelse = self.block(s.orelse)
@@ -402,10 +438,14 @@ class Rewriter:
             return [s]
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
             if isinstance(s.value.func, ast.Name) and s.value.func.id == "print":
+                if self.capturing:
+                    raise NotConvertible(
+                        "prints into the captured output (line %d, before sys.stdout is restored): "
+                        "the output it expects is not the program's alone" % s.lineno)
                 return []  # what the wrapper printed on success: nobody sees it
             if is_exit_call(s.value):
                 if exit_fails(s.value):
-                    self.checks += 1
+                    self.check(s)
                     return [ast.copy_location(ast.Assert(ast.Constant(False), message_of([], s.value)), s)]
                 raise NotConvertible("ends with a pass (exit(0)) before its last check (line %d)" % s.lineno)
         if isinstance(s, (ast.Global, ast.Nonlocal)):

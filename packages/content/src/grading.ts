@@ -6,11 +6,14 @@ import type { Task } from './schema.ts';
  * The task's checks, limits and flags for a check of `code`. A quick check carries the public
  * tests only: hidden tests and the legacy wrapper_test never leave the server. The answer to a
  * "what does this print?" task goes to its wrapper_test normalised (normalizeTypedOutput).
+ * `authorView`: the task's author asks (the doctor), a failing wrapper_test's full output comes
+ * back; never for a student's grading (the web app leaves it out).
  */
 export function gradeRequestFor(
   task: Task,
   code: string,
   stage: GradeStage = 'final',
+  options: { authorView?: boolean } = {},
 ): GradeRequestInput {
   return {
     code: task.kind === 'output' ? normalizeTypedOutput(code) : code,
@@ -21,7 +24,10 @@ export function gradeRequestFor(
       wrapperTest: stage === 'final' ? task.checks.wrapperTest : null,
     },
     limits: task.limits,
-    flags: { runStaticTypeChecker: task.flags.runStaticTypeChecker },
+    flags: {
+      runStaticTypeChecker: task.flags.runStaticTypeChecker,
+      ...(options.authorView ? { authorView: true } : {}),
+    },
     stage,
   };
 }

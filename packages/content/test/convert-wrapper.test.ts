@@ -28,6 +28,35 @@ if (!haveSample) console.warn(`convert-wrapper sample tests skipped: ${SENJUN_SA
 const analyse = (wrapper: string, kind: 'program' | 'output' = 'program') =>
   analyseWrappers([{ id: 't', wrapper, kind }]).get('t')!;
 
+/**
+ * A wrong program made of the reference answer: it runs the answer with its output captured,
+ * then prints that output changed by `mutation` (Python, over the str `out`). The answer's code is
+ * all there (a check of the code alone sees it), only the output is wrong.
+ */
+function mutant(answer: string, mutation: string): string {
+  return [
+    'import io as _lms_io, sys as _lms_sys',
+    '_lms_real = _lms_sys.stdout',
+    '_lms_sys.stdout = _lms_buf = _lms_io.StringIO()',
+    answer,
+    '_lms_sys.stdout = _lms_real',
+    'out = _lms_buf.getvalue()',
+    mutation,
+    'print(out, end="")',
+    '',
+  ].join('\n');
+}
+/** off by one: the first number in the output one more (or, without one, a letter changed) */
+const OFF_BY_ONE = String.raw`import re as _lms_re
+if _lms_re.search(r"\d+", out):
+    out = _lms_re.sub(r"\d+", lambda m: str(int(m.group()) + 1), out, count=1)
+else:
+    out = _lms_re.sub(r"[A-Za-z]", lambda m: m.group().swapcase(), out, count=1)`;
+/** a line missing: the output's last non-empty line left out */
+const MISSING_LINE = String.raw`_lms_lines = out.split("\n")
+_lms_last = max(i for i, l in enumerate(_lms_lines) if l.strip())
+out = "\n".join(_lms_lines[:_lms_last] + _lms_lines[_lms_last + 1:])`;
+
 const CAPTURE = `from io import StringIO
 import sys
 
@@ -90,6 +119,85 @@ if square(7) != 49:
     // an output task's wrapper that runs the typed text as code
     expect(analyse(`#INJECT-b585472fa\n`, 'output').reason).toMatch(/runs the typed answer/);
   });
+
+  it('refuses a check that a try would swallow once it is an assert', () => {
+    // exit(1) raised SystemExit, which `except Exception` let through; an AssertionError it catches
+    const guarded = (handler: string) =>
+      analyse(`${CAPTURE}
+try:
+    n = int(mystdout.getvalue())
+    if n != 42:
+        print("wrong number")
+        exit(1)
+${handler}:
+    print("not a number")
+    exit(1)
+`);
+    for (const handler of [
+      'except',
+      'except Exception',
+      'except BaseException',
+      'except AssertionError',
+      'except (ValueError, Exception) as e',
+      'except builtins.Exception',
+    ]) {
+      const r = guarded(handler);
+      expect(r, handler).toMatchObject({ ok: false });
+      expect(r.reason, handler).toMatch(
+        /inside a try whose except catches AssertionError \(line \d+\)/,
+      );
+    }
+    // a handler that lets AssertionError through converts, the check inside the try kept
+    const narrow = guarded('except ValueError');
+    expect(narrow).toMatchObject({ ok: true, checks: 2 });
+    expect(narrow.body!.join('\n')).toMatch(/try:\n {4}n = int\(run\.stdout\)\n {4}assert n == 42/);
+    // a check in the handler itself is not inside the try's body
+    const inHandler = analyse(`${CAPTURE}
+try:
+    n = int(mystdout.getvalue())
+except Exception:
+    print("not a number")
+    exit(1)
+if n != 42:
+    exit(1)
+`);
+    expect(inHandler).toMatchObject({ ok: true, checks: 2 });
+  });
+
+  it('refuses a wrapper printing into the captured output (its expected output has that line)', () => {
+    const r = analyse(`from io import StringIO
+import sys
+
+old_stdout = sys.stdout
+sys.stdout = mystdout = StringIO()
+
+#INJECT-b585472fa
+print("END")
+
+sys.stdout = old_stdout
+
+if mystdout.getvalue() != "42\\nEND\\n":
+    print("Solution output isn't correct")
+    exit(1)
+`);
+    expect(r).toMatchObject({ ok: false });
+    expect(r.reason).toMatch(/prints into the captured output \(line \d+/);
+    const nested = analyse(`${CAPTURE.replace('sys.stdout = old_stdout\n', '')}
+if True:
+    print("END")
+sys.stdout = old_stdout
+if mystdout.getvalue() != "42\\nEND\\n":
+    exit(1)
+`);
+    expect(nested.reason).toMatch(/prints into the captured output/);
+    // after the restore a print goes to the real output: dropped, as before
+    const after = analyse(`${CAPTURE}
+print("Checking")
+if mystdout.getvalue() != "42\\n":
+    exit(1)
+`);
+    expect(after).toMatchObject({ ok: true, checks: 1 });
+  });
 });
 
 describe.skipIf(!haveSample && !IN_CI)('convert-wrapper on the senjun sample', () => {
@@ -146,7 +254,7 @@ describe.skipIf(!haveSample && !IN_CI)('convert-wrapper on the senjun sample', (
   });
 
   it.runIf(GRADER_BIN || IN_CI)(
-    'the real grader: converted checks judge every answer and starter as the wrapper did; tampering fails them',
+    'the real grader: converted checks judge every answer, starter and wrong program as the wrapper did; tampering fails them',
     { timeout: 600_000 },
     async () => {
       expect(GRADER_BIN, 'lms-grader is not linked (npm ci)').not.toBeNull();
@@ -172,6 +280,15 @@ describe.skipIf(!haveSample && !IN_CI)('convert-wrapper on the senjun sample', (
               answer: [await verdict(before, before.answer), await verdict(after, after.answer)],
               starter: [await verdict(before, before.starter), await verdict(after, after.starter)],
               tamper: [await verdict(before, tamper), await verdict(after, tamper)],
+              // wrong programs: the reference answer with its output off by one, a line missing
+              offByOne: [
+                await verdict(before, mutant(before.answer, OFF_BY_ONE)),
+                await verdict(after, mutant(after.answer, OFF_BY_ONE)),
+              ],
+              missingLine: [
+                await verdict(before, mutant(before.answer, MISSING_LINE)),
+                await verdict(after, mutant(after.answer, MISSING_LINE)),
+              ],
             };
           }),
         );
@@ -185,6 +302,13 @@ describe.skipIf(!haveSample && !IN_CI)('convert-wrapper on the senjun sample', (
           // (a check of the code alone, e.g. "no line over 18 characters", is as weak as it was)
           expect(row.tamper[0], `${row.id} tamper`).toBe('passed');
           if (row.readsOutput) expect(row.tamper[1], `${row.id} tamper`).toBe('failed');
+          // a wrong program fails the converted check wherever it reads the output, as it
+          // fails the wrapper (a check of the code alone cannot see the output: as it was)
+          for (const wrong of [row.offByOne, row.missingLine]) {
+            if (!row.readsOutput || row.answer[0] !== 'passed') continue;
+            expect(wrong[0], `${row.id} wrong program, wrapper\n${explain}`).toBe('failed');
+            expect(wrong[1], `${row.id} wrong program, converted\n${explain}`).toBe('failed');
+          }
         }
         // every answer passes but the one the sample gets wrong (it fails its wrapper too)
         expect(rows.filter((r) => r.answer[1] !== 'passed').map((r) => r.id)).toEqual([

@@ -41,6 +41,8 @@ export const gradingMessageCodeSchema = z.enum([
   // a test's message made by the platform: an assertion without text; a wrapper's exit {code}
   'assertion_failed',
   'exit_code',
+  // a legacy wrapper_test failed and printed none of its own messages
+  'wrapper_failed',
   // all passed
   'all_passed',
   'all_passed_typecheck_skipped',
@@ -101,6 +103,7 @@ const ru = {
   test_not_passed: '{test}: не пройдено',
   assertion_failed: 'Проверка не пройдена',
   exit_code: 'код выхода {code}',
+  wrapper_failed: 'Проверка не пройдена.',
   all_passed: 'Все проверки пройдены',
   all_passed_typecheck_skipped:
     'Все проверки пройдены (проверка типов пропущена: mypy не установлен на сервере)',
@@ -135,6 +138,7 @@ const en = {
   test_not_passed: '{test}: not passed',
   assertion_failed: 'Check failed',
   exit_code: 'exit code {code}',
+  wrapper_failed: 'The check did not pass.',
   all_passed: 'All checks passed',
   all_passed_typecheck_skipped:
     'All checks passed (the type check was skipped: mypy is not installed on the server)',

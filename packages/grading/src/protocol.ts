@@ -43,7 +43,15 @@ export const gradeRequestSchema = z.object({
   checks: gradeChecksSchema,
   limits: gradeLimitsSchema.default(DEFAULT_GRADE_LIMITS),
   flags: z
-    .object({ runStaticTypeChecker: z.boolean().default(false) })
+    .object({
+      runStaticTypeChecker: z.boolean().default(false),
+      /**
+       * The caller is the task's author (the doctor), not a student: a legacy wrapper_test's
+       * failure carries its full output (a traceback with its frames). A student's grading (the
+       * web app) never sets it: the student's code runs inside the wrapper and could print it.
+       */
+      authorView: z.boolean().optional(),
+    })
     .default({ runStaticTypeChecker: false }),
   stage: gradeStageSchema.default('final'),
 });

@@ -35,6 +35,7 @@ const samples = {
   test_not_passed: { test: 'prints 42' },
   assertion_failed: {},
   exit_code: { code: 3 },
+  wrapper_failed: {},
   all_passed: {},
   all_passed_typecheck_skipped: {},
   typecheck_failed: {},
@@ -99,6 +100,13 @@ describe('grading message codes', () => {
     );
     expect(renderGradingMessage(summary, 'ru')).toBe('wrapper_test: код выхода 3');
     expect(renderGradingMessage(summary, 'en')).toBe('wrapper_test: exit code 3');
+    const wrapper = gradingMessage(
+      'test_failed',
+      { test: 'wrapper_test' },
+      gradingMessage('wrapper_failed'),
+    );
+    expect(renderGradingMessage(wrapper, 'ru')).toBe('wrapper_test: Проверка не пройдена.');
+    expect(renderGradingMessage(wrapper, 'en')).toBe('wrapper_test: The check did not pass.');
   });
 
   it('formatMessage fills what it is given and leaves unknown placeholders visible', () => {

@@ -63,67 +63,155 @@ function clip(text: string): string {
   return text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}\n…` : text;
 }
 
-const TRACEBACK_HEADER = 'Traceback (most recent call last):';
-const CHAINED =
-  /^(During handling of the above exception|The above exception was the direct cause)/;
-const FRAME = /^(\s*)File "[^"]*", line \d+/;
+/**
+ * Exceptions of Python itself: a failing wrapper_test shows the class of the exception it ended
+ * in only when it is one of these (the student's code runs inside the wrapper: a class it makes
+ * up can have any name, a message can hold anything).
+ */
+const BUILTIN_EXCEPTIONS = new Set([
+  'ArithmeticError',
+  'AssertionError',
+  'AttributeError',
+  'BaseException',
+  'BufferError',
+  'EOFError',
+  'Exception',
+  'FileExistsError',
+  'FileNotFoundError',
+  'FloatingPointError',
+  'ImportError',
+  'IndentationError',
+  'IndexError',
+  'IsADirectoryError',
+  'KeyError',
+  'KeyboardInterrupt',
+  'LookupError',
+  'MemoryError',
+  'ModuleNotFoundError',
+  'NameError',
+  'NotADirectoryError',
+  'NotImplementedError',
+  'OSError',
+  'OverflowError',
+  'PermissionError',
+  'RecursionError',
+  'RuntimeError',
+  'StopIteration',
+  'SyntaxError',
+  'SystemError',
+  'TabError',
+  'TimeoutError',
+  'TypeError',
+  'UnboundLocalError',
+  'UnicodeDecodeError',
+  'UnicodeEncodeError',
+  'UnicodeError',
+  'ValueError',
+  'ZeroDivisionError',
+]);
 
 /**
- * What a student sees of a legacy wrapper_test's output. The student's code runs inside the
- * wrapper, so it can print the check itself: the output is cut to its last
- * WRAPPER_MESSAGE_MAX_LINES lines and WRAPPER_MESSAGE_MAX_CHARS characters ("… (N lines cut)"),
- * a traceback keeps only its exception line (its frames show the wrapper's source lines), and
- * a line that is a line of the wrapper's source (8 characters or more) is left out. A speed
- * bump, not a wall: only a check in our format (tests_hidden.py) is out of the program's reach.
+ * A call printing one plain string literal: `print("…")` (keyword arguments allowed),
+ * `sys.stdout.write("…")`, `sys.stderr.write("…")`, `exit("…")`, `sys.exit("…")`, `quit("…")`.
+ * No f-string, no concatenation, no `%` or `.format`: the literal is the whole argument.
  */
-export function wrapperOutputForStudent(output: string, wrapper: string): string {
-  const lines = output
-    .replace(/^(?:[ \t]*\r?\n)+/, '')
-    .replace(/\s+$/, '')
-    .split('\n');
-  if (lines.length === 1 && lines[0] === '') return '';
-  const source = new Set(
-    wrapper
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l.length >= 8),
+const PRINTED_LITERAL =
+  /(?<![\w.])(?:print|sys\.stdout\.write|sys\.stderr\.write|exit|sys\.exit|quit)\(\s*[uU]?(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")\s*(?:,\s*(?:end|sep|file|flush)\s*=[^()]*)?\)/g;
+
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+};
+
+/** The text of a Python string literal's body (the escapes the wrappers use; others as written). */
+function unescapePython(body: string): string {
+  return body.replace(
+    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g,
+    (whole, e: string) => {
+      if (e.length > 1) return String.fromCodePoint(Number.parseInt(e.slice(1), 16));
+      return ESCAPES[e] ?? whole;
+    },
   );
-  const kept: string[] = [];
-  let inTraceback = false;
-  let frameIndent = -1;
-  for (const line of lines) {
-    const indent = line.length - line.trimStart().length;
-    if (frameIndent >= 0 && indent > frameIndent && line.trim() !== '') continue;
-    frameIndent = -1;
-    const frame = FRAME.exec(line);
-    if (frame) {
-      frameIndent = frame[1]!.length;
-      continue;
+}
+
+/**
+ * The lines a wrapper_test prints as it is written: the trimmed, non-empty lines of the plain
+ * string literals its own source prints (comments left out). Only these can reach a student.
+ */
+export function wrapperMessageLines(wrapper: string): Set<string> {
+  const source = wrapper
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .join('\n');
+  const lines = new Set<string>();
+  for (const m of source.matchAll(PRINTED_LITERAL)) {
+    for (const line of unescapePython(m[1] ?? m[2] ?? '').split('\n')) {
+      if (line.trim() !== '') lines.add(line.trim());
     }
-    if (line.startsWith(TRACEBACK_HEADER)) {
-      inTraceback = true;
-      continue;
-    }
-    if (inTraceback && (indent > 0 || line.trim() === '')) continue;
-    inTraceback = false;
-    if (CHAINED.test(line)) {
-      // the blank lines around "During handling of the above exception…" go with it
-      while (kept.at(-1)?.trim() === '') kept.pop();
-      inTraceback = true;
-      continue;
-    }
-    if (source.has(line.trim())) continue;
-    kept.push(line);
   }
-  let shown = kept.slice(-WRAPPER_MESSAGE_MAX_LINES);
-  while (shown.length > 1 && shown.join('\n').length > WRAPPER_MESSAGE_MAX_CHARS)
-    shown = shown.slice(1);
-  let text = shown.join('\n');
+  return lines;
+}
+
+/** The builtin exception class a traceback ends in, or null. */
+function exceptionClass(traceback: string | null): string | null {
+  const last =
+    traceback
+      ?.split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
+  const name = /^([A-Za-z_]\w*)(?::|$)/.exec(last)?.[1];
+  return name && BUILTIN_EXCEPTIONS.has(name) ? name : null;
+}
+
+/**
+ * What a student sees of a failing legacy wrapper_test. The student's code runs inside the
+ * wrapper, so anything the run printed may be the check itself, re-encoded (repr, a prefix on
+ * each line, an exception's message): nothing of it is shown as printed. Shown are only the
+ * output lines that are, after trimming, a message the wrapper's own source prints as a plain
+ * literal (wrapperMessageLines), each once, in the order printed, then the class of the
+ * builtin exception the run ended in (its name, never its message). '' when nothing qualifies:
+ * the platform's `wrapper_failed` says it instead.
+ */
+export function wrapperOutputForStudent(
+  run: { stdout: string; stderr: string; traceback: string | null },
+  wrapper: string,
+): string {
+  const allowed = wrapperMessageLines(wrapper);
+  const shown: string[] = [];
+  for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) {
+    const trimmed = line.trim();
+    if (allowed.has(trimmed) && !shown.includes(trimmed)) shown.push(trimmed);
+  }
+  const exception = exceptionClass(run.traceback);
+  if (exception) shown.push(exception);
+  let text = shown.slice(0, WRAPPER_MESSAGE_MAX_LINES).join('\n');
   if (text.length > WRAPPER_MESSAGE_MAX_CHARS)
-    text = `…${text.slice(-(WRAPPER_MESSAGE_MAX_CHARS - 1))}`;
-  const cut = lines.length - shown.length;
-  if (cut === 0) return text;
-  return `… (${cut} ${cut === 1 ? 'line' : 'lines'} cut)${text ? `\n${text}` : ''}`;
+    text = `${text.slice(0, WRAPPER_MESSAGE_MAX_CHARS - 1)}…`;
+  return text;
+}
+
+/** A wrapper_test's full output for its author: the last MESSAGE_CAP characters, by lines. */
+function wrapperOutputForAuthor(output: string): string {
+  const lines = output.replace(/\s+$/, '').split('\n');
+  let kept = lines.length;
+  let size = 0;
+  while (kept > 0 && size + lines[kept - 1]!.length + 1 <= MESSAGE_CAP) {
+    size += lines[kept - 1]!.length + 1;
+    kept -= 1;
+  }
+  if (kept === lines.length) return `…${output.trimEnd().slice(-(MESSAGE_CAP - 1))}`;
+  const tail = lines.slice(kept).join('\n');
+  return kept === 0 ? tail : `… (${kept} ${kept === 1 ? 'line' : 'lines'} cut)\n${tail}`;
 }
 
 /** Runs `code` as `__main__` under the harness's program driver, in its own sandbox. */
@@ -384,27 +472,25 @@ export async function gradeOnServer(sandbox: Sandbox, request: GradeRequest): Pr
         record !== null,
       );
       durations.queuedMs += run.queuedMs;
+      const full = recordOf(run);
+      const author = request.flags.authorView === true;
       if (!record) {
         durations.programMs = run.programElapsedMs;
-        const full = recordOf(run);
         program = withDiskLimit(run, full);
-        // the wrapper is the run the student sees: its output, capped as its message is
-        record = {
-          ...full,
-          stdout: wrapperOutputForStudent(full.stdout, wrapper),
-          stderr: wrapperOutputForStudent(full.stderr, wrapper),
-          traceback: full.traceback && wrapperOutputForStudent(full.traceback, wrapper),
-        };
+        // the wrapper's run is not the student's program's: a student sees none of its output
+        // (it may be the check itself), its author (the doctor) all of it
+        record = author ? full : { ...full, stdout: '', stderr: '', traceback: null };
       }
       const passed = run.exitCode === 0 && !run.limitHit;
-      const output = wrapperOutputForStudent(
-        `${decodeOutput(run.stdout)}${decodeOutput(run.stderr)}`,
-        wrapper,
-      );
-      // the wrapper's own output is the task's text; without any, the platform says why
+      const output = author
+        ? wrapperOutputForAuthor(`${full.stdout}${full.stderr}`)
+        : wrapperOutputForStudent(full, wrapper);
+      // the wrapper's own messages are the task's text; without any, the platform says why
       const why = run.limitHit
         ? limitMessageCode(run.limitHit, request.limits, sandbox.options.outputCapBytes)
-        : gradingMessage('exit_code', { code: String(run.exitCode) });
+        : author
+          ? gradingMessage('exit_code', { code: String(run.exitCode) })
+          : gradingMessage('wrapper_failed');
       tests.push({
         name: 'wrapper_test',
         status: passed ? 'passed' : 'failed',

@@ -186,7 +186,7 @@ export function graderCliRunner(
         {
           kind: 'grade',
           engine: how.engine ?? 'cpython',
-          request: gradeRequestFor(task, code, how.stage ?? 'final'),
+          request: gradeRequestFor(task, code, how.stage ?? 'final', { authorView: true }),
         },
         // the program, the tests' process, mypy and a wrapper_test, each up to its limit
         jobTimeoutMs(task.limits.wallSeconds * 3 + 60),
