@@ -21,7 +21,11 @@ import type { AppRouter } from './root';
  * - `instructor`: an instructor (global role) who teaches cohort A;
  * - `otherInstructor`: an instructor (global role) who teaches only cohort B;
  * - `admin`: the global admin role, in no cohort.
- * Today no procedure looks at cohorts (memberships): staff rights come from the global role.
+ * Rights over a course's data need the cohort as well as the global role: an instructor reads
+ * the work of the students they teach (teachesStudent) and gets hints and answers at once only
+ * in the courses of their own cohorts (isCourseStaff); the test's fixture also has a second
+ * course with its own cohort and instructor, to show that staff of one course are readers in
+ * another.
  */
 export const CALLER_KINDS = [
   'anonymous',
@@ -126,7 +130,7 @@ export const ACCESS = {
 
   'chapter.get': {
     ...everyoneOwnProgress,
-    why: "publicProcedure; the caller's drafts and progress; staff (any instructor, admin) also get hints and answers",
+    why: "publicProcedure; the caller's drafts and progress; the course's staff (isCourseStaff: an admin, or an instructor of a cohort of that course) also get hints and answers",
   },
 
   'draft.get': {
@@ -175,7 +179,7 @@ export const ACCESS = {
   },
   'progress.revealAnswer': {
     ...signedInOwn,
-    why: "protectedProcedure; answerOpens on the caller's own progress (staff: at once)",
+    why: "protectedProcedure; answerOpens on the caller's own progress (the course's staff, isCourseStaff: at once)",
   },
 
   'settings.signup': {

@@ -1,23 +1,29 @@
 // The access table (src/server/access.ts), enforced: every procedure of appRouter is called as
 // every caller kind against a fixture of two cohorts of the published test course, with a
 // valid input, and each cell is checked:
-// - deny: refused (UNAUTHORIZED, FORBIDDEN, or NOT_FOUND where the code hides the object);
-// - allow: not refused (a business rule's error would be fine; this fixture meets none);
-// - own: not refused on the caller's own work, and isolated: another user's object (an attempt
-//   id) is NOT_FOUND, another user's work never appears in the answer, and their rows
-//   (drafts, progress, attempts) are the same after the call.
-// A procedure without an entry (or an entry without a procedure) fails the first test.
+// - deny: refused with the procedure's own refusal — UNAUTHORIZED signed out, else the sample's
+//   `refusedAs` (FORBIDDEN for a role; a hiding NOT_FOUND names its appCode) — nothing else;
+// - allow: succeeds (or fails with one of the sample's listed `businessErrors`; an unexpected
+//   error such as INTERNAL_SERVER_ERROR or TASK_NOT_FOUND fails the cell);
+// - own: the same on the caller's own work, and isolated: another user's object (an attempt
+//   id) is refused with the sample's `namesObject` appCode, another user's work never appears
+//   in the answer, and their rows (drafts, progress, attempts) are the same after the call.
+// A second course with its own cohort and instructor shows that staff of one course are readers
+// in another (hints and answers). A procedure without an entry (or an entry without a
+// procedure) fails the first test.
+import type { CompiledCourse } from '@lms/content/schema';
 import {
   addMember,
   createAttempt,
   createCohort,
   type Db,
+  publishCompiledCourse,
   recordAttemptResult,
   setSetting,
   upsertDraft,
 } from '@lms/db';
 import { type inferRouterInputs, type inferRouterOutputs, TRPCError } from '@trpc/server';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCESS,
   type Access,
@@ -27,13 +33,39 @@ import {
   procedurePathsOf,
 } from '../../src/server/access';
 import type { Session } from '../../src/server/context';
+import { APP_ERROR_CODES, type AppErrorCode } from '../../src/server/errors';
 import type { GraderTransport } from '../../src/server/grader/transport';
 import { type AppRouter, appRouter } from '../../src/server/root';
 import { clearContentCache } from '../../src/server/services/content';
 import { answerAfterKey } from '../../src/server/services/settings';
-import { callerFor, courseIdOf, createTestDb, makeUser, publishTestCourse } from './helpers';
+import {
+  callerFor,
+  courseIdOf,
+  createTestDb,
+  makeUser,
+  publishTestCourse,
+  testCourse,
+} from './helpers';
 
 const COURSE = 'testcourse';
+/** A second course, studied by cohort C with its own instructor (no caller kind is in it). */
+const OTHER_COURSE = 'othercourse';
+
+/** The test course under another slug, with its own answers. */
+function otherCourse(): CompiledCourse {
+  const course = testCourse();
+  return {
+    ...course,
+    id: OTHER_COURSE,
+    title: 'Other course',
+    hash: `${course.hash}-${OTHER_COURSE}`,
+    chapters: course.chapters.map((ch) => ({
+      ...ch,
+      courseId: OTHER_COURSE,
+      tasks: ch.tasks.map((t) => ({ ...t, answer: `ANSWER-OF-${OTHER_COURSE}-${t.id}\n` })),
+    })),
+  };
+}
 
 type SignedInKind = Exclude<CallerKind, 'anonymous'>;
 
@@ -63,8 +95,15 @@ type Who = { self: Person | null; target: Person };
 type Sample<P extends ProcedurePath> = {
   /** a valid input for the fixture */
   input: (who: Who) => InputOf<P>;
-  /** the input names the target's object (an attempt id): for `own`, another's is NOT_FOUND */
-  namesObject?: true;
+  /**
+   * the input names the target's object (an attempt id): for `own`, another user's is refused
+   * with this appCode (a NOT_FOUND that hides it exists)
+   */
+  namesObject?: AppErrorCode;
+  /** the appCode of a signed-in caller's `deny` (signed out: always UNAUTHORIZED) */
+  refusedAs?: AppErrorCode;
+  /** business errors an `allow`/`own` call may end with (not about who calls); default none */
+  businessErrors?: readonly AppErrorCode[];
   /** what an allowed answer must show (for `own`: the caller's own work) */
   check?: (result: OutputOf<P>, who: Who) => void;
 };
@@ -99,6 +138,15 @@ const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
       expect(r.progress?.solved ?? null).toBe(solvedBy(self));
       const t1 = r.chapter.tasks.find((t) => t.id === 't1');
       expect(t1?.draft?.code ?? null).toBe(self?.draftCode ?? null);
+      // hints and answers at once for the course's staff only: admin, cohort A and B's
+      // instructors (both cohorts study this course); anyone else once opened/revealed
+      const staff = ['admin', 'instructor', 'otherInstructor'].includes(self?.kind ?? '');
+      for (const task of r.chapter.tasks.filter((x) => x.kind === 'program')) {
+        expect(task.answer !== null, `${task.id} answer`).toBe(staff || task.answerState.revealed);
+        expect(task.hint !== null, `${task.id} hint`).toBe(
+          staff || Boolean(task.progress?.hintOpened),
+        );
+      }
     },
   },
   'draft.get': {
@@ -122,8 +170,9 @@ const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
   },
   'attempt.get': {
     input: ({ target }) => ({ id: target.attemptId, courseSlug: COURSE }),
-    namesObject: true,
-    check: (r, { target }) => expect(r.id).toBe(target.attemptId),
+    namesObject: 'ATTEMPT_NOT_FOUND',
+    // call() passes a subscription's first value, not the iterable
+    check: (r, { target }) => expect((r as unknown as { id: string }).id).toBe(target.attemptId),
   },
   'attempt.list': {
     input: () => ({ ...task, stage: 'final' }),
@@ -131,7 +180,9 @@ const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
   },
   'attempt.watch': {
     input: ({ target }) => ({ id: target.attemptId, courseSlug: COURSE }),
-    namesObject: true,
+    namesObject: 'ATTEMPT_NOT_FOUND',
+    // call() passes a subscription's first value, not the iterable
+    check: (r, { target }) => expect((r as unknown as { id: string }).id).toBe(target.attemptId),
   },
   'progress.openHint': {
     input: () => task,
@@ -142,16 +193,21 @@ const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
     check: (r) => expect(r.answer).toContain('ANSWER-OF-t1'),
   },
   'settings.signup': { input: () => undefined },
-  'settings.get': { input: () => undefined },
-  'settings.setSignup': { input: () => ({ enabled: true }) },
+  'settings.get': { input: () => undefined, refusedAs: 'FORBIDDEN' },
+  'settings.setSignup': { input: () => ({ enabled: true }), refusedAs: 'FORBIDDEN' },
   // the fixture's own value: the answers stay open after one failed final check
-  'settings.setAnswerAfterFailedAttempts': { input: () => ({ course: COURSE, attempts: 1 }) },
+  'settings.setAnswerAfterFailedAttempts': {
+    input: () => ({ course: COURSE, attempts: 1 }),
+    refusedAs: 'FORBIDDEN',
+  },
 };
 
 let t: Awaited<ReturnType<typeof createTestDb>>;
 let db: Db;
 let people: Record<SignedInKind, Person>;
 let callers: Record<CallerKind, ReturnType<typeof callerFor>>;
+/** The instructor of cohort C, which studies OTHER_COURSE (not a caller kind of the table). */
+let otherCourseInstructor: ReturnType<typeof callerFor>;
 
 /** Final checks are stored and handed here, never graded: nothing changes behind a test's back. */
 const dispatched: string[] = [];
@@ -173,6 +229,16 @@ beforeAll(async () => {
 
   const cohortA = await createCohort(db, { slug: 'cohort-a', name: 'A', courseSlug: COURSE });
   const cohortB = await createCohort(db, { slug: 'cohort-b', name: 'B', courseSlug: COURSE });
+  // a second course, its own cohort and instructor
+  await publishCompiledCourse(db, { compiled: otherCourse(), source: {}, publishedById: null });
+  const cohortC = await createCohort(db, {
+    slug: 'cohort-c',
+    name: 'C',
+    courseSlug: OTHER_COURSE,
+  });
+  const teacherC = await makeUser(db, 'instructor', 'instructor-c@example.test');
+  await addMember(db, { cohortId: cohortC.id, userId: teacherC.user.id, role: 'instructor' });
+  otherCourseInstructor = callerFor(db, teacherC.session, { grader: fakeGrader });
   const roles = {
     student: { role: 'student', cohort: cohortA.id },
     otherStudent: { role: 'student', cohort: cohortB.id },
@@ -254,14 +320,21 @@ async function call(kind: CallerKind, path: ProcedurePath, input: unknown): Prom
   }
 }
 
-/** The tRPC codes of a refusal (NOT_FOUND: the code hides that the object exists). */
-const REFUSAL_CODES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'];
-/** Business rules that share a refusal's tRPC code: not about who calls. */
-const BUSINESS_APP_CODES = ['ANSWER_LOCKED', 'NO_HINT'];
-
-function isRefusal(o: Outcome): boolean {
-  return !o.ok && REFUSAL_CODES.includes(o.code) && !BUSINESS_APP_CODES.includes(o.appCode ?? '');
+/** The refusal a `deny` cell must end with: its tRPC code and appCode, nothing else. */
+function refusalOf(path: ProcedurePath, kind: CallerKind): { code: string; appCode: string } {
+  const appCode: AppErrorCode =
+    kind === 'anonymous'
+      ? 'UNAUTHORIZED'
+      : ((SAMPLES[path] as Sample<ProcedurePath>).refusedAs ??
+        (() => {
+          throw new Error(`${path}: a signed-in deny cell needs the sample's refusedAs`);
+        })());
+  return { code: APP_ERROR_CODES[appCode], appCode };
 }
+
+/** What a call ended with, to compare with what a cell expects. */
+const outcomeOf = (o: Outcome) =>
+  o.ok ? { ok: true } : { ok: false, code: o.code, appCode: o.appCode };
 
 const describeOutcome = (o: Outcome) =>
   o.ok ? 'succeeded' : `failed with ${o.code}${o.appCode ? ` (${o.appCode})` : ''}`;
@@ -317,10 +390,17 @@ for (const { path, kind, access } of cells) {
     const outcome = await call(kind, path, sample.input(who));
 
     if (access === 'deny') {
-      expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+      expect(outcomeOf(outcome), describeOutcome(outcome)).toEqual({
+        ok: false,
+        ...refusalOf(path, kind),
+      });
       return;
     }
-    expect(isRefusal(outcome), describeOutcome(outcome)).toBe(false);
+    // allowed: a success, or one of the procedure's listed business errors (never a refusal,
+    // an internal error, or a NOT_FOUND of a bad sample)
+    const business =
+      !outcome.ok && (sample.businessErrors ?? []).some((c) => c === outcome.appCode);
+    expect(outcome.ok || business, describeOutcome(outcome)).toBe(true);
     if (outcome.ok) sample.check?.(outcome.value as never, who);
 
     if (victim && before !== null) {
@@ -332,7 +412,11 @@ for (const { path, kind, access } of cells) {
       expect(await footprint(victim.userId)).toBe(before);
       if (sample.namesObject) {
         const foreign = await call(kind, path, sample.input({ self, target: victim }));
-        expect(foreign.ok ? 'succeeded' : foreign.code, "another user's object").toBe('NOT_FOUND');
+        expect(outcomeOf(foreign), "another user's object").toEqual({
+          ok: false,
+          code: APP_ERROR_CODES[sample.namesObject],
+          appCode: sample.namesObject,
+        });
       }
     }
   });
@@ -343,4 +427,66 @@ it('final checks went to the fake grader only, one per signed-in caller', () => 
   expect(dispatched).toHaveLength(
     CALLER_KINDS.filter((k) => ACCESS['attempt.submit'][k] !== 'deny').length,
   );
+});
+
+describe('staff of one course are readers in another (hints and answers)', () => {
+  const page = (api: ReturnType<typeof callerFor>, course: string) =>
+    api.chapter.get({ course, chapter: 'c1' });
+  /** revealAnswer of t2 (nobody's final checks there): what it ended with */
+  async function reveal(api: ReturnType<typeof callerFor>, courseSlug: string) {
+    try {
+      await api.progress.revealAnswer({ courseSlug, taskId: 't2' });
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof TRPCError)) throw error;
+      return { ok: false, code: error.code, appCode: (error as { appCode?: string }).appCode };
+    }
+  }
+  const locked = { ok: false, code: 'FORBIDDEN', appCode: 'ANSWER_LOCKED' };
+  const answers = (r: Awaited<ReturnType<typeof page>>) =>
+    r.chapter.tasks.map((task) => [task.answer, task.hint !== null, task.answerState.available]);
+
+  it("course A's instructors get none of course B's hints and answers", async () => {
+    for (const kind of ['instructor', 'otherInstructor'] as const) {
+      const r = await page(callers[kind], OTHER_COURSE);
+      expect(answers(r), kind).toEqual([
+        [null, false, false],
+        [null, false, false],
+      ]);
+      expect(JSON.stringify(r)).not.toContain(`ANSWER-OF-${OTHER_COURSE}`);
+      expect(await reveal(callers[kind], OTHER_COURSE), kind).toEqual(locked);
+    }
+  });
+
+  it("course B's instructor gets course B's at once, and none of course A's", async () => {
+    const own = await page(otherCourseInstructor, OTHER_COURSE);
+    expect(answers(own)).toEqual([
+      [`ANSWER-OF-${OTHER_COURSE}-t1\n`, true, true],
+      [`ANSWER-OF-${OTHER_COURSE}-t2\n`, true, true],
+    ]);
+    expect(await reveal(otherCourseInstructor, OTHER_COURSE)).toEqual({ ok: true });
+    const other = await page(otherCourseInstructor, COURSE);
+    expect(answers(other)).toEqual([
+      [null, false, false],
+      [null, false, false],
+    ]);
+    expect(await reveal(otherCourseInstructor, COURSE)).toEqual(locked);
+  });
+
+  it("an admin gets every course's at once; an instructor in no cohort, none", async () => {
+    const admin = await page(callers.admin, OTHER_COURSE);
+    expect(admin.chapter.tasks.map((task) => task.answer)).toEqual([
+      `ANSWER-OF-${OTHER_COURSE}-t1\n`,
+      `ANSWER-OF-${OTHER_COURSE}-t2\n`,
+    ]);
+    const { session } = await makeUser(db, 'instructor');
+    const loner = callerFor(db, session, { grader: fakeGrader });
+    for (const course of [COURSE, OTHER_COURSE]) {
+      expect(answers(await page(loner, course)), course).toEqual([
+        [null, false, false],
+        [null, false, false],
+      ]);
+      expect(await reveal(loner, course), course).toEqual(locked);
+    }
+  });
 });

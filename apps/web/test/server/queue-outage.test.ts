@@ -5,7 +5,7 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
-import type { Db } from '@lms/db';
+import { createAttempt, type Db } from '@lms/db';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetEnvForTests } from '../../src/env';
@@ -21,6 +21,7 @@ import { createCaller } from '../../src/server/root';
 import { clearContentCache } from '../../src/server/services/content';
 import {
   callerFor,
+  courseIdOf,
   createTestDb,
   gradeResult,
   makeUser,
@@ -28,9 +29,12 @@ import {
   tcpReachable,
 } from './helpers';
 
-// issue 11, finding 11: queue mode (GRADER_TRANSPORT=queue). Pages never wait for Redis; a
-// connection is made when a final check needs it, with bounded waits; a failed one is tried
-// again later (never kept for good); rediss:// is TLS; user, password and db come from the URL.
+// issue 11, finding 11: queue mode (GRADER_TRANSPORT=queue). Pages never wait for Redis; the
+// process's transport connects in the background at start-up (and a final check when it needs
+// it), with bounded waits; a failed try is made again after a back-off (never kept for good);
+// rediss:// is TLS; user, password and db come from the URL. The started transport listens for
+// every instance's verdicts and sweeps attempts left pending; an attempt that cannot be
+// dispatched for another reason than Redis is stored as grader_unavailable, never left queued.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** the test course's slug (helpers.ts testCourse) */
@@ -203,24 +207,34 @@ describe('pages never wait for Redis', () => {
     t = await createTestDb();
     g.__lmsWebDb = t.db; // the process's database (server/db.ts)
   });
+  /** Closes the process-wide transport the last test made (its background work stops). */
+  async function closeProcessTransport() {
+    const made = (await (g.__lmsGrader as Promise<unknown> | undefined)?.catch(() => null)) as
+      | Partial<QueueTransport>
+      | null
+      | undefined;
+    delete g.__lmsGrader;
+    await made?.close?.();
+  }
+
   afterAll(async () => {
+    await closeProcessTransport();
     process.env = saved;
     resetEnvForTests();
-    delete g.__lmsGrader;
     delete g.__lmsWebDb;
     await t?.cleanup();
   });
 
   /** The process-wide transport as the app makes it, from these settings. */
-  function queueModeOn(redisUrl: string) {
+  async function queueModeOn(redisUrl: string) {
+    await closeProcessTransport();
     process.env.GRADER_TRANSPORT = 'queue';
     process.env.REDIS_URL = redisUrl;
     resetEnvForTests();
-    delete g.__lmsGrader;
   }
 
   it('an anonymous request (context + health) answers while Redis is unreachable', async () => {
-    queueModeOn(`redis://127.0.0.1:${await closedPort()}`);
+    await queueModeOn(`redis://127.0.0.1:${await closedPort()}`);
     const started = Date.now();
     const ctx = await within(
       createRequestContext({ headers: new Headers() }),
@@ -235,24 +249,80 @@ describe('pages never wait for Redis', () => {
   });
 
   it('a REDIS_URL that is not redis:// or rediss://: pages still answer (the error is logged)', async () => {
-    queueModeOn('http://127.0.0.1:6379');
+    await queueModeOn('http://127.0.0.1:6379');
     const ctx = await within(createRequestContext({ headers: new Headers() }), 5_000, 'ctx');
     expect(await createCaller(ctx).health.check()).toMatchObject({ ok: true });
     expect(ctx.grader?.kind).toBe('queue');
   });
 
-  it('requests open no connection to Redis at all (only grading does)', async () => {
+  it('the process connects in the background; requests never wait for it (a Redis that never answers)', async () => {
     const capture = await captureServer();
     try {
-      queueModeOn(`redis://127.0.0.1:${capture.port}`);
+      await queueModeOn(`redis://127.0.0.1:${capture.port}`);
       for (let i = 0; i < 3; i++) {
+        const started = Date.now();
         const ctx = await within(createRequestContext({ headers: new Headers() }), 5_000, 'ctx');
         await createCaller(ctx).health.check();
+        expect(Date.now() - started).toBeLessThan(2_000);
       }
-      await new Promise((r) => setTimeout(r, 500)); // a connection would have been made by now
-      expect(capture.connections()).toBe(0);
+      // no final check asked for it: the start-up's background connection did
+      await expect.poll(() => capture.connections(), { timeout: 10_000 }).toBeGreaterThan(0);
+      const transport = (await g.__lmsGrader) as QueueTransport;
+      expect(transport.connected).toBe(false);
     } finally {
+      await closeProcessTransport();
       await capture.close();
+    }
+  });
+
+  it.skipIf(!reachable)(
+    'with Redis up, the process is connected (events listener included) before any final check',
+    async () => {
+      await queueModeOn(REDIS_URL);
+      const ctx = await within(createRequestContext({ headers: new Headers() }), 5_000, 'ctx');
+      expect(await createCaller(ctx).health.check()).toMatchObject({ ok: true });
+      const transport = ctx.grader as QueueTransport;
+      await expect.poll(() => transport.connected, { timeout: 10_000 }).toBe(true);
+      await closeProcessTransport();
+    },
+  );
+});
+
+describe('an attempt that cannot be dispatched for another reason than Redis', () => {
+  let t: Awaited<ReturnType<typeof createTestDb>>;
+  beforeAll(async () => {
+    t = await createTestDb();
+    clearContentCache();
+    await publishTestCourse(t.db);
+  });
+  afterAll(() => t?.cleanup());
+
+  it('its task no longer exists: stored as grader_unavailable, not left queued (nor retried)', async () => {
+    const { user } = await makeUser(t.db, 'student');
+    const { attempt } = await createAttempt(t.db, {
+      userId: user.id,
+      courseId: await courseIdOf(t.db),
+      taskId: 'gone',
+      stage: 'final',
+      code: 'good()',
+    });
+    const lines: string[] = [];
+    const transport = await createQueueTransport({
+      db: t.db,
+      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+      connectTimeoutMs: 500,
+      retryDelaysMs: [60_000], // a retry would time the test out
+      log: (line) => lines.push(line),
+    });
+    try {
+      await expect(within(transport.dispatch(attempt.id), 5_000, 'dispatch')).rejects.toThrow();
+      const stored = await t.db.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
+      expect(stored.status).toBe('sandbox_error');
+      expect(JSON.stringify(stored.messageCode)).toContain('grader_unavailable');
+      expect(lines.join('\n')).toMatch(/given up/);
+      expect(lines.join('\n')).not.toMatch(/trying again/);
+    } finally {
+      await transport.close();
     }
   });
 });
@@ -356,5 +426,96 @@ describe.skipIf(!reachable)('queue transport through a Redis outage', () => {
     await expect.poll(c.status).toBe('passed');
     const d = await submit(transport);
     await expect.poll(d.status).toBe('passed');
+  });
+});
+
+describe.skipIf(!reachable)('a started transport: verdicts of jobs other instances queued', () => {
+  let t: Awaited<ReturnType<typeof createTestDb>>;
+  let db: Db;
+  let worker: Worker<GradeJobData>;
+  let queue: Queue;
+  const transports: QueueTransport[] = [];
+  const queueName = `lms-grade-bg-${process.pid}-${Date.now()}`;
+  const target = redisConnection(REDIS_URL);
+
+  async function transport(options: { sweepEveryMs?: number; staleAfterMs?: number } = {}) {
+    const made = await createQueueTransport({
+      db,
+      redisUrl: REDIS_URL,
+      queueName,
+      connectTimeoutMs: 2_000,
+      reconnectBackoffMs: { min: 50, max: 200 },
+      log: () => {},
+      ...options,
+    });
+    transports.push(made);
+    return made;
+  }
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    db = t.db;
+    clearContentCache();
+    await publishTestCourse(db);
+    worker = new Worker<GradeJobData>(
+      queueName,
+      async (job) => gradeResult(job.data.request.code.includes('good') ? 'passed' : 'failed'),
+      { connection: target },
+    );
+    queue = new Queue(queueName, { connection: target });
+  });
+  afterAll(async () => {
+    await Promise.all(transports.map((x) => x.close()));
+    await worker?.close();
+    await queue?.obliterate({ force: true });
+    await queue?.close();
+    await t?.cleanup();
+  });
+
+  /** An instance that queues a final check, then dies before its verdict: returns the attempt. */
+  async function queuedByADeadInstance(): Promise<{ id: string; status: () => Promise<string> }> {
+    await worker.pause();
+    const dying = await transport();
+    const { session } = await makeUser(db, 'student');
+    const api = callerFor(db, session, { grader: dying });
+    const { id } = await api.attempt.submit({ courseSlug: COURSE, taskId: 't1', code: 'good()' });
+    await expect.poll(async () => (await queue.getJob(id)) !== undefined).toBe(true);
+    await dying.close();
+    const status = async () => (await api.attempt.get({ id, courseSlug: COURSE })).status;
+    return { id, status };
+  }
+
+  it('an instance that never dispatched records the verdict (its events listener runs from start-up)', async () => {
+    const listener = await transport();
+    listener.start();
+    await expect.poll(() => listener.connected, { timeout: 10_000 }).toBe(true);
+    const a = await queuedByADeadInstance();
+    expect(await a.status()).toBe('queued');
+    worker.resume();
+    await expect.poll(a.status, { timeout: 10_000 }).toBe('passed');
+    await listener.close();
+  });
+
+  it('a verdict nobody heard: the sweep stores it from the job', async () => {
+    const a = await queuedByADeadInstance();
+    worker.resume(); // nobody listens now
+    await expect
+      .poll(async () => (await queue.getJob(a.id))?.getState(), { timeout: 10_000 })
+      .toBe('completed');
+    expect(await a.status()).toBe('queued');
+    const sweeper = await transport({ sweepEveryMs: 100, staleAfterMs: 0 });
+    sweeper.start(); // its events stream starts after the completion: only the sweep finds it
+    await expect.poll(a.status, { timeout: 10_000 }).toBe('passed');
+    await sweeper.close();
+  });
+
+  it('the sweep queues again an attempt whose job Redis lost', async () => {
+    const a = await queuedByADeadInstance();
+    await (await queue.getJob(a.id))?.remove();
+    const sweeper = await transport({ sweepEveryMs: 100, staleAfterMs: 0 });
+    sweeper.start();
+    worker.resume();
+    await expect.poll(a.status, { timeout: 10_000 }).toBe('passed');
+    await sweeper.close();
   });
 });

@@ -134,7 +134,6 @@ export async function listMembers(
   }));
 }
 
-/** True when the user is an instructor of the cohort (admins are not implied: check the role too). */
 /**
  * Whether `instructorId` teaches `studentId` in a cohort of the course (`courseId`): both are
  * members of one cohort bound to that course, one as instructor, the other as student. An
@@ -157,6 +156,21 @@ export async function teachesStudent(
   return shared > 0;
 }
 
+/**
+ * Whether the user is an instructor member of a cohort bound to the course (`courseId`): staff
+ * of that course (admins are not implied: check the global role too).
+ */
+export async function teachesCourse(
+  db: DbOrTx,
+  input: { userId: string; courseId: string },
+): Promise<boolean> {
+  const count = await db.membership.count({
+    where: { userId: input.userId, role: 'instructor', cohort: { courseId: input.courseId } },
+  });
+  return count > 0;
+}
+
+/** True when the user is an instructor of the cohort (admins are not implied: check the role too). */
 export async function isInstructorOf(
   db: DbOrTx,
   userId: string,

@@ -11,8 +11,10 @@ const g = globalThis as unknown as { __lmsGrader?: Promise<GraderTransport> };
 
 /**
  * The process's way to the grader: HTTP (embedded default) or the BullMQ queue. Every request
- * context asks for it, so it never waits for the grader: the queue transport connects to Redis
- * at its first dispatch (queue.ts), not here.
+ * context asks for it, so it never waits for the grader. The queue transport is made once per
+ * process (at start-up: startBackgroundWork asks for it first) and started there: it connects
+ * to Redis and listens for verdicts in the background, retrying with its back-off, and sweeps
+ * attempts left pending (queue.ts `start`); nothing here waits for that.
  */
 export function getGraderTransport(): Promise<GraderTransport> {
   g.__lmsGrader ??= makeTransport().catch((error) => {
@@ -28,7 +30,9 @@ async function makeTransport(): Promise<GraderTransport> {
   if (e.GRADER_TRANSPORT === 'queue') {
     const { createQueueTransport } = await import('./queue');
     try {
-      return await createQueueTransport({ db, redisUrl: e.REDIS_URL });
+      const transport = await createQueueTransport({ db, redisUrl: e.REDIS_URL });
+      transport.start();
+      return transport;
     } catch (error) {
       // a bad REDIS_URL: pages still work; each final check says the grader is unavailable
       const why = `GRADER_TRANSPORT=queue: ${(error as Error).message}`;

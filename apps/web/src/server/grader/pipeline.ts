@@ -166,6 +166,11 @@ export async function recoverPendingAttempts(
     db,
     pending.filter((a) => a.status === 'running').map((a) => a.id),
   );
-  for (const a of pending) void transport.dispatch(a.id);
+  // a dispatch that gives up has already stored its attempt as failed: only say so
+  for (const a of pending) {
+    transport.dispatch(a.id).catch((error: unknown) => {
+      console.warn(`[grader-client] recovering attempt ${a.id}: ${(error as Error).message}`);
+    });
+  }
   return { recovered: pending.length };
 }

@@ -1,5 +1,5 @@
 import { gradeRequestFor } from '@lms/content/grading';
-import { getAttempt, pendingFinalAttemptsBefore } from '@lms/db';
+import { getAttempt, listPendingAttempts, pendingFinalAttemptsBefore } from '@lms/db';
 import {
   GRADE_JOB_NAME,
   GRADE_QUEUE,
@@ -54,6 +54,13 @@ export type QueueTransportOptions = {
    * one the attempt is stored as `grader_unavailable` (like the HTTP transport's retries)
    */
   retryDelaysMs?: number[];
+  /** after `start()`: how often to look for attempts left pending too long; default 60 s */
+  sweepEveryMs?: number;
+  /**
+   * after `start()`: a final attempt still queued or running this long after it was stored is
+   * dispatched again (its job's verdict, if any, is stored then); default 5 min
+   */
+  staleAfterMs?: number;
 };
 
 export type QueueTransport = GraderTransport & {
@@ -61,6 +68,13 @@ export type QueueTransport = GraderTransport & {
   readonly connected: boolean;
   /** connects now if not connected; rejects with a GraderError saying why it cannot */
   ready(): Promise<void>;
+  /**
+   * The process's background work (index.ts, once per process): connects to Redis — the
+   * events listener included, so verdicts of jobs any instance queued are stored here — in the
+   * background, trying again after the back-off until it works, and sweeps attempts left
+   * pending too long every `sweepEveryMs`. Returns at once; never waits for Redis.
+   */
+  start(): void;
   close(): Promise<void>;
 };
 
@@ -135,6 +149,9 @@ function safeJson(text: string): unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A wait that does not keep the process alive (background work). */
+const idle = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+
 /** `promise`, or an Error `${what} within ${ms} ms` when it has not settled by then. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -151,8 +168,9 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 /**
- * Final checks over BullMQ. Creating the transport connects to nothing: the first dispatch
- * does (pages and every other procedure never wait for Redis). A connection attempt is bounded
+ * Final checks over BullMQ. Creating the transport connects to nothing: `start()` (the
+ * process's background work, index.ts) or the first dispatch does; pages and every other
+ * procedure never wait for Redis. A connection attempt is bounded
  * (`connectTimeoutMs`); a failed one is retried no sooner than a back-off that doubles per
  * failure, never remembered for good; once connected, ioredis reconnects by itself and a
  * command meanwhile fails within `commandTimeoutMs`. A dispatch that cannot reach Redis is
@@ -169,6 +187,8 @@ export async function createQueueTransport(
   const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
   const backoff = options.reconnectBackoffMs ?? { min: 1_000, max: 30_000 };
   const retryDelaysMs = options.retryDelaysMs ?? [2_000, 10_000, 30_000];
+  const sweepEveryMs = options.sweepEveryMs ?? 60_000;
+  const staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
   const where = redisAddress(redisUrl);
   // a bad URL is a configuration error: say so now, not at the first submission
   const connection = queueConnectionOptions(redisUrl, { connectTimeoutMs, commandTimeoutMs });
@@ -180,6 +200,9 @@ export async function createQueueTransport(
   let lastProblem = '';
   let closed = false;
   let lastErrorLogged = 0;
+  let started = false;
+  let sweeping = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
 
   const unavailable = (why: string) =>
     new GraderError(`the grading queue (Redis at ${where}) is unavailable: ${why}`, true);
@@ -354,6 +377,65 @@ export async function createQueueTransport(
     );
   }
 
+  /**
+   * An attempt that cannot be dispatched for a reason other than Redis (its task is gone, a
+   * database error): stored as `grader_unavailable`, never left queued for every restart to
+   * repeat.
+   */
+  async function giveUp(attemptId: string, error: unknown): Promise<void> {
+    log(`attempt ${attemptId}: ${(error as Error).message}; given up`);
+    await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE).catch((e) =>
+      log(`attempt ${attemptId}: cannot store grader_unavailable: ${(e as Error).message}`),
+    );
+  }
+
+  /** Connects in the background until it works (each try after the back-off); then ioredis keeps it. */
+  async function keepConnected(): Promise<void> {
+    while (!closed && !link) {
+      try {
+        await connect();
+      } catch {
+        // logged by connect(); a dispatch meanwhile gets the same GraderError and its own retries
+      }
+      if (closed || link) return;
+      await idle(Math.max(nextTryAt - Date.now(), backoff.min));
+    }
+  }
+
+  /**
+   * Attempts stored more than `staleAfterMs` ago and still queued or running are dispatched
+   * again: a job whose verdict no instance heard (the one that queued it died, the events
+   * stream was cut) is stored from its job; a job lost from Redis is queued again. Only while
+   * connected: an outage is each dispatch's own business (retries, then grader_unavailable).
+   */
+  async function sweep(): Promise<void> {
+    if (closed || !link || sweeping) return;
+    sweeping = true;
+    try {
+      const stale = await listPendingAttempts(db, {
+        stage: 'final',
+        olderThan: new Date(Date.now() - staleAfterMs),
+        limit: 500,
+      });
+      for (const attempt of stale) {
+        if (closed || !link) return;
+        try {
+          await dispatchOnce(attempt.id);
+        } catch (error) {
+          if (error instanceof GraderError) {
+            log(`sweep: ${error.message}; the rest waits for the next sweep`);
+            return;
+          }
+          await giveUp(attempt.id, error);
+        }
+      }
+    } catch (error) {
+      log(`sweep: ${(error as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  }
+
   return {
     kind: 'queue',
     get connected() {
@@ -362,14 +444,25 @@ export async function createQueueTransport(
     async ready() {
       await connect();
     },
+    start() {
+      if (started || closed) return;
+      started = true;
+      void keepConnected();
+      sweepTimer = setInterval(() => void sweep(), sweepEveryMs);
+      sweepTimer.unref();
+    },
     async dispatch(attemptId: string) {
       for (let i = 0; ; i++) {
         try {
           return await dispatchOnce(attemptId);
         } catch (error) {
-          if (!(error instanceof GraderError)) throw error;
           // shutting down: the attempt stays queued for the next start's recovery
           if (closed) throw error;
+          if (!(error instanceof GraderError)) {
+            // not Redis (its task is gone, a database error): trying again would not help
+            await giveUp(attemptId, error);
+            throw error;
+          }
           const delay = retryDelaysMs[i];
           if (delay === undefined) {
             log(`attempt ${attemptId}: ${error.message}; given up`);
@@ -383,6 +476,7 @@ export async function createQueueTransport(
     },
     async close() {
       closed = true;
+      clearInterval(sweepTimer);
       await connecting?.catch(() => {});
       const current = link;
       link = null;

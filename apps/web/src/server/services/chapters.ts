@@ -7,6 +7,7 @@ import {
   answerOpens,
   chapterProgress,
   failedFinalAttemptsByTask,
+  isCourseStaff,
   progressByTask,
   type TaskProgress,
 } from './progress';
@@ -31,15 +32,18 @@ export async function getChapterPage(ctx: Context, input: { course: string; chap
   const user = ctx.session?.user ?? null;
   const taskIds = chapter.tasks.map((t) => t.id);
 
-  const [progress, drafts, threshold, failedByTask] = user
+  const [progress, drafts, threshold, failedByTask, courseStaff] = user
     ? await Promise.all([
         progressByTask(ctx.db, user.id, published.courseId, taskIds),
         listDrafts(ctx.db, { userId: user.id, courseId: published.courseId, taskIds }),
         answerAfterFailed(ctx.db, published.courseSlug),
         failedFinalAttemptsByTask(ctx.db, user.id, published.courseId, taskIds),
+        isCourseStaff(ctx.db, user, published.courseId),
       ])
-    : [new Map<string, TaskProgress>(), [], 0, new Map<string, number>()];
+    : [new Map<string, TaskProgress>(), [], 0, new Map<string, number>(), false];
   const draftOf = new Map(drafts.map((d) => [d.taskId, { code: d.code, updatedAt: d.updatedAt }]));
+  // the legacy-check flag is for any staff; hints and answers at once only for this course's
+  // staff (an admin, or an instructor of a cohort of this course: isCourseStaff)
   const staff = isStaff(user);
 
   const tasks = await Promise.all(
@@ -54,14 +58,19 @@ export async function getChapterPage(ctx: Context, input: { course: string; chap
         // task ids are unique only within a course: the page's calls about this task name it
         courseSlug: published.courseSlug,
         // the hint is sent once opened (opening is recorded by progress.openHint)
-        hint: p?.hintOpenedAt || staff ? await renderBlocks(source.hint) : null,
+        hint: p?.hintOpenedAt || courseStaff ? await renderBlocks(source.hint) : null,
         // the answer is sent once revealed (progress.revealAnswer checks it opened)
-        answer: revealed || staff ? source.answer : null,
+        answer: revealed || courseStaff ? source.answer : null,
         // staff only: checked by a legacy wrapper_test alone, which the program can tamper with
         legacyCheck: staff && hasLegacyCheck(source),
         answerState: {
           revealed,
-          available: answerOpens(user, { solved, failedAttempts: failed, needed: threshold }),
+          available: answerOpens(user, {
+            courseStaff,
+            solved,
+            failedAttempts: failed,
+            needed: threshold,
+          }),
           failedAttempts: failed,
           needed: threshold,
         },

@@ -6,13 +6,14 @@ import {
   recordAnswerRevealed,
   recordHintOpened,
   type TaskProgress,
+  teachesCourse,
 } from '@lms/db';
 import type { SessionUser, SignedInContext } from '../context';
 import type { Db } from '../db';
 import { AppError } from '../errors';
 import { getPublishedTask } from './content';
 import { renderBlocks } from './highlight';
-import { isStaff } from './roles';
+import { hasRole, isStaff } from './roles';
 import { answerAfterFailed } from './settings';
 
 export type { TaskProgress };
@@ -140,16 +141,32 @@ export async function continueWhereLeftOff(
 }
 
 /**
+ * Staff of one course: an admin, or an instructor (global role) who is an instructor member of
+ * a cohort bound to that course (`courseId`: its internal id). They see the course's hints and
+ * answers at once; an instructor of another course is a reader like any other here.
+ */
+export async function isCourseStaff(
+  db: Db,
+  user: SessionUser | null,
+  courseId: string,
+): Promise<boolean> {
+  if (!user) return false;
+  if (hasRole(user, 'admin')) return true;
+  return isStaff(user) && teachesCourse(db, { userId: user.id, courseId });
+}
+
+/**
  * When the reference answer opens — the one rule, for the chapter page's `answerState` and for
- * `revealAnswer`: at once for staff; for a student after a passed final check, or after the
- * course's number of failed final checks (`answerAfterFailed`, default 3). Never signed out.
+ * `revealAnswer`: at once for the course's staff (`isCourseStaff`); for anyone else after a
+ * passed final check, or after the course's number of failed final checks
+ * (`answerAfterFailed`, default 3). Never signed out.
  */
 export function answerOpens(
   user: SessionUser | null,
-  state: { solved: boolean; failedAttempts: number; needed: number },
+  state: { courseStaff: boolean; solved: boolean; failedAttempts: number; needed: number },
 ): boolean {
   if (user === null) return false;
-  return isStaff(user) || state.solved || state.failedAttempts >= state.needed;
+  return state.courseStaff || state.solved || state.failedAttempts >= state.needed;
 }
 
 /** Opens the hint of a task of the page's course: recorded (first time) and returned. */
@@ -174,13 +191,14 @@ export async function revealAnswer(
   const { task, courseId, courseSlug } = await getPublishedTask(ctx.db, input);
   const user = ctx.session.user;
   const ref = { userId: user.id, courseId, taskId: task.id };
-  const [progress, failedAttempts, needed] = await Promise.all([
+  const [progress, failedAttempts, needed, courseStaff] = await Promise.all([
     getTaskProgress(ctx.db, ref),
     failedFinalAttempts(ctx.db, user.id, courseId, task.id),
     answerAfterFailed(ctx.db, courseSlug),
+    isCourseStaff(ctx.db, user, courseId),
   ]);
   const solved = Boolean(progress.firstSolvedAt);
-  if (!answerOpens(user, { solved, failedAttempts, needed })) {
+  if (!answerOpens(user, { courseStaff, solved, failedAttempts, needed })) {
     throw new AppError('ANSWER_LOCKED', { needed, failed: failedAttempts });
   }
   await recordAnswerRevealed(ctx.db, ref);

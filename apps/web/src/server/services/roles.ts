@@ -18,8 +18,10 @@ export function hasRole(user: { role: Role } | null | undefined, min: Role): boo
 }
 
 /**
- * Staff (instructors and admins): see hints and answers at once; read the attempts of the
- * students they teach (an admin: everyone's).
+ * Staff (instructors and admins) by global role alone: the staff view of an attempt and the
+ * legacy-check flag. Rights over one course's data also need the cohort: an instructor reads
+ * the attempts of the students they teach (teachesStudent) and sees hints and answers at once
+ * only in the courses of their cohorts (progress.ts isCourseStaff); an admin, everywhere.
  */
 export function isStaff(user: { role: Role } | null | undefined): boolean {
   return hasRole(user, 'instructor');
