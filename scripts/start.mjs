@@ -8,7 +8,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDir, readOrCreateSecrets } from './lib/secrets.mjs';
-import { prepareWebFiles, resolveWebUser, sqliteFileOf, webSpawnOptions } from './lib/web-user.mjs';
+import {
+  checkAsUser,
+  prepareWebFiles,
+  resolveWebUser,
+  sqliteFileOf,
+  webSpawnOptions,
+} from './lib/web-user.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 // data/ holds the database (password hashes, answers, hidden tests): 0700, the web user's
@@ -33,6 +39,20 @@ const sqliteFile = sqliteFileOf(process.env.DATABASE_URL, root);
 let secrets;
 try {
   webUser = resolveWebUser();
+  // a checkout the web user cannot read (under a 0700 home or temporary directory): it keeps
+  // root, with a warning, rather than not starting at all
+  const unreadable =
+    webUser &&
+    checkAsUser(webUser, {
+      read: ['apps/web', 'packages/db', 'node_modules'].map((p) => join(root, p)),
+    });
+  if (unreadable) {
+    log(
+      `WARNING: the web server stays root: ${webUser.name} (uid ${webUser.uid}) ${unreadable}. ` +
+        'Make the checkout readable to others (or move it) to run it unprivileged',
+    );
+    webUser = null;
+  }
   // Secrets are made once per installation (.secrets/secrets.json, 0600); those an older
   // version kept in data/ move there (read without following a link, only a file of ours).
   secrets = readOrCreateSecrets(join(secretsDir, 'secrets.json'), {
@@ -42,7 +62,8 @@ try {
   log(error.message);
   process.exit(1);
 }
-if (process.getuid?.() === 0 && !webUser) log('LMS_WEB_USER=root: the web server runs as root');
+if (process.getuid?.() === 0 && !webUser && process.env.LMS_WEB_USER === 'root')
+  log('LMS_WEB_USER=root: the web server runs as root');
 
 // loopback unless HOST says otherwise: the demo accounts' passwords are public
 const host = process.env.HOST || '127.0.0.1';

@@ -152,8 +152,8 @@ function sortSets(line: string): string {
 function tabsMatch(withTabs: string, other: string): boolean {
   const parts = withTabs.split(/[ ]*\t[ \t]*/);
   if (parts.length < 2) return false;
-  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${parts.map(escape).join('[ \\t]+')}$`).test(other);
+  const quote = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${parts.map(quote).join('[ \\t]+')}$`).test(other);
 }
 
 /** Comma-separated items, commas inside quotes or brackets kept. */
