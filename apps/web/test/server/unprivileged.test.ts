@@ -139,6 +139,8 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
   let user: WebUser;
 
   beforeAll(async () => {
+    // the web user (made once): the tests below run as it
+    user = probeUser!;
     // a repo-like tree the web user may enter (mkdtemp makes 0700 directories)
     dir = mkdtempSync(join(tmpdir(), 'lms-web-user-'));
     chmodSync(dir, 0o755);
@@ -242,7 +244,8 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
   /** Runs `node -e program ...args` as the web user (as start.mjs runs the set-up and the web). */
   function asWeb(program: string, args: string[], env: Record<string, string> = {}) {
     return spawnSync(process.execPath, ['-e', program, ...args], {
-      cwd: REPO,
+      // a directory anyone may enter (the checkout may not be: see repoProblem)
+      cwd: '/',
       ...webSpawnOptions(user, { ...process.env, ...env }),
       encoding: 'utf8',
     });
