@@ -254,6 +254,8 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
     asWeb("require('node:fs').symlinkSync(process.argv[1], process.argv[2])", [target, link]);
 
   it('a link the web user plants for the database or the secrets is never followed by root', async () => {
+    // data/ is the web user's (as start.mjs leaves it; idempotent)
+    prepareWebFiles(user, { dataDir, sqliteFile: dbFile });
     // a file of root's that a followed link would create, chmod or write
     const target = join(dir, 'target');
     writeFileSync(target, 'keep\n', { mode: 0o644 });
@@ -330,6 +332,8 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
   );
 
   it('root walks no directory the web user owns: what lies below it is left to the user', () => {
+    // data/ is the web user's (as start.mjs leaves it; idempotent)
+    prepareWebFiles(user, { dataDir, sqliteFile: dbFile });
     // data/ is the user's now: a directory two levels down, made by root, is not handed over
     const deep = join(dataDir, 'a', 'b');
     mkdirSync(join(dataDir, 'a'));
@@ -338,11 +342,7 @@ describe.skipIf(!isRoot)('the web server as root runs unprivileged', () => {
       asWeb("require('node:fs').mkdirSync(process.argv[1], { recursive: true })", [deep]).status,
     ).toBe(1); // data/a is root's: the user cannot make b in it
     // one level down (data/a: its path cannot be redirected) is handed over, deeper is not walked
-    prepareWebFiles(user, {
-      dataDir,
-      sqliteFile: join(deep, 'x.db'),
-      appDir: join(REPO, 'apps/web'),
-    });
+    prepareWebFiles(user, { dataDir, sqliteFile: join(deep, 'x.db') });
     expect(owner(join(dataDir, 'a'))).toBe(user.uid);
     expect(existsSync(deep)).toBe(false);
   });
