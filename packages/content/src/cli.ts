@@ -19,13 +19,13 @@ Usage:
   lms-content build <courseDir> [--out FILE]      compile; JSON to stdout or FILE
   lms-content stats <courseDir> [--json]           chapters, tasks, examples, errors, warnings
   lms-content check <courseDir> [--json] [--only ID] [--jobs N] [--retries N] [--timeout S]
-                    [--details] [--verbose] [--no-grader] [--no-progress]
+                    [--details] [--verbose] [--no-strength] [--no-grader] [--no-progress]
       the course doctor: runs every example and compares its output as a reader would (the
       report names each comparison rule a match needed), checks every reference answer (must
       pass) and starter (must fail) with the grader; --jobs parallel runs (16),
       --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
       --details adds per-run details to --json, --verbose lists every run (not only problems
-      and notable matches), --no-grader runs examples with python3 -I
+      and notable matches), --no-strength skips the tasks' solutions/pass|fail files, --no-grader runs examples with python3 -I
   lms-content convert-wrapper <courseDir> [--task ID] [--write]
       a legacy wrapper_test (the program runs inside it and can tamper with it) as
       tests_hidden.py in our check format, where the wrapper's checks read only the program's
@@ -49,6 +49,7 @@ const BOOL_FLAGS = new Set([
   '--no-grader',
   '--no-progress',
   '--verbose',
+  '--no-strength',
   '--write',
   '--help',
   '-h',
@@ -199,6 +200,7 @@ async function check(args: Args): Promise<number> {
     exampleTimeoutSeconds: timeout,
     retries,
     onProgress: progressBar(process.stderr.isTTY === true && !args.flags.has('--no-progress')),
+    strength: !args.flags.has('--no-strength'),
   });
   if (args.flags.has('--json')) {
     process.stdout.write(`${JSON.stringify(doctorJson(report, args.flags.has('--details')))}\n`);
