@@ -80,12 +80,18 @@ const envSchema = z
   })
   .transform((e, ctx) => {
     const prod = e.NODE_ENV === 'production';
-    for (const name of ['BETTER_AUTH_SECRET', 'GRADER_SECRET'] as const) {
+    // the grader's bearer secret is for the HTTP transport only: queue-mode workers take jobs
+    // from Redis and never hear from the web
+    const required =
+      e.GRADER_TRANSPORT === 'queue'
+        ? (['BETTER_AUTH_SECRET'] as const)
+        : (['BETTER_AUTH_SECRET', 'GRADER_SECRET'] as const);
+    for (const name of required) {
       if (prod && !e[name]) {
         ctx.addIssue({
           code: 'custom',
           path: [name],
-          message: `${name} is required in production`,
+          message: `${name} is required in production${name === 'GRADER_SECRET' ? " with GRADER_TRANSPORT=http (the grader service's bearer secret, the same as the grader's)" : ' (at least 32 random characters: sessions are signed with it)'}`,
         });
       }
     }
@@ -111,6 +117,22 @@ export function env(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/**
+ * What is wrong with the environment for a server start, as one line naming each bad variable
+ * (instrumentation.ts prints it and exits before the first request), or null when it is fine.
+ */
+export function startupEnvProblem(
+  source: Record<string, string | undefined> = process.env,
+): string | null {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) return null;
+  const what = parsed.error.issues.map((i) => {
+    const name = i.path.join('.') || '(env)';
+    return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+  });
+  return `cannot start: ${what.join('; ')}`;
 }
 
 /** Tests change process.env between suites. */

@@ -12,6 +12,12 @@ export const GRADE_JOB_NAME = 'grade';
 export interface GradeJobData {
   attemptId: string;
   request: GradeRequestInput;
+  /**
+   * the id of the web request that submitted the attempt (absent for re-sent attempts): the
+   * worker logs it with the job and returns it beside the result (`requestId` next to the
+   * GradeResult's fields), so the verdict's log line on the web carries it too
+   */
+  requestId?: string;
 }
 
 /**

@@ -12,9 +12,11 @@ import {
 } from '@lms/grading';
 import { readServerEnv, type ServerEnv } from './env.ts';
 import { buildHttpServer } from './http.ts';
+import { log } from './log.ts';
+import { createWorkerObservability } from './observe.ts';
 import { servePipe } from './pipe.ts';
 import { createPyodideEngine } from './pyodide-node.ts';
-import { GRADE_QUEUE, startGradeWorker } from './queue.ts';
+import { GRADE_QUEUE, startGradeWorker, workerConnection } from './queue.ts';
 import { SandboxError } from './sandbox.ts';
 import { GradeService } from './service.ts';
 
@@ -93,36 +95,78 @@ async function serve(env: ServerEnv): Promise<void> {
   if (!env.GRADER_SECRET)
     fail('GRADER_SECRET is not set: callers authenticate with it (Authorization: Bearer …)');
   const service = await startService(env);
-  const app = buildHttpServer(service, { secret: env.GRADER_SECRET });
+  let draining = false;
+  const app = buildHttpServer(service, {
+    secret: env.GRADER_SECRET,
+    isDraining: () => draining,
+  });
   const address = await app.listen({ host: env.GRADER_HOST, port: env.GRADER_PORT });
   console.log(
     `lms-grader: listening on ${address} (engine ${service.sandbox.engine}, Python ${service.sandbox.pythonVersion}, ` +
       `cgroups ${service.sandbox.cgroups.version ?? 'none'}, mypy ${service.sandbox.mypyAvailable ? 'yes' : 'no'}, ` +
       `seccomp ${service.sandbox.seccomp.active ? 'yes' : 'no'})`,
   );
+  // SIGTERM: /readyz says draining, no new connections, the gradings under way finish (up
+  // to GRADER_SHUTDOWN_GRACE_MS; their callers retry elsewhere after that), then exit
   onShutdown(async () => {
-    await app.close();
+    draining = true;
+    log.info('stopping: finishing the gradings under way', { inFlight: service.inFlight });
+    await Promise.race([app.close(), sleep(env.GRADER_SHUTDOWN_GRACE_MS)]);
     await service.close();
   });
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 async function worker(env: ServerEnv): Promise<void> {
   const service = await startService(env);
+  const observe = createWorkerObservability(service);
   const w = startGradeWorker(service, {
     redisUrl: env.REDIS_URL,
     queueName: env.GRADER_QUEUE_NAME,
     concurrency: env.GRADER_WORKER_CONCURRENCY,
     lockDurationMs: env.GRADER_JOB_LOCK_MS,
     stalledIntervalMs: env.GRADER_STALLED_INTERVAL_MS,
+    observe,
   });
+  // a read-only handle for the queue's counts in /metrics (its own connection)
+  const { Queue } = await import('bullmq');
+  const counts = new Queue(env.GRADER_QUEUE_NAME, { connection: workerConnection(env.REDIS_URL) });
+  counts.on('error', () => {});
+  observe.attach(w, counts);
+  const listening = env.GRADER_METRICS_PORT
+    ? await observe.listen(env.GRADER_HOST, env.GRADER_METRICS_PORT)
+    : null;
   await w.waitUntilReady();
-  console.log(
+  log.info(
     `lms-grader: worker ${process.pid} on ${redisAddress(env.REDIS_URL)} queue ${env.GRADER_QUEUE_NAME} ` +
-      `(concurrency ${env.GRADER_WORKER_CONCURRENCY}, engine ${service.sandbox.engine})`,
+      `(concurrency ${env.GRADER_WORKER_CONCURRENCY}, engine ${service.sandbox.engine}, ` +
+      `uids from ${env.GRADER_UID_BASE})`,
+    { health: listening ? `${listening}/healthz` : null },
   );
+  // SIGTERM: take no new job; the jobs under way finish and store their results (up to
+  // GRADER_SHUTDOWN_GRACE_MS); past that the worker closes without them: their locks lapse and
+  // another worker's stalled-job check grades them again (nothing is lost, nothing counted twice:
+  // the verdict is stored by attempt id)
   onShutdown(async () => {
-    await w.close();
+    observe.setDraining();
+    log.info('stopping: no new jobs; finishing the jobs under way', {
+      graceMs: env.GRADER_SHUTDOWN_GRACE_MS,
+    });
+    const finished = await Promise.race([
+      w.close().then(() => true),
+      sleep(env.GRADER_SHUTDOWN_GRACE_MS).then(() => false),
+    ]);
+    if (!finished) {
+      // exit now, without closing the sandbox under the jobs (that would finish them with a
+      // sandbox error): their runs die with this process (--die-with-parent), the next grader
+      // sweeps their cgroups, and their locks lapse, so another worker takes them
+      log.warn('stopping: grace over; unfinished jobs go back to the queue');
+      process.exit(1);
+    }
+    await Promise.allSettled([counts.close(), observe.close()]);
     await service.close();
+    log.info('stopped');
   });
 }
 

@@ -52,6 +52,17 @@ export const serverEnvSchema = z.object({
   GRADER_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(15_000),
   /** BullMQ: how often workers look for stalled jobs (ms) */
   GRADER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+  /**
+   * `lms-grader worker`: port of its /healthz, /readyz and /metrics (observe.ts) on
+   * GRADER_HOST; 0 (default) = none. Give each worker on one machine its own
+   */
+  GRADER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * on SIGTERM (serve, worker): how long the gradings under way may take to finish before the
+   * process exits anyway (a worker's unfinished jobs then go back to the queue: another
+   * worker's stalled-job check takes them after GRADER_JOB_LOCK_MS)
+   */
+  GRADER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** BullMQ queue name */
   GRADER_QUEUE_NAME: z.string().default(GRADE_QUEUE),
   /**

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { gradeStatusSchema, parseGradeRequest } from '@lms/grading';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { log } from './log.ts';
 import { BusyError, type GradeService } from './service.ts';
 
 export interface HttpOptions {
@@ -8,6 +9,8 @@ export interface HttpOptions {
   /** request body cap in bytes */
   bodyLimit?: number;
   logger?: boolean;
+  /** true from SIGTERM on: /readyz answers 503 while the gradings under way finish */
+  isDraining?: () => boolean;
 }
 
 function secretMatches(header: string | undefined, secret: string): boolean {
@@ -94,6 +97,23 @@ export function buildHttpServer(service: GradeService, options: HttpOptions): Fa
     queued: service.sandbox.scheduler.waiting,
   }));
 
+  // readiness: takes gradings (not draining, room in its bounded queue)
+  app.get('/readyz', async (_request, reply) => {
+    const draining = options.isDraining?.() ?? false;
+    const full = service.inFlight >= service.capacity;
+    const ready = !draining && !full;
+    return reply.code(ready ? 200 : 503).send({
+      ready,
+      detail: draining
+        ? 'draining (SIGTERM)'
+        : full
+          ? 'busy: its queue is full'
+          : 'taking gradings',
+      inFlight: service.inFlight,
+      capacity: service.capacity,
+    });
+  });
+
   app.get('/metrics', async (_request, reply) => {
     void reply.type('text/plain; version=0.0.4; charset=utf-8');
     return renderMetrics(service);
@@ -108,8 +128,18 @@ export function buildHttpServer(service: GradeService, options: HttpOptions): Fa
     const parsed = parseGradeRequest(request.body);
     if (!parsed.ok)
       return reply.code(400).send({ error: `invalid grade request: ${parsed.error}` });
+    // the calling web request's id, when it sent one: in this grading's log line
+    const sent = request.headers['x-request-id'];
+    const requestId =
+      typeof sent === 'string' && /^[A-Za-z0-9._:-]{1,80}$/.test(sent) ? sent : undefined;
     try {
-      return await service.grade(parsed.request);
+      const result = await service.grade(parsed.request);
+      log.info('graded', {
+        requestId,
+        status: result.status,
+        ms: Math.round(result.durations.totalMs),
+      });
+      return result;
     } catch (error) {
       if (error instanceof BusyError) {
         return reply

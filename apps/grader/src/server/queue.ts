@@ -6,6 +6,8 @@ import {
   redisConnection,
 } from '@lms/grading';
 import { type Job, type RedisOptions, UnrecoverableError, Worker } from 'bullmq';
+import { log as jsonLog } from './log.ts';
+import type { WorkerObservability } from './observe.ts';
 import type { GradeService } from './service.ts';
 
 /**
@@ -27,6 +29,8 @@ export interface WorkerOptions {
   /** how often workers look for stalled jobs */
   stalledIntervalMs?: number;
   log?: (line: string) => void;
+  /** metrics hooks around each job (observe.ts) */
+  observe?: Pick<WorkerObservability, 'jobStarted' | 'jobFinished'>;
 }
 
 /**
@@ -42,20 +46,44 @@ export function startGradeWorker(
   service: GradeService,
   options: WorkerOptions,
 ): Worker<GradeJobData, GradeResult> {
-  const log = options.log ?? ((line: string) => console.log(`[grader-worker] ${line}`));
+  const log = options.log ?? ((line: string) => jsonLog.warn(line, { queue: options.queueName }));
+  const observe = options.observe;
   const worker = new Worker<GradeJobData, GradeResult>(
     options.queueName ?? GRADE_QUEUE,
     async (job: Job<GradeJobData, GradeResult>) => {
-      const parsed = parseGradeRequest(job.data?.request);
-      if (!parsed.ok)
-        throw new UnrecoverableError(`invalid grade request in job ${job.id}: ${parsed.error}`);
-      const result = await service.grade(parsed.request);
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // the grader failed, not the program: let another attempt (maybe another worker) try
-      if (result.status === 'sandbox_error' && !lastAttempt)
-        throw new Error(result.message ?? 'sandbox error');
-      log(`job ${job.id}: ${result.status} in ${Math.round(result.durations.totalMs)} ms`);
-      return result;
+      // the submitting web request's id (queue contract): in this job's log line and handed
+      // back beside the result, for the verdict's log line on the web
+      const requestId =
+        typeof job.data?.requestId === 'string' ? job.data.requestId.slice(0, 80) : undefined;
+      observe?.jobStarted(job);
+      let outcome: 'completed' | 'retried' | 'failed' = 'failed';
+      try {
+        const parsed = parseGradeRequest(job.data?.request);
+        if (!parsed.ok)
+          throw new UnrecoverableError(`invalid grade request in job ${job.id}: ${parsed.error}`);
+        const result = await service.grade(parsed.request);
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        // the grader failed, not the program: let another attempt (maybe another worker) try
+        if (result.status === 'sandbox_error' && !lastAttempt) {
+          outcome = 'retried';
+          throw new Error(result.message ?? 'sandbox error');
+        }
+        outcome = 'completed';
+        jsonLog.info('job graded', {
+          jobId: job.id,
+          requestId,
+          status: result.status,
+          ms: Math.round(result.durations.totalMs),
+          waitedMs: job.processedOn && job.timestamp ? job.processedOn - job.timestamp : undefined,
+          attempt: job.attemptsMade + 1,
+        });
+        const answer: GradeResult & { requestId?: string } = requestId
+          ? { ...result, requestId }
+          : result;
+        return answer;
+      } finally {
+        observe?.jobFinished(outcome);
+      }
     },
     {
       connection: workerConnection(options.redisUrl),
@@ -66,6 +94,13 @@ export function startGradeWorker(
     },
   );
   worker.on('error', (error) => log(`error: ${error.message}`));
-  worker.on('failed', (job, error) => log(`job ${job?.id}: failed: ${error.message}`));
+  worker.on('failed', (job, error) =>
+    jsonLog.warn('job failed', {
+      jobId: job?.id,
+      requestId: job?.data?.requestId,
+      error: error.message,
+      attempt: job?.attemptsMade,
+    }),
+  );
   return worker;
 }

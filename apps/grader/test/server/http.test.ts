@@ -122,5 +122,9 @@ describeSandbox('HTTP service', () => {
     expect(text).toMatch(/^lms_grader_in_flight 0$/m);
     const unknown = await app.inject({ method: 'GET', url: '/nope' });
     expect(unknown.statusCode).toBe(404);
+    // readiness: taking gradings (the draining case: cli.ts sets isDraining on SIGTERM)
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ ready: true, inFlight: 0 });
   });
 });

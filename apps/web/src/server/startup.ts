@@ -13,6 +13,9 @@ export function startBackgroundWork(): void {
   void (async () => {
     try {
       const transport = await getGraderTransport();
+      // queue mode: the transport's reconcile (started with it) re-sends what was lost, once,
+      // by one instance, and keeps doing so while the process runs (grader/queue.ts)
+      if (transport.kind === 'queue') return;
       const { recovered } = await recoverPendingAttempts(getDb(), transport);
       if (recovered > 0) console.log(`[web] re-sent ${recovered} pending attempt(s) to the grader`);
     } catch (error) {

@@ -92,7 +92,9 @@ describe('server errors in the reader’s language', () => {
       api.attempt.submit.mutate({ courseSlug: 'testcourse', taskId: 't1', code: 'x' }),
     );
     expect(noGrader.data).toMatchObject({ appCode: 'GRADER_UNAVAILABLE', appParams: {} });
-    expect(serverErrorText(noGrader, ru)).toBe('Сервис проверки не настроен.');
+    expect(serverErrorText(noGrader, ru)).toBe(
+      'Проверка сейчас недоступна: решение не отправлено. Ваш код сохранён — попробуйте через минуту.',
+    );
 
     const missing = await failure(
       api.progress.openHint.mutate({ courseSlug: 'testcourse', taskId: 'nope' }),

@@ -20,6 +20,7 @@ import {
   PENDING_ATTEMPT_STATUSES,
   type TestResult,
 } from '../types.ts';
+import { codeHashOf, engineDisagreement, failureOf } from './analytics-keys.ts';
 import type { DbOrTx } from './audit.ts';
 
 /**
@@ -55,6 +56,8 @@ export const attemptSelect = {
   pythonImpl: true,
   pythonVersion: true,
   engine: true,
+  codeHash: true,
+  failKey: true,
   createdAt: true,
   startedAt: true,
   gradedAt: true,
@@ -91,6 +94,8 @@ export type CreateAttemptInput = {
   releaseId?: string | null;
   /** e.g. a client-generated submission id or the queue job id: a retried create returns the first attempt */
   idempotencyKey?: string | null;
+  /** the code's syntax shape (`@lms/content/shape`), for grouping wrong answers */
+  shapeHash?: string | null;
 };
 
 function validateCreate(input: CreateAttemptInput): void {
@@ -126,6 +131,8 @@ export async function createAttempt(
         code: input.code,
         releaseId: input.releaseId ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
+        codeHash: codeHashOf(input.code),
+        shapeHash: input.shapeHash ?? null,
       },
       select: attemptSelect,
     });
@@ -219,6 +226,7 @@ export async function recordAttemptResult(
   }
   const where = 'attemptId' in ref ? { id: ref.attemptId } : { idempotencyKey: ref.idempotencyKey };
   const gradedAt = result.gradedAt ?? new Date();
+  const failure = failureOf(result);
   // The guarded write comes first: it decides, atomically, who records the verdict (exactly
   // once), and on SQLite it takes the write lock at once instead of upgrading a read lock
   // (which fails under WAL when another connection committed meanwhile).
@@ -239,6 +247,8 @@ export async function recordAttemptResult(
         pythonImpl: result.pythonImpl ?? null,
         pythonVersion: result.pythonVersion ?? null,
         engine: result.engine ?? null,
+        failKey: failure?.failKey ?? null,
+        failMessage: failure?.failMessage ?? null,
         gradedAt,
         ...(result.startedAt ? { startedAt: result.startedAt } : {}),
       },
@@ -252,30 +262,104 @@ export async function recordAttemptResult(
     }
     const recorded = updated.count === 1;
     if (recorded && result.status !== 'sandbox_error') {
-      const final = a.stage === 'final';
-      const task = { userId: a.userId, courseId: a.courseId, taskId: a.taskId };
-      await tx.progress.upsert({
-        where: { userId_courseId_taskId: task },
-        create: {
-          ...task,
-          attempts: final ? 1 : 0,
-          quickChecks: final ? 0 : 1,
-          lastAttemptAt: gradedAt,
-          firstSolvedAt: final && result.status === 'passed' ? gradedAt : null,
-        },
-        update: final
-          ? { attempts: { increment: 1 }, lastAttemptAt: gradedAt }
-          : { quickChecks: { increment: 1 }, lastAttemptAt: gradedAt },
-      });
-      if (final && result.status === 'passed') {
-        await tx.progress.updateMany({
-          where: { ...task, firstSolvedAt: null },
-          data: { firstSolvedAt: gradedAt },
-        });
-      }
+      await updateProgress(tx, a, result.status, failure?.failKey ?? null, gradedAt);
+      await noteEngineDisagreement(tx, a);
     }
     return { attempt: toView(a), recorded };
   }, TX_OPTIONS);
+}
+
+/**
+ * The verdict's part of Progress (the aggregate the dashboards read): final attempts count in
+ * `attempts`, set the first attempt's time, the latest verdict (and the latest wrong answer's
+ * failKey), and on the first `passed` the solve's time and the attempts it took; quick checks
+ * count in `quickChecks`.
+ */
+async function updateProgress(
+  tx: DbOrTx,
+  a: AttemptRow,
+  status: AttemptVerdict,
+  failKey: string | null,
+  gradedAt: Date,
+): Promise<void> {
+  const final = a.stage === 'final';
+  const task = { userId: a.userId, courseId: a.courseId, taskId: a.taskId };
+  const passed = final && status === 'passed';
+  const latest = final
+    ? { lastFinalId: a.id, lastStatus: status, ...(failKey ? { lastFailKey: failKey } : {}) }
+    : {};
+  const row = await tx.progress.upsert({
+    where: { userId_courseId_taskId: task },
+    create: {
+      ...task,
+      attempts: final ? 1 : 0,
+      quickChecks: final ? 0 : 1,
+      lastAttemptAt: gradedAt,
+      firstAttemptAt: final ? gradedAt : null,
+      firstSolvedAt: passed ? gradedAt : null,
+      attemptsToSolve: passed ? 1 : null,
+      ...latest,
+    },
+    update: final
+      ? { attempts: { increment: 1 }, lastAttemptAt: gradedAt, ...latest }
+      : { quickChecks: { increment: 1 }, lastAttemptAt: gradedAt },
+    select: { attempts: true, firstAttemptAt: true, firstSolvedAt: true },
+  });
+  if (final && row.firstAttemptAt === null) {
+    await tx.progress.updateMany({
+      where: { ...task, firstAttemptAt: null },
+      data: { firstAttemptAt: gradedAt },
+    });
+  }
+  if (passed && row.firstSolvedAt === null) {
+    await tx.progress.updateMany({
+      where: { ...task, firstSolvedAt: null },
+      data: { firstSolvedAt: gradedAt, attemptsToSolve: row.attempts },
+    });
+  }
+}
+
+const ENGINE_RUN_SELECT = { id: true, status: true, results: true } as const;
+
+/**
+ * When a quick check and a final check of the same code (same user, task and codeHash) both
+ * have a verdict, whichever comes second compares them (`engineDisagreement`) and stores a
+ * disagreement, one per final attempt.
+ */
+async function noteEngineDisagreement(tx: DbOrTx, a: AttemptRow & { codeHash?: string | null }) {
+  const codeHash = a.codeHash ?? codeHashOf(a.code);
+  const other = await tx.attempt.findFirst({
+    where: {
+      userId: a.userId,
+      courseId: a.courseId,
+      taskId: a.taskId,
+      codeHash,
+      stage: a.stage === 'final' ? 'quick' : 'final',
+      status: { notIn: [...PENDING_ATTEMPT_STATUSES, 'sandbox_error'] },
+      id: { not: a.id },
+    },
+    orderBy: { createdAt: 'desc' },
+    select: ENGINE_RUN_SELECT,
+  });
+  if (!other) return;
+  const self = { id: a.id, status: a.status, results: a.results };
+  const [quick, final] = a.stage === 'final' ? [other, self] : [self, other];
+  const verdict = engineDisagreement(
+    { status: quick.status, results: (quick.results as TestResult[] | null) ?? null },
+    { status: final.status, results: (final.results as TestResult[] | null) ?? null },
+  );
+  if (!verdict.disagree) return;
+  await tx.engineDisagreement.upsert({
+    where: { finalAttemptId: final.id },
+    create: {
+      courseId: a.courseId,
+      taskId: a.taskId,
+      userId: a.userId,
+      quickAttemptId: quick.id,
+      finalAttemptId: final.id,
+    },
+    update: { quickAttemptId: quick.id },
+  });
 }
 
 /**
@@ -500,4 +584,65 @@ export async function listPendingAttempts(
     select: attemptSelect,
   });
   return rows.map(toView);
+}
+
+/** A final attempt without a verdict, as the web's queue reconcile and waiting line read it. */
+export type PendingFinalAttempt = {
+  id: string;
+  userId: string;
+  status: 'queued' | 'running';
+  createdAt: Date;
+  startedAt: Date | null;
+  /** set once by `claimAttemptResend` */
+  resentAt: Date | null;
+};
+
+/**
+ * Final attempts without a verdict, oldest first, with only what ordering and reconciling
+ * need (no code, no results): `status` narrows to the waiting (`queued`) or the running ones.
+ */
+export async function listPendingFinalAttempts(
+  db: DbOrTx,
+  options: { status?: 'queued' | 'running'; olderThan?: Date; limit?: number } = {},
+): Promise<PendingFinalAttempt[]> {
+  const rows = await db.attempt.findMany({
+    where: {
+      stage: 'final',
+      status: options.status ?? { in: [...PENDING_ATTEMPT_STATUSES] },
+      ...(options.olderThan ? { createdAt: { lt: options.olderThan } } : {}),
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: Math.min(options.limit ?? 1000, 10_000),
+    select: {
+      id: true,
+      userId: true,
+      status: true,
+      createdAt: true,
+      startedAt: true,
+      resentAt: true,
+    },
+  });
+  return rows as PendingFinalAttempt[];
+}
+
+/**
+ * Claims the one re-send of a pending final attempt (its queue job was lost): sets `resentAt`
+ * only if nobody has, in one guarded update. True for exactly one caller, however many web
+ * instances race for it; false when it was claimed before or has a verdict meanwhile.
+ */
+export async function claimAttemptResend(
+  db: DbOrTx,
+  attemptId: string,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const r = await db.attempt.updateMany({
+    where: {
+      id: attemptId,
+      stage: 'final',
+      status: { in: [...PENDING_ATTEMPT_STATUSES] },
+      resentAt: null,
+    },
+    data: { resentAt: at },
+  });
+  return r.count === 1;
 }

@@ -39,6 +39,9 @@ async function makeTransport(): Promise<GraderTransport> {
       console.error(`[grader] ${why}`);
       return {
         kind: 'queue',
+        async available() {
+          return false;
+        },
         async dispatch(attemptId) {
           await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
           throw new GraderError(why, false);

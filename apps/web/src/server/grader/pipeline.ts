@@ -4,6 +4,7 @@ import { type GradeRequestInput, type GradeResult, gradingMessage } from '@lms/g
 import type { Db } from '../db';
 import {
   applyGradeResult,
+  FINAL_CHECKS_IN_FLIGHT_CAP,
   failAttemptForService,
   gradedWithoutSandbox,
   gradeOutputTask,
@@ -20,12 +21,27 @@ export type InProcessTransportOptions = {
   db: Db;
   /** one final check (HTTP to the grader service, or a fake in tests) */
   grade: GradeFn;
-  /** final checks in flight at once from this web process (the grader queues beyond its own) */
+  /**
+   * final checks sent to the grader at once from this web process (default 64): the grader's own
+   * admission (CPU-aware, apps/grader scheduler.ts) decides how many of them run at once; beyond
+   * this many they wait here, in the fair line
+   */
   concurrency?: number;
+  /** of one user's final checks, at most this many at once (default FINAL_CHECKS_IN_FLIGHT_CAP) */
+  perUser?: number;
   /** waits before re-trying an attempt whose grader was unreachable/busy; then it is given up */
   retryDelaysMs?: number[];
   log?: (line: string) => void;
 };
+
+/**
+ * Final checks one web process has at the grader at once. The grader admits runs by the CPU
+ * they use (many sleepers, one busy program per core) and queues the rest up to
+ * GRADER_MAX_RUNS + GRADER_QUEUE_LIMIT (128 + 256 by default): it, not this bound, decides how
+ * much runs at once. The bound only keeps the order fair beyond it (the fair line, below). It
+ * was 4: a class of 30 submitting task 0020 (3 s of sleep each) waited in eights of 3 s.
+ */
+export const DEFAULT_IN_FLIGHT = 64;
 
 /** Stored on an attempt no grader could take (a code: the page says it in the reader's language). */
 export const SERVICE_DOWN_MESSAGE = gradingMessage('grader_unavailable');
@@ -37,10 +53,19 @@ export const SERVICE_DOWN_MESSAGE = gradingMessage('grader_unavailable');
  */
 export function createInProcessTransport(options: InProcessTransportOptions): GraderTransport & {
   idle(): Promise<void>;
+  /** final checks waiting for a slot (and those about to join the line with every slot taken) */
+  backlog(): Promise<number>;
+  placeOf(attemptId: string): Promise<number | null>;
 } {
-  const { db, grade, concurrency = 4, retryDelaysMs = [2_000, 10_000, 30_000] } = options;
+  const {
+    db,
+    grade,
+    concurrency = DEFAULT_IN_FLIGHT,
+    perUser = FINAL_CHECKS_IN_FLIGHT_CAP,
+    retryDelaysMs = [2_000, 10_000, 30_000],
+  } = options;
   const log = options.log ?? ((line: string) => console.warn(`[grader-client] ${line}`));
-  const line = createFairLine(concurrency);
+  const line = createFairLine(concurrency, perUser);
   const inFlight = new Set<Promise<void>>();
 
   async function gradeOnce(attemptId: string): Promise<'done' | 'retry'> {
@@ -66,11 +91,24 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
     }
   }
 
-  async function run(attemptId: string): Promise<void> {
-    // whose attempt it is decides its place in the waiting line (unknown: graded as its own user)
-    const owner = (await getAttempt(db, attemptId))?.userId ?? `?${attemptId}`;
+  /** dispatches reading their attempt's owner, not in the line yet */
+  let entering = 0;
+
+  async function run(attemptId: string, knownOwner?: string): Promise<void> {
+    // whose attempt it is decides its place in the waiting line (unknown: graded as its own
+    // user); given by the caller (submit), it joins the line before dispatch returns
+    let owner = knownOwner;
+    if (owner === undefined) {
+      entering++;
+      try {
+        owner = (await getAttempt(db, attemptId))?.userId ?? `?${attemptId}`;
+      } finally {
+        entering--;
+      }
+    }
+    const user = owner;
     for (let i = 0; ; i++) {
-      const outcome = await line.withSlot(owner, () => gradeOnce(attemptId));
+      const outcome = await line.withSlot(user, () => gradeOnce(attemptId), attemptId);
       if (outcome === 'done') return;
       const delay = retryDelaysMs[i];
       if (delay === undefined) {
@@ -83,13 +121,20 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
 
   return {
     kind: 'http',
-    dispatch(attemptId: string) {
-      const p = run(attemptId).catch((error) => {
+    dispatch(attemptId: string, owner?: string) {
+      const p = run(attemptId, owner).catch((error) => {
         log(`attempt ${attemptId}: grading crashed: ${(error as Error).message}`);
       });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
       return p;
+    },
+    async backlog() {
+      // waiting in the line, and those about to join it with every slot taken
+      return line.waiting + Math.max(0, line.running + entering - concurrency);
+    },
+    async placeOf(attemptId: string) {
+      return line.placeOf(attemptId);
     },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
@@ -98,56 +143,93 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
 }
 
 /**
- * At most `concurrency` jobs at once; the waiting line is round-robin by user: when a slot
- * frees, the next user in turn gets it for their oldest waiting job, and goes to the back of
- * the line if they have more. One user's burst thus delays others by at most one job each.
+ * At most `concurrency` jobs at once, and at most `perUser` of one user's; the waiting line is
+ * round-robin by user: when a slot frees, the next user in turn (who is under `perUser`) gets it
+ * for their oldest waiting job, and goes to the back of the line if they have more. One user's
+ * burst thus delays others by at most one job each.
  */
-export function createFairLine(concurrency: number) {
+export function createFairLine(concurrency: number, perUser = Number.POSITIVE_INFINITY) {
   let running = 0;
-  /** per user, their waiting jobs' wake-ups, oldest first */
-  const waiting = new Map<string, Array<() => void>>();
+  /** per user, their jobs holding a slot */
+  const runningBy = new Map<string, number>();
+  /** per user, their waiting jobs (wake-up, key), oldest first */
+  const waiting = new Map<string, Array<{ wake: () => void; key: string | undefined }>>();
   /** users with waiting jobs, in turn order (a Set keeps insertion order) */
   const turns = new Set<string>();
 
-  function next(): void {
-    const user = turns.values().next().value;
-    if (user === undefined) return;
-    turns.delete(user);
-    const queue = waiting.get(user) ?? [];
-    const wake = queue.shift();
-    if (queue.length > 0)
-      turns.add(user); // back of the line
-    else waiting.delete(user);
-    running++;
-    wake?.();
+  /** Gives free slots to the waiting jobs, in turn. */
+  function pump(): void {
+    while (running < concurrency) {
+      let user: string | undefined;
+      for (const u of turns) {
+        if ((runningBy.get(u) ?? 0) < perUser) {
+          user = u;
+          break;
+        }
+      }
+      if (user === undefined) return;
+      turns.delete(user);
+      const queue = waiting.get(user) ?? [];
+      const job = queue.shift();
+      if (queue.length > 0)
+        turns.add(user); // back of the line
+      else waiting.delete(user);
+      running++;
+      runningBy.set(user, (runningBy.get(user) ?? 0) + 1);
+      job?.wake();
+    }
   }
 
   return {
-    async withSlot<T>(user: string, fn: () => Promise<T>): Promise<T> {
-      if (running < concurrency && turns.size === 0) running++;
-      else {
-        await new Promise<void>((wake) => {
-          const queue = waiting.get(user);
-          if (queue) queue.push(wake);
-          else {
-            waiting.set(user, [wake]);
-            turns.add(user);
-          }
-          if (running < concurrency) next();
-        });
-      }
+    /** Runs `fn` in a slot, in turn; `key` names the job for `placeOf`. */
+    async withSlot<T>(user: string, fn: () => Promise<T>, key?: string): Promise<T> {
+      await new Promise<void>((wake) => {
+        const queue = waiting.get(user);
+        if (queue) queue.push({ wake, key });
+        else {
+          waiting.set(user, [{ wake, key }]);
+          turns.add(user);
+        }
+        pump();
+      });
       try {
         return await fn();
       } finally {
         running--;
-        next();
+        const mine = (runningBy.get(user) ?? 1) - 1;
+        if (mine > 0) runningBy.set(user, mine);
+        else runningBy.delete(user);
+        pump();
       }
     },
-    /** jobs waiting for a slot (tests) */
+    /** jobs waiting for a slot */
     get waiting() {
       let n = 0;
       for (const q of waiting.values()) n += q.length;
       return n;
+    },
+    /** jobs holding a slot */
+    get running() {
+      return running;
+    },
+    /**
+     * A waiting job's place in the line (1 = the next slot's), as the turns will serve it:
+     * every user's next job in turn order, round after round; null when it is not waiting.
+     */
+    placeOf(key: string): number | null {
+      const queues = [...turns].map((u) => waiting.get(u) ?? []);
+      let place = 0;
+      for (let round = 0; ; round++) {
+        let more = false;
+        for (const queue of queues) {
+          const job = queue[round];
+          if (!job) continue;
+          more = true;
+          place++;
+          if (job.key === key) return place;
+        }
+        if (!more) return null;
+      }
     },
   };
 }

@@ -1,5 +1,11 @@
 import { gradeRequestFor } from '@lms/content/grading';
-import { getAttempt, listPendingAttempts, pendingFinalAttemptsBefore } from '@lms/db';
+import {
+  claimAttemptResend,
+  getAttempt,
+  listPendingFinalAttempts,
+  type PendingFinalAttempt,
+  pendingFinalAttemptsBefore,
+} from '@lms/db';
 import {
   GRADE_JOB_NAME,
   GRADE_QUEUE,
@@ -16,6 +22,8 @@ import type {
   RedisOptions,
 } from 'bullmq';
 import type { Db } from '../db';
+import { currentRequestId, log as jsonLog } from '../log';
+import { webMetrics } from '../metrics';
 import {
   applyGradeResult,
   failAttemptForService,
@@ -54,13 +62,33 @@ export type QueueTransportOptions = {
    * one the attempt is stored as `grader_unavailable` (like the HTTP transport's retries)
    */
   retryDelaysMs?: number[];
-  /** after `start()`: how often to look for attempts left pending too long; default 60 s */
+  /** after `start()`: how often to reconcile (`reconcile()`); default 15 s */
   sweepEveryMs?: number;
   /**
-   * after `start()`: a final attempt still queued or running this long after it was stored is
-   * dispatched again (its job's verdict, if any, is stored then); default 5 min
+   * the reconcile judges a pending final attempt only this long after it was stored, started
+   * or re-sent (a dispatch under way has not reached Redis yet); default 15 s
    */
   staleAfterMs?: number;
+  /** the clock of the reconcile's judgements (tests move it instead of waiting); Date.now */
+  now?: () => number;
+};
+
+/** What one `reconcile()` pass did (ids are attempt ids). */
+export type ReconcileReport = {
+  /** pending final attempts older than the grace, looked up in Redis */
+  considered: number;
+  /** their job was lost (Redis restarted, flushed): this instance won the claim and queued it again */
+  resent: string[];
+  /** lost, but another instance had claimed the re-send: left to it */
+  claimedElsewhere: string[];
+  /** their job had finished while no instance listened: its verdict stored now */
+  stored: string[];
+  /** active past its limits: claimed, given one more grading time before giving up */
+  stuck: string[];
+  /** re-sent once and lost or stuck again: stored as `sandbox_error` (grader_unavailable) */
+  gaveUp: string[];
+  /** waiting for a worker, or being graded within its limits */
+  inLine: number;
 };
 
 export type QueueTransport = GraderTransport & {
@@ -71,10 +99,22 @@ export type QueueTransport = GraderTransport & {
   /**
    * The process's background work (index.ts, once per process): connects to Redis — the
    * events listener included, so verdicts of jobs any instance queued are stored here — in the
-   * background, trying again after the back-off until it works, and sweeps attempts left
-   * pending too long every `sweepEveryMs`. Returns at once; never waits for Redis.
+   * background, trying again after the back-off until it works, and reconciles once connected
+   * and then every `sweepEveryMs`. Returns at once; never waits for Redis.
    */
   start(): void;
+  /**
+   * One reconcile pass (start() runs them; tests call it): every final attempt pending longer
+   * than the grace is looked up in Redis. A job that finished unheard has its verdict stored; a
+   * job lost is queued again, once, by the one instance whose guarded claim on the attempt
+   * (`resentAt`, @lms/db `claimAttemptResend`) wins; an attempt re-sent once and lost again, or
+   * active past its task's limits twice, is stored as `sandbox_error` (grader_unavailable).
+   * A job still waiting for a worker is in line, however long the line: never given up.
+   * Without a connection it does nothing.
+   */
+  reconcile(): Promise<ReconcileReport>;
+  /** jobs waiting for a worker now (0 while not connected) */
+  backlog(): Promise<number>;
   close(): Promise<void>;
 };
 
@@ -187,8 +227,9 @@ export async function createQueueTransport(
   const commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
   const backoff = options.reconnectBackoffMs ?? { min: 1_000, max: 30_000 };
   const retryDelaysMs = options.retryDelaysMs ?? [2_000, 10_000, 30_000];
-  const sweepEveryMs = options.sweepEveryMs ?? 60_000;
-  const staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
+  const sweepEveryMs = options.sweepEveryMs ?? 15_000;
+  const staleAfterMs = options.staleAfterMs ?? 15_000;
+  const clock = options.now ?? Date.now;
   const where = redisAddress(redisUrl);
   // a bad URL is a configuration error: say so now, not at the first submission
   const connection = queueConnectionOptions(redisUrl, { connectTimeoutMs, commandTimeoutMs });
@@ -197,17 +238,24 @@ export async function createQueueTransport(
   let connecting: Promise<Link> | null = null;
   let failures = 0;
   let nextTryAt = 0;
+  let lastFailedAt = 0;
   let lastProblem = '';
   let closed = false;
   let lastErrorLogged = 0;
+  let lastLoggedAt = 0;
   let started = false;
-  let sweeping = false;
+  let sweeping: Promise<ReconcileReport> | null = null;
+  let backlogRead: { at: number; value: Promise<number> } | null = null;
+  /** dispatches under way, by attempt (placeOf waits for its own) */
+  const enqueuing = new Map<string, Promise<void>>();
   let sweepTimer: NodeJS.Timeout | undefined;
 
   const unavailable = (why: string) =>
     new GraderError(`the grading queue (Redis at ${where}) is unavailable: ${why}`, true);
 
   function logRedisError(error: Error) {
+    // before the first connection, connect() says it in one line for the whole outage
+    if (!link) return;
     // ioredis repeats its error on every reconnect: one line per 10 s is enough
     if (Date.now() - lastErrorLogged < 10_000) return;
     lastErrorLogged = Date.now();
@@ -222,6 +270,16 @@ export async function createQueueTransport(
       return;
     }
     await applyGradeResult(db, attemptId, result);
+    webMetrics().verdictsStored.inc({ status: result.status });
+    // the worker hands the submitting request's id back beside the result (queue contract)
+    const requestId = ((typeof raw === 'string' ? safeJson(raw) : raw) as { requestId?: unknown })
+      ?.requestId;
+    jsonLog.info('verdict stored', {
+      attemptId,
+      status: result.status,
+      graderMs: Math.round(result.durations.totalMs),
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+    });
   }
 
   function listen(events: BullQueueEvents) {
@@ -289,11 +347,13 @@ export async function createQueueTransport(
   }
 
   /** The connection, made now if there is none; a GraderError when Redis cannot be reached. */
-  async function connect(): Promise<Link> {
+  async function connect(soon = false): Promise<Link> {
     if (closed) throw unavailable('the transport is closed');
     if (link) return link;
     if (connecting) return connecting;
-    const wait = nextTryAt - Date.now();
+    // `soon` (a submission asking): the back-off's shortest wait only, so grading is there
+    // again within a second of Redis, not after the back-off's longest
+    const wait = (soon ? lastFailedAt + backoff.min : nextTryAt) - Date.now();
     if (wait > 0) {
       throw unavailable(`${lastProblem}; next connection attempt in ${Math.ceil(wait / 1000)} s`);
     }
@@ -311,8 +371,18 @@ export async function createQueueTransport(
       (error: Error) => {
         failures++;
         lastProblem = error.message;
+        lastFailedAt = Date.now();
         nextTryAt = Date.now() + Math.min(backoff.min * 2 ** (failures - 1), backoff.max);
-        log(`cannot connect to Redis at ${where}: ${error.message}`);
+        // one clear line per outage, not one per try: a reminder every 10 minutes
+        if (failures === 1) {
+          log(
+            `cannot connect to Redis at ${where} (GRADER_TRANSPORT=queue): ${error.message}. Pages are served; final checks are refused as "grading unavailable" until Redis is reachable (trying again in the background)`,
+          );
+          lastLoggedAt = Date.now();
+        } else if (Date.now() - lastLoggedAt > 600_000) {
+          log(`still cannot connect to Redis at ${where} (${failures} tries): ${error.message}`);
+          lastLoggedAt = Date.now();
+        }
         throw unavailable(error.message);
       },
     );
@@ -363,7 +433,12 @@ export async function createQueueTransport(
       if (state === 'failed') return failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
       return; // still waiting or active
     }
-    const data = { attemptId, request: gradeRequestFor(task, attempt.code) };
+    const requestId = currentRequestId();
+    const data: GradeJobData = {
+      attemptId,
+      request: gradeRequestFor(task, attempt.code),
+      ...(requestId ? { requestId } : {}),
+    };
     const priority = await fairPriority(attempt);
     await redis(() =>
       queue.add(GRADE_JOB_NAME, data, {
@@ -402,37 +477,197 @@ export async function createQueueTransport(
     }
   }
 
-  /**
-   * Attempts stored more than `staleAfterMs` ago and still queued or running are dispatched
-   * again: a job whose verdict no instance heard (the one that queued it died, the events
-   * stream was cut) is stored from its job; a job lost from Redis is queued again. Only while
-   * connected: an outage is each dispatch's own business (retries, then grader_unavailable).
-   */
-  async function sweep(): Promise<void> {
-    if (closed || !link || sweeping) return;
-    sweeping = true;
+  /** The longest one grading of the attempt's task may take at a worker, plus a margin. */
+  async function gradingBudgetMs(attemptId: string): Promise<number> {
+    const attempt = await getAttempt(db, attemptId);
+    if (!attempt) return 0;
+    const { task } = await taskOfAttempt(db, attempt);
+    const wall = task.limits.wallSeconds;
+    // the program, the tests' run (the grader's own 30 s), mypy (60 s), a wrapper run
+    const seconds =
+      wall +
+      30 +
+      (task.flags.runStaticTypeChecker ? 60 : 0) +
+      (task.checks.wrapperTest ? wall : 0) +
+      30;
+    return seconds * 1000;
+  }
+
+  /** Gives an attempt up: stored as sandbox_error (grader_unavailable), not counted. */
+  async function giveUpStuck(attemptId: string, why: string): Promise<void> {
+    log(`attempt ${attemptId}: ${why}; given up (grader_unavailable)`);
+    await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+  }
+
+  async function reconcileOne(
+    current: Link,
+    attempt: PendingFinalAttempt,
+    report: ReconcileReport,
+  ): Promise<void> {
+    const now = clock();
+    const job = await redis(() =>
+      current.Job.fromId<GradeJobData, GradeResult>(current.queue, attempt.id),
+    );
+    if (!job) {
+      if (attempt.resentAt) {
+        await giveUpStuck(attempt.id, 'its job was lost again after it was re-sent once');
+        report.gaveUp.push(attempt.id);
+      } else if (await claimAttemptResend(db, attempt.id, new Date(now))) {
+        log(`attempt ${attempt.id}: its job was lost from Redis; queued again (once)`);
+        await dispatchOnce(attempt.id);
+        report.resent.push(attempt.id);
+      } else {
+        report.claimedElsewhere.push(attempt.id);
+      }
+      return;
+    }
+    const state = await redis(() => job.getState());
+    if (state === 'completed') {
+      await storeResult(attempt.id, job.returnvalue);
+      report.stored.push(attempt.id);
+    } else if (state === 'failed') {
+      log(`attempt ${attempt.id}: job failed: ${job.failedReason}`);
+      await failAttemptForService(db, attempt.id, SERVICE_DOWN_MESSAGE);
+      report.stored.push(attempt.id);
+    } else if (state === 'active') {
+      const since = Math.max(job.processedOn ?? 0, attempt.resentAt?.getTime() ?? 0);
+      if (now - since <= (await gradingBudgetMs(attempt.id))) {
+        report.inLine++;
+      } else if (attempt.resentAt) {
+        await giveUpStuck(attempt.id, 'its job is still active past its limits');
+        report.gaveUp.push(attempt.id);
+      } else if (await claimAttemptResend(db, attempt.id, new Date(now))) {
+        log(`attempt ${attempt.id}: its job is active past its task's limits; given one more`);
+        report.stuck.push(attempt.id);
+      } else {
+        report.claimedElsewhere.push(attempt.id);
+      }
+    } else {
+      report.inLine++; // waiting, prioritized, delayed: in line for a worker
+    }
+  }
+
+  async function reconcilePass(): Promise<ReconcileReport> {
+    const report: ReconcileReport = {
+      considered: 0,
+      resent: [],
+      claimedElsewhere: [],
+      stored: [],
+      stuck: [],
+      gaveUp: [],
+      inLine: 0,
+    };
+    const current = link;
+    if (closed || !current) return report;
+    const cutoff = clock() - staleAfterMs;
     try {
-      const stale = await listPendingAttempts(db, {
-        stage: 'final',
-        olderThan: new Date(Date.now() - staleAfterMs),
-        limit: 500,
+      const pending = await listPendingFinalAttempts(db, {
+        olderThan: new Date(cutoff),
+        limit: 1_000,
       });
-      for (const attempt of stale) {
-        if (closed || !link) return;
+      for (const attempt of pending) {
+        if (closed || link !== current) break;
+        // judged from its last sign of life: stored, taken by a worker, re-sent
+        const since = Math.max(
+          attempt.createdAt.getTime(),
+          attempt.startedAt?.getTime() ?? 0,
+          attempt.resentAt?.getTime() ?? 0,
+        );
+        if (since > cutoff) continue;
+        report.considered++;
         try {
-          await dispatchOnce(attempt.id);
+          await reconcileOne(current, attempt, report);
         } catch (error) {
           if (error instanceof GraderError) {
-            log(`sweep: ${error.message}; the rest waits for the next sweep`);
-            return;
+            log(`reconcile: ${error.message}; the rest waits for the next pass`);
+            break;
           }
           await giveUp(attempt.id, error);
         }
       }
     } catch (error) {
-      log(`sweep: ${(error as Error).message}`);
-    } finally {
-      sweeping = false;
+      log(`reconcile: ${(error as Error).message}`);
+    }
+    return report;
+  }
+
+  /** One pass at a time per process: a second caller shares the pass under way. */
+  function reconcile(): Promise<ReconcileReport> {
+    sweeping ??= reconcilePass().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
+  }
+
+  /**
+   * Whether final checks can be queued: connected (connecting now if not, within the connect
+   * timeout, or at once "no" during the back-off). A connection that worked and is being
+   * re-made (Redis restarting) counts as there: a dispatch then waits out the outage with its
+   * retries, as before.
+   */
+  async function available(): Promise<boolean> {
+    try {
+      await connect(true);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The attempt's place among the jobs waiting for a worker, in the order workers take them
+   * (its rank in BullMQ's priority set: the fair priority above); null when none wait (not
+   * saturated) or it is not waiting. A dispatch under way (submit) is awaited first, briefly.
+   */
+  async function placeOf(attemptId: string): Promise<number | null> {
+    const current = link;
+    if (!current || (await backlog()) === 0) return null;
+    const enqueue = enqueuing.get(attemptId);
+    if (enqueue) await within(enqueue, commandTimeoutMs, 'enqueue').catch(() => {});
+    try {
+      const client = await current.queue.client;
+      const rank = await client.runCommand('zrank', [current.queue.keys.prioritized, attemptId]);
+      return typeof rank === 'number' ? rank + 1 : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Jobs waiting for a worker (read at most every 500 ms: every open watch asks). */
+  function backlog(): Promise<number> {
+    const current = link;
+    if (!current) return Promise.resolve(0);
+    if (backlogRead && Date.now() - backlogRead.at < 500) return backlogRead.value;
+    const value = current.queue
+      .getJobCounts('waiting', 'prioritized')
+      .then((c) => (c.waiting ?? 0) + (c.prioritized ?? 0))
+      .catch(() => 0);
+    backlogRead = { at: Date.now(), value };
+    return value;
+  }
+
+  /** Enqueues, trying again while Redis is unreachable; then gives the attempt up. */
+  async function dispatchWithRetries(attemptId: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        return await dispatchOnce(attemptId);
+      } catch (error) {
+        // shutting down: the attempt stays queued for the next start's recovery
+        if (closed) throw error;
+        if (!(error instanceof GraderError)) {
+          // not Redis (its task is gone, a database error): trying again would not help
+          await giveUp(attemptId, error);
+          throw error;
+        }
+        const delay = retryDelaysMs[i];
+        if (delay === undefined) {
+          log(`attempt ${attemptId}: ${error.message}; given up`);
+          await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
+          throw error;
+        }
+        log(`attempt ${attemptId}: ${error.message}; trying again in ${delay} ms`);
+        await sleep(delay);
+      }
     }
   }
 
@@ -444,35 +679,26 @@ export async function createQueueTransport(
     async ready() {
       await connect();
     },
+    available,
+    backlog,
+    placeOf,
+    reconcile,
     start() {
       if (started || closed) return;
       started = true;
-      void keepConnected();
-      sweepTimer = setInterval(() => void sweep(), sweepEveryMs);
+      // the first pass as soon as connected (a restart's leftovers), then every sweepEveryMs
+      void keepConnected().then(() => reconcile());
+      sweepTimer = setInterval(() => void reconcile(), sweepEveryMs);
       sweepTimer.unref();
     },
-    async dispatch(attemptId: string) {
-      for (let i = 0; ; i++) {
-        try {
-          return await dispatchOnce(attemptId);
-        } catch (error) {
-          // shutting down: the attempt stays queued for the next start's recovery
-          if (closed) throw error;
-          if (!(error instanceof GraderError)) {
-            // not Redis (its task is gone, a database error): trying again would not help
-            await giveUp(attemptId, error);
-            throw error;
-          }
-          const delay = retryDelaysMs[i];
-          if (delay === undefined) {
-            log(`attempt ${attemptId}: ${error.message}; given up`);
-            await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
-            throw error;
-          }
-          log(`attempt ${attemptId}: ${error.message}; trying again in ${delay} ms`);
-          await sleep(delay);
-        }
-      }
+    dispatch(attemptId: string) {
+      const p = dispatchWithRetries(attemptId);
+      enqueuing.set(attemptId, p);
+      void p.then(
+        () => enqueuing.delete(attemptId),
+        () => enqueuing.delete(attemptId),
+      );
+      return p;
     },
     async close() {
       closed = true;

@@ -1,4 +1,5 @@
 import type { Task } from '@lms/content/schema';
+import { shapeHash } from '@lms/content/shape';
 import {
   type AttemptView,
   createFinalAttemptWithinLimits,
@@ -232,7 +233,14 @@ export async function getOwnAttempt(
   ctx: SignedInContext,
   input: { id: string; courseSlug: string },
 ) {
-  return readAttempt(ctx, input.id, await courseIdOf(ctx.db, input.courseSlug));
+  const view = await readAttempt(ctx, input.id, await courseIdOf(ctx.db, input.courseSlug));
+  return withPlace(ctx, view);
+}
+
+/** The attempt's place in the waiting line while grading is saturated (grader/transport.ts). */
+async function withPlace<T extends { id: string; status: string }>(ctx: SignedInContext, view: T) {
+  const place = view.status === 'queued' ? await ctx.grader?.placeOf?.(view.id) : null;
+  return { ...view, queuePosition: place ?? null };
 }
 
 /**
@@ -313,19 +321,33 @@ export async function submitAttempt(
   assertCodeSize(input.code);
   const grader = ctx.grader;
   if (!grader) throw new AppError('GRADER_UNAVAILABLE');
-  const { releaseId, courseId } = await getPublishedTask(ctx.db, input);
+  const { releaseId, courseId, task } = await getPublishedTask(ctx.db, input);
+  // queue mode with Redis away: refused now, nothing stored (grader/transport.ts `available`)
+  if (grader.available && !(await grader.available())) throw new AppError('GRADER_UNAVAILABLE');
   const limit = ctx.submitsPerMinute;
+  // the shape groups wrong programs on the instructors' dashboards (an output task's answer
+  // is text, not a program)
+  const shape = task.kind === 'program' ? shapeHash(input.code) : null;
   const made = await createFinalAttemptWithinLimits(
     ctx.db,
-    { userId: ctx.session.user.id, courseId, taskId: input.taskId, code: input.code, releaseId },
+    {
+      userId: ctx.session.user.id,
+      courseId,
+      taskId: input.taskId,
+      code: input.code,
+      releaseId,
+      shapeHash: shape,
+    },
     { perWindow: limit, windowMs: RATE_WINDOW_MS, maxPending: FINAL_CHECKS_IN_FLIGHT_CAP },
   );
   if (!made.ok) throw limitError(made, { code: 'RATE_LIMITED', limit });
   const { attempt } = made;
-  void grader.dispatch(attempt.id).catch((e) => {
+  void grader.dispatch(attempt.id, ctx.session.user.id).catch((e) => {
     console.warn(`[attempt] dispatch ${attempt.id}: ${(e as Error).message}`);
   });
-  return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt };
+  // grading saturated: "busy, your check is queued as number N" (null: it starts at once)
+  const queuePosition = (await grader.placeOf?.(attempt.id)) ?? null;
+  return { id: attempt.id, status: attempt.status, createdAt: attempt.createdAt, queuePosition };
 }
 
 /** A quick check as the browser ran it (public tests in Pyodide). */
@@ -423,8 +445,8 @@ export async function* watchAttempt(
   let last = '';
   const deadline = Date.now() + 10 * 60_000;
   while (!signal?.aborted && Date.now() < deadline) {
-    const current = await readAttempt(ctx, input.id, courseId);
-    const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}`;
+    const current = await withPlace(ctx, await readAttempt(ctx, input.id, courseId));
+    const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}:${current.queuePosition}`;
     if (key !== last) {
       last = key;
       yield current;

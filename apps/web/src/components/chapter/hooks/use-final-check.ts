@@ -48,6 +48,11 @@ export interface FinalCheck {
   error: unknown;
   /** submitting, or the attempt has no verdict yet: another submission waits */
   busy: boolean;
+  /**
+   * grading is saturated: the attempt's place in the waiting line (1 = next), from the submit's
+   * answer, then from each update of the attempt; null when it is not waiting in line
+   */
+  queuePosition: number | null;
   /** submits `code` unless busy */
   submit(code: string): void;
 }
@@ -71,6 +76,7 @@ export function useFinalCheck(opts: {
   const submission = useMutation(trpc.attempt.submit.mutationOptions());
   const [error, setError] = useState<unknown>(null);
   const [followed, setFollowed] = useState<{ id: string; poll: boolean } | null>(null);
+  const [placeAtSubmit, setPlaceAtSubmit] = useState<{ id: string; n: number | null } | null>(null);
   const streamFailed = useRef(false);
   const attemptId = followed?.id ?? null;
   const watchId = followed && !followed.poll ? followed.id : null;
@@ -133,7 +139,10 @@ export function useFinalCheck(opts: {
       mutate(
         { courseSlug, taskId, code },
         {
-          onSuccess: (a) => setFollowed({ id: a.id, poll: streamFailed.current }),
+          onSuccess: (a) => {
+            setPlaceAtSubmit({ id: a.id, n: a.queuePosition });
+            setFollowed({ id: a.id, poll: streamFailed.current });
+          },
           onError: (e) => setError(e),
         },
       );
@@ -159,5 +168,13 @@ export function useFinalCheck(opts: {
       ? ({ status: 'queued', stage: 'final' } as VerdictResult)
       : null;
 
-  return { attempt, view, error, busy, submit };
+  const queuePosition = attempt
+    ? attempt.done
+      ? null
+      : attempt.queuePosition
+    : placeAtSubmit?.id === attemptId
+      ? (placeAtSubmit?.n ?? null)
+      : null;
+
+  return { attempt, view, error, busy, submit, queuePosition };
 }
