@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { convertCourse, formatConversions, writeConversion } from './convert-wrapper.ts';
@@ -6,6 +7,7 @@ import { type DoctorDetail, doctorJson, doctorOk, runDoctor } from './doctor/doc
 import { formatDoctorReport } from './doctor/report-text.ts';
 import {
   type DoctorRunner,
+  findBin,
   findGraderBin,
   graderCliRunner,
   pythonSubprocessRunner,
@@ -26,6 +28,9 @@ Usage:
       --retries reruns of a wrong result before reporting it (1), --timeout per example (20 s),
       --details adds per-run details to --json, --verbose lists every run (not only problems
       and notable matches), --no-strength skips the tasks' solutions/pass|fail files, --no-grader runs examples with python3 -I
+  lms-content publish <courseDir> [--as <admin email>]
+      compile, then publish as a new release of the database (DATABASE_URL) through lms-db;
+      errors are printed as for build and nothing is published
   lms-content convert-wrapper <courseDir> [--task ID] [--write]
       a legacy wrapper_test (the program runs inside it and can tamper with it) as
       tests_hidden.py in our check format, where the wrapper's checks read only the program's
@@ -42,7 +47,15 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--out', '--only', '--jobs', '--timeout', '--retries', '--task']);
+const VALUE_FLAGS = new Set([
+  '--out',
+  '--only',
+  '--jobs',
+  '--timeout',
+  '--retries',
+  '--task',
+  '--as',
+]);
 const BOOL_FLAGS = new Set([
   '--json',
   '--details',
@@ -241,6 +254,30 @@ function convertWrapper(args: Args): number {
   return bad || (typeof task === 'string' && conversions.length === 0) ? 1 : 0;
 }
 
+/**
+ * `publish`: compiled here first (errors as for `build`: nothing published), then handed to
+ * `lms-db publish`, the data layer's command (this package never imports the database), found
+ * where npm links it as the grader is.
+ */
+function publish(args: Args): number {
+  const dir = needCourseDir(args);
+  const { course, errors, warnings } = compileCourse(dir);
+  printWarnings(dir, warnings);
+  if (!course) {
+    printErrors(dir, errors);
+    return 1;
+  }
+  const bin = findBin('lms-db', [process.cwd(), resolve(dir)]);
+  if (!bin) throw new Error('lms-db not found in node_modules/.bin: run from the LMS checkout');
+  const as = args.flags.get('--as');
+  const r = spawnSync(
+    process.execPath,
+    [bin, 'publish', resolve(dir), ...(typeof as === 'string' ? ['--as', as] : [])],
+    { stdio: 'inherit' },
+  );
+  return r.status ?? 1;
+}
+
 function needCourseDir(args: Args): string {
   const dir = args.positional[1];
   if (!dir) throw new UsageError('missing <courseDir>');
@@ -265,6 +302,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(args);
       case 'convert-wrapper':
         return convertWrapper(args);
+      case 'publish':
+        return publish(args);
       default:
         throw new UsageError(command ? `unknown command ${command}` : 'missing command');
     }

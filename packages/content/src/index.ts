@@ -18,6 +18,22 @@ export {
   courseLanguage,
   readTaskFiles,
 } from './course.ts';
+export {
+  COURSE_FILE_LIMITS,
+  type CourseFileError,
+  checkCourseFiles,
+  compileCourseFiles,
+  decodeUtf8,
+  locateCourse,
+  unsafePathReason,
+} from './course-files.ts';
+export {
+  type DoctorDetail,
+  type DoctorReport,
+  doctorOk,
+  runDoctor,
+} from './doctor/doctor.ts';
+export type { DoctorRunner, ProgramResult, TaskCheckResult } from './doctor/runner.ts';
 export { gradeRequestFor } from './grading.ts';
 export { sha256, stableStringify } from './hash.ts';
 export { normalizeTypedOutput, typedOutputMatches } from './output.ts';

@@ -127,7 +127,12 @@ export function pythonSubprocessRunner(python = '/usr/bin/python3'): DoctorRunne
         const r = await capture(python, ['-I', 'main.py'], {
           cwd: dir,
           timeoutMs: wallSeconds * 1000,
-          env: { PATH: '/usr/bin:/bin', LC_ALL: 'C.UTF-8', HOME: dir },
+          // a cast: an app that augments ProcessEnv (Next: NODE_ENV required) type-checks this too
+          env: {
+            PATH: '/usr/bin:/bin',
+            LC_ALL: 'C.UTF-8',
+            HOME: dir,
+          } as unknown as NodeJS.ProcessEnv,
         });
         return {
           stdout: r.stdout,
@@ -320,10 +325,15 @@ class GraderPipe {
  * directory). `LMS_GRADER_BIN` overrides it.
  */
 export function findGraderBin(from: string[] = [process.cwd()]): string | null {
+  return findBin('lms-grader', from);
+}
+
+/** A command npm linked into node_modules/.bin, walking up from each start (and this package). */
+export function findBin(name: string, from: string[] = [process.cwd()]): string | null {
   for (const start of [...from, dirname(fileURLToPath(import.meta.url))]) {
     let dir = resolve(start);
     for (;;) {
-      const candidate = join(dir, 'node_modules', '.bin', 'lms-grader');
+      const candidate = join(dir, 'node_modules', '.bin', name);
       if (existsSync(candidate)) return realpathSync(candidate);
       const parent = dirname(dir);
       if (parent === dir) break;

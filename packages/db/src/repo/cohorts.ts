@@ -182,3 +182,41 @@ export async function isInstructorOf(
   });
   return m?.role === 'instructor';
 }
+
+/** The user's role in the cohort, or null when not a member. */
+export async function membershipRole(
+  db: DbOrTx,
+  input: { cohortId: string; userId: string },
+): Promise<MembershipRole | null> {
+  const m = await db.membership.findUnique({
+    where: { cohortId_userId: { cohortId: input.cohortId, userId: input.userId } },
+    select: { role: true },
+  });
+  return m ? (m.role as MembershipRole) : null;
+}
+
+/** Binds the cohort to the course with slug `courseSlug` (which must exist), or unbinds it (null). */
+export async function setCohortCourse(
+  db: DbOrTx,
+  input: { cohortId: string; courseSlug: string | null },
+): Promise<CohortSummary> {
+  let courseId: string | null = null;
+  if (input.courseSlug) {
+    const course = await db.course.findUnique({
+      where: { slug: input.courseSlug },
+      select: { id: true },
+    });
+    if (!course) throw new DbError('NOT_FOUND', `no course "${input.courseSlug}"`);
+    courseId = course.id;
+  }
+  const found = await db.cohort.findUnique({
+    where: { id: input.cohortId },
+    select: { id: true },
+  });
+  if (!found) throw new DbError('NOT_FOUND', `no cohort ${input.cohortId}`);
+  return db.cohort.update({
+    where: { id: input.cohortId },
+    data: { courseId },
+    select: cohortSelect,
+  });
+}

@@ -369,3 +369,126 @@ export async function listPublishedTasks(
     select: { taskId: true, chapterId: true, position: true },
   });
 }
+
+/** A release with its content and source files (any status; the admins' editor and history). */
+export type ReleaseWithSource = PublishedRelease & { source: Record<string, string> };
+
+/** The course's newest draft release with its content and source, or null. */
+export async function getCourseDraft(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<ReleaseWithSource | null> {
+  const r = await db.contentRelease.findFirst({
+    where: { course: { slug: courseSlug }, status: 'draft' },
+    orderBy: { version: 'desc' },
+    select: { ...releaseSummarySelect, compiled: true, source: true },
+  });
+  return r
+    ? {
+        ...toSummary(r),
+        compiled: r.compiled as JsonValue,
+        source: r.source as Record<string, string>,
+      }
+    : null;
+}
+
+/**
+ * Rollback without rewriting history: the content (compiled and source) of an earlier release
+ * of the course becomes a NEW release, published at once and audited as `release.rollback`
+ * (besides the `release.publish` of publishing). CONFLICT when that content is what is
+ * published now.
+ */
+export async function republishRelease(
+  db: Db,
+  input: { releaseId: string; actorId: string | null },
+): Promise<ReleaseSummary> {
+  const from = await db.contentRelease.findUnique({
+    where: { id: input.releaseId },
+    select: {
+      version: true,
+      compiled: true,
+      source: true,
+      contentHash: true,
+      course: { select: { slug: true, title: true } },
+    },
+  });
+  if (!from) throw new DbError('NOT_FOUND', `no release ${input.releaseId}`);
+  const current = await getPublishedReleaseSummary(db, from.course.slug);
+  if (current && current.contentHash === from.contentHash) {
+    throw new DbError(
+      'CONFLICT',
+      `release v${from.version} has the content of the published v${current.version}: nothing to roll back`,
+    );
+  }
+  const draft = await createDraftRelease(db, {
+    compiled: from.compiled,
+    source: from.source as Record<string, string>,
+    courseTitle: from.course.title,
+  });
+  const published = await publishRelease(db, {
+    releaseId: draft.id,
+    publishedById: input.actorId,
+  });
+  await audit(db, {
+    actorId: input.actorId,
+    action: 'release.rollback',
+    target: published.id,
+    payload: { course: from.course.slug, fromVersion: from.version, version: published.version },
+  });
+  return published;
+}
+
+/** A student's latest graded final attempt of a task (the admins' impact preview re-grades it). */
+export type LatestFinalAttempt = {
+  attemptId: string;
+  taskId: string;
+  status: string;
+  code: string;
+  releaseId: string | null;
+  user: { id: string; name: string; email: string };
+};
+
+/**
+ * Every student's latest graded final attempt (Progress.lastFinalId) of these tasks of a course
+ * (the course by slug), in (task, user e-mail) order, at most `limit` (default 5000).
+ */
+export async function listLatestFinalAttempts(
+  db: DbOrTx,
+  input: { courseSlug: string; taskIds: string[]; limit?: number },
+): Promise<LatestFinalAttempt[]> {
+  if (input.taskIds.length === 0) return [];
+  const rows = await db.progress.findMany({
+    where: {
+      course: { slug: input.courseSlug },
+      taskId: { in: input.taskIds },
+      lastFinalId: { not: null },
+    },
+    orderBy: [{ taskId: 'asc' }, { user: { email: 'asc' } }],
+    take: input.limit ?? 5000,
+    select: {
+      taskId: true,
+      lastFinalId: true,
+      user: { select: { id: true, name: true, email: true } },
+    },
+  });
+  const ids = rows.map((r) => r.lastFinalId!);
+  const attempts = await db.attempt.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, status: true, code: true, releaseId: true },
+  });
+  const byId = new Map(attempts.map((a) => [a.id, a]));
+  return rows.flatMap((r) => {
+    const a = byId.get(r.lastFinalId!);
+    if (!a) return [];
+    return [
+      {
+        attemptId: a.id,
+        taskId: r.taskId,
+        status: a.status,
+        code: a.code,
+        releaseId: a.releaseId,
+        user: r.user,
+      },
+    ];
+  });
+}

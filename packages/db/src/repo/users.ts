@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import type { Db } from '../client.ts';
 import { DbError, isUniqueViolation } from '../errors.ts';
 import type { Prisma } from '../generated/sqlite/client.ts';
 import { hashPassword, verifyPassword } from '../password.ts';
 import { USER_ROLES, type UserRole } from '../types.ts';
+import { TX_OPTIONS } from './attempts.ts';
 import { audit, type DbOrTx } from './audit.ts';
 
 export const userSelect = {
@@ -129,6 +131,120 @@ export async function setUserRole(
     payload: { from: before.role, to: input.role },
   });
   return toUser(user);
+}
+
+// ---- the admins' people page ----
+
+export const adminUserSelect = { ...userSelect, disabledAt: true } satisfies Prisma.UserSelect;
+type AdminUserRow = Prisma.UserGetPayload<{ select: typeof adminUserSelect }>;
+export type AdminUserSummary = Omit<AdminUserRow, 'role'> & { role: UserRole };
+
+/**
+ * One page of users for the admins' list: `query` matches a part of the e-mail (e-mails are
+ * stored lower-case) or of the name (as typed: SQLite's LIKE ignores ASCII case, PostgreSQL's
+ * does not), newest last; `total` counts every match.
+ */
+export async function searchUsers(
+  db: DbOrTx,
+  options: {
+    query?: string;
+    role?: UserRole;
+    status?: 'active' | 'disabled';
+    limit?: number;
+    offset?: number;
+  } = {},
+): Promise<{ users: AdminUserSummary[]; total: number }> {
+  const q = options.query?.trim() ?? '';
+  const where: Prisma.UserWhereInput = {
+    ...(options.role ? { role: options.role } : {}),
+    ...(options.status === 'disabled'
+      ? { disabledAt: { not: null } }
+      : options.status === 'active'
+        ? { disabledAt: null }
+        : {}),
+    ...(q ? { OR: [{ email: { contains: q.toLowerCase() } }, { name: { contains: q } }] } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.user.findMany({
+      where,
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: Math.min(Math.max(options.limit ?? 50, 1), 200),
+      skip: Math.max(options.offset ?? 0, 0),
+      select: adminUserSelect,
+    }),
+    db.user.count({ where }),
+  ]);
+  return { users: rows.map((u) => ({ ...u, role: asRole(u.role) })), total };
+}
+
+/**
+ * Deactivates (`disabled: true`) or reactivates a user, audited as `user.disable` /
+ * `user.enable`. Deactivating deletes every session of the user in the same transaction: they
+ * are signed out at once (the web checks the session row on each request), and sign-in is
+ * refused while `disabledAt` is set. Their work stays.
+ */
+export async function setUserDisabled(
+  db: Db,
+  input: { userId: string; disabled: boolean; actorId: string | null },
+): Promise<AdminUserSummary> {
+  return db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({
+      where: { id: input.userId },
+      select: { disabledAt: true },
+    });
+    if (!before) throw new DbError('NOT_FOUND', `no user ${input.userId}`);
+    const user = await tx.user.update({
+      where: { id: input.userId },
+      data: { disabledAt: input.disabled ? (before.disabledAt ?? new Date()) : null },
+      select: adminUserSelect,
+    });
+    let sessionsEnded = 0;
+    if (input.disabled) {
+      sessionsEnded = (await tx.session.deleteMany({ where: { userId: input.userId } })).count;
+    }
+    await audit(tx, {
+      actorId: input.actorId,
+      action: input.disabled ? 'user.disable' : 'user.enable',
+      target: input.userId,
+      payload: input.disabled ? { email: user.email, sessionsEnded } : { email: user.email },
+    });
+    return { ...user, role: asRole(user.role) };
+  }, TX_OPTIONS);
+}
+
+/** Whether the user exists and is deactivated (sign-in refuses them). */
+export async function isUserDisabled(db: DbOrTx, userId: string): Promise<boolean> {
+  const u = await db.user.findUnique({ where: { id: userId }, select: { disabledAt: true } });
+  return u?.disabledAt != null;
+}
+
+/** The prefix better-auth's `/reset-password` looks its tokens up by (Verification.identifier). */
+export const PASSWORD_RESET_PREFIX = 'reset-password:';
+
+/**
+ * A one-time password-reset token in better-auth's own format (Verification row
+ * `reset-password:<token>` → user id, with an expiry), redeemed by better-auth's
+ * `POST /api/auth/reset-password {token, newPassword}`. Audited as `user.passwordReset`
+ * (without the token). For an admin to hand over: no mail is sent.
+ */
+export async function createPasswordResetToken(
+  db: DbOrTx,
+  input: { userId: string; actorId: string | null; ttlSeconds?: number; action?: string },
+): Promise<{ token: string; expiresAt: Date }> {
+  const user = await db.user.findUnique({ where: { id: input.userId }, select: { email: true } });
+  if (!user) throw new DbError('NOT_FOUND', `no user ${input.userId}`);
+  const token = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? 24 * 3600) * 1000);
+  await db.verification.create({
+    data: { identifier: `${PASSWORD_RESET_PREFIX}${token}`, value: input.userId, expiresAt },
+  });
+  await audit(db, {
+    actorId: input.actorId,
+    action: input.action ?? 'user.passwordReset',
+    target: input.userId,
+    payload: { email: user.email, expiresAt: expiresAt.toISOString() },
+  });
+  return { token, expiresAt };
 }
 
 // ---- demo accounts and where they may be used ----

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { hashPassword, verifyPassword } from '@lms/db';
+import { hashPassword, isUserDisabled, verifyPassword } from '@lms/db';
 import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
@@ -42,6 +42,7 @@ export type CreateAuthOptions = {
 
 export const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait a few minutes and try again.';
 export const SIGNUP_CLOSED = 'Sign-up is closed. Ask an administrator for an account.';
+export const ACCOUNT_DISABLED = 'This account is deactivated. Ask an administrator.';
 
 /**
  * better-auth over @lms/db's Prisma client: email + password (argon2id via @lms/db), httpOnly
@@ -157,6 +158,19 @@ export function createAuth(options: CreateAuthOptions) {
         }
       }),
     },
+    databaseHooks: {
+      session: {
+        create: {
+          // after the password was checked: a deactivated account gets no session (403),
+          // whatever it signs in with; an unknown e-mail never gets this far
+          before: async (session) => {
+            if (await isUserDisabled(db, session.userId)) {
+              throw new APIError('FORBIDDEN', { message: ACCOUNT_DISABLED });
+            }
+          },
+        },
+      },
+    },
     plugins: [nextCookies()],
   });
 
@@ -169,7 +183,17 @@ export function createAuth(options: CreateAuthOptions) {
     if (address) headers.set(CLIENT_ADDRESS_HEADER, address);
     return client.run(clientKeyOf(address), () => auth.handler(new Request(request, { headers })));
   };
-  return { ...auth, handler, fetch: handler };
+  /**
+   * The session as stored now, under the cookie cache: null when it was ended (sign-out, an
+   * admin's deactivation) or its user is deactivated, else the user's current role — so both
+   * take effect at the next request, not when the cached cookie expires.
+   */
+  const liveSession = (sessionId: string) =>
+    db.session.findFirst({
+      where: { id: sessionId, expiresAt: { gt: new Date() }, user: { disabledAt: null } },
+      select: { user: { select: { role: true } } },
+    });
+  return { ...auth, handler, fetch: handler, liveSession };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

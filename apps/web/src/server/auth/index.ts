@@ -40,9 +40,12 @@ export async function getSessionFromHeaders(
 ): Promise<Session | null> {
   const found = await auth.api.getSession({ headers });
   if (!found) return null;
+  // the cookie cache may outlive the session row: ended sessions and deactivated users stop here
+  const live = await auth.liveSession(found.session.id);
+  if (!live) return null;
   const user = found.user as { id: string; email: string; name: string; role?: unknown };
   return {
-    user: { id: user.id, email: user.email, name: user.name, role: toRole(user.role) },
+    user: { id: user.id, email: user.email, name: user.name, role: toRole(live.user.role) },
     sessionId: found.session.id,
     expiresAt: found.session.expiresAt,
   };
