@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { shapeHash } from '@lms/content/shape';
 import Database from 'better-sqlite3';
 import { checkConnection, createDb, type Db, oneLine } from './client.ts';
 import { type DbTarget, env, isPostgresUrl, redact, resolveTarget } from './env.ts';
@@ -13,6 +14,8 @@ import {
   resolveMigration,
   writeMigration,
 } from './migrate.ts';
+import { backfillAnalytics } from './repo/analytics.ts';
+import { publishCompiledCourse } from './repo/releases.ts';
 import {
   demoPasswordRefusal,
   disableDemoAccounts,
@@ -46,6 +49,9 @@ const HELP = `lms-db — the LMS database (DATABASE_URL: unset = <repo>/data/lms
                                  demo accounts still on their public password; --disable removes
                                  those passwords (and sessions); --check exits 1 with the reason
                                  when the web (HOST, NODE_ENV) must not start with them
+  lms-db publish <courseDir> [--as <email>]
+                                 compile the course directory and publish it as a new release
+                                 (errors: file:line:column, nothing published; same content: no-op)
   lms-db set-password <email>    a new generated password, printed once; ends their sessions
   lms-db reset --yes             drop everything, re-apply migrations (then run seed)
   lms-db backup <file>           SQLite online backup to <file>
@@ -123,6 +129,34 @@ async function main(argv: string[]): Promise<number> {
       return s.failed.length || s.unknown.length ? 1 : 0;
     }
 
+    case 'publish': {
+      // the course directory as a new release (idempotent: the published content unchanged is kept)
+      const dir = args.find((a) => !a.startsWith('--') && a !== flag(args, '--as'));
+      if (!dir) throw new DbError('INVALID', 'publish needs <courseDir>');
+      const compiled = compileCourse(resolve(dir));
+      const t = target();
+      const db = createDb({ url: t.url });
+      try {
+        await checkConnection(db, t.url);
+        const as = flag(args, '--as');
+        const actor = as ? await getUserByEmail(db, as) : null;
+        if (as && !actor) throw new DbError('NOT_FOUND', `no user ${as}`);
+        const { release, created } = await publishCompiledCourse(db, {
+          compiled,
+          source: readCourseSource(resolve(dir)),
+          publishedById: actor?.id ?? null,
+        });
+        console.log(
+          created
+            ? `${compiled.id}: published v${release.version} (${release.contentHash.slice(0, 12)})`
+            : `${compiled.id}: v${release.version} already has this content, nothing published`,
+        );
+        return 0;
+      } finally {
+        await db.$disconnect();
+      }
+    }
+
     case 'seed':
     case 'setup': {
       const t = target();
@@ -135,6 +169,15 @@ async function main(argv: string[]): Promise<number> {
       const db = createDb({ url: t.url });
       try {
         await checkConnection(db, t.url);
+        if (cmd === 'setup') {
+          // rows stored before the dashboards' columns existed (re-runnable: only those)
+          const filled = await backfillAnalytics(db, shapeHash);
+          if (filled.attempts || filled.progress) {
+            console.log(
+              `analytics backfilled: ${filled.attempts} attempts, ${filled.progress} progress rows`,
+            );
+          }
+        }
         const code = await seedOrSetup(cmd, args, t, db);
         // `--host H` (scripts/start.mjs): refuse here, before the build, when the web would
         // listen beyond loopback (or run in production) with a demo password still valid

@@ -3,6 +3,7 @@ export { type CreateDbOptions, checkConnection, createDb, type Db, oneLine } fro
 export { type DbTarget, DEFAULT_SQLITE_FILE, isPostgresUrl, redact, resolveTarget } from './env.ts';
 export { DbError, type DbErrorCode } from './errors.ts';
 export { hashPassword, verifyPassword } from './password.ts';
+export * from './repo/analytics.ts';
 export * from './repo/attempts.ts';
 export * from './repo/audit.ts';
 export * from './repo/cohorts.ts';

@@ -2,7 +2,7 @@
 // same task ids (a copy of a course under another slug) must not share drafts, progress or
 // attempts, and a task is looked up in its own course's release. Also: the migration that
 // added the course to existing rows (20261202130755_course_scoped_work) keeps every row.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -233,6 +233,12 @@ async function columnsOf(target: DbTarget, table: string): Promise<string[]> {
 
 const NEW_MIGRATION = '20261202130755_course_scoped_work';
 
+/** NEW_MIGRATION and the migrations after it, in order: what migrating the old database applies. */
+const fromScope = (provider: Provider) =>
+  readdirSync(migrationsDir(provider))
+    .filter((name) => /^\d{14}_/.test(name) && name >= NEW_MIGRATION)
+    .sort();
+
 /** A fresh database migrated up to just before NEW_MIGRATION; `cleanup()` removes it. */
 async function beforeScope(
   provider: Provider,
@@ -245,7 +251,8 @@ async function beforeScope(
   };
   try {
     cpSync(migrationsDir(provider), dir, { recursive: true });
-    rmSync(join(dir, NEW_MIGRATION), { recursive: true });
+    // NEW_MIGRATION and every later one: the database as it was before it
+    for (const name of fromScope(provider)) rmSync(join(dir, name), { recursive: true });
     await migrate(target, { migrationsDir: dir });
   } catch (error) {
     await cleanup();
@@ -367,7 +374,7 @@ describe.each(PROVIDERS_UNDER_TEST)(`migration ${NEW_MIGRATION} (%s)`, (provider
     const { target, cleanup } = await beforeScope(provider);
     try {
       await rawExec(target, SHARED_TASKS);
-      expect((await migrate(target)).applied).toEqual([NEW_MIGRATION]);
+      expect((await migrate(target)).applied).toEqual(fromScope(provider));
       await expectSharedTasksPlaced(target);
     } finally {
       await cleanup();
@@ -391,7 +398,7 @@ describe.each(PROVIDERS_UNDER_TEST)(`migration ${NEW_MIGRATION} (%s)`, (provider
         progress('p1', 'u1', 't1'),
         progress('p2', 'u2', 't2'),
       ]);
-      expect((await migrate(target)).applied).toEqual([NEW_MIGRATION]);
+      expect((await migrate(target)).applied).toEqual(fromScope(provider));
       const db = createDb({ url: target.url });
       try {
         expect((await db.course.findMany({ select: { id: true } })).map((c) => c.id)).toEqual([
@@ -453,7 +460,7 @@ describe.each(PROVIDERS_UNDER_TEST)(`migration ${NEW_MIGRATION} (%s)`, (provider
 
       await rawExec(target, cause.undo);
       await resolveMigration(target, NEW_MIGRATION, 'rolled-back');
-      expect((await migrate(target)).applied).toEqual([NEW_MIGRATION]);
+      expect((await migrate(target)).applied).toEqual(fromScope(provider));
       expect(await migrationStatus(target)).toMatchObject({ failed: [], pending: [] });
       await expectSharedTasksPlaced(target);
     } finally {

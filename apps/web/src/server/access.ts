@@ -109,6 +109,22 @@ const adminOnly = {
   admin: 'allow',
 } as const;
 
+/**
+ * instructorProcedure, then the cohort: the cohort's own instructors and admins
+ * (dashboard.ts watchableCohort); another cohort's instructor gets COHORT_NOT_FOUND.
+ */
+const cohortStaff = {
+  anonymous: 'deny',
+  student: 'deny',
+  otherStudent: 'deny',
+  instructor: 'allow',
+  otherInstructor: 'deny',
+  admin: 'allow',
+} as const;
+
+const COHORT_WHY =
+  'instructorProcedure; watchableCohort: an instructor member of the cohort or an admin, else COHORT_NOT_FOUND';
+
 export const ACCESS = {
   'health.check': {
     ...everyone,
@@ -189,6 +205,55 @@ export const ACCESS = {
   'settings.get': { ...adminOnly, why: 'adminProcedure' },
   'settings.setSignup': { ...adminOnly, why: 'adminProcedure (audited)' },
   'settings.setAnswerAfterFailedAttempts': { ...adminOnly, why: 'adminProcedure (audited)' },
+
+  // the admins' console (routers/admin.ts): every procedure is adminProcedure
+  'admin.users.list': { ...adminOnly, why: 'adminProcedure' },
+  'admin.users.setRole': { ...adminOnly, why: 'adminProcedure (audited; not their own role)' },
+  'admin.users.setActive': { ...adminOnly, why: 'adminProcedure (audited; ends the sessions)' },
+  'admin.users.resetLink': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.cohorts.list': { ...adminOnly, why: 'adminProcedure' },
+  'admin.cohorts.get': { ...adminOnly, why: 'adminProcedure' },
+  'admin.cohorts.create': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.cohorts.setCourse': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.cohorts.addInstructor': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.cohorts.removeMember': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.cohorts.enrol': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.list': { ...adminOnly, why: 'adminProcedure' },
+  'admin.content.importZip': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.draft': { ...adminOnly, why: 'adminProcedure' },
+  'admin.content.startDraft': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.preview': { ...adminOnly, why: 'adminProcedure' },
+  'admin.content.saveFile': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.publish': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.discardDraft': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.history': { ...adminOnly, why: 'adminProcedure' },
+  'admin.content.diff': { ...adminOnly, why: 'adminProcedure' },
+  'admin.content.rollback': { ...adminOnly, why: 'adminProcedure (audited)' },
+  'admin.content.validate': { ...adminOnly, why: 'adminProcedure (a background job)' },
+  'admin.content.impact': { ...adminOnly, why: 'adminProcedure (a background job)' },
+  'admin.content.jobs': { ...adminOnly, why: 'adminProcedure' },
+  'admin.audit': { ...adminOnly, why: 'adminProcedure' },
+
+  'cohort.mine': {
+    anonymous: 'deny',
+    student: 'deny',
+    otherStudent: 'deny',
+    instructor: 'own',
+    otherInstructor: 'own',
+    admin: 'allow',
+    why: "instructorProcedure; myCohorts: an instructor's own cohorts (membership role instructor), an admin's all",
+  },
+  'cohort.overview': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.pulse': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.task': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.groups': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.groupAttempts': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.setGroupNote': { ...cohortStaff, why: `${COHORT_WHY} (audited)` },
+  'cohort.attention': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.setAttention': { ...cohortStaff, why: `${COHORT_WHY} (audited)` },
+  'cohort.disagreements': { ...cohortStaff, why: COHORT_WHY },
+  'cohort.student': { ...cohortStaff, why: `${COHORT_WHY}; the student must be in the cohort` },
+  'cohort.charts': { ...cohortStaff, why: COHORT_WHY },
 } as const satisfies Record<ProcedurePath, AccessEntry>;
 
 /** Who may call `path`: the table's cell. */

@@ -23,6 +23,9 @@ export const APP_ERROR_CODES = {
   /** {task} */
   TASK_NOT_FOUND: 'NOT_FOUND',
   ATTEMPT_NOT_FOUND: 'NOT_FOUND',
+  /** a cohort the caller does not teach looks like one that does not exist */
+  COHORT_NOT_FOUND: 'NOT_FOUND',
+  STUDENT_NOT_FOUND: 'NOT_FOUND',
   NO_HINT: 'NOT_FOUND',
   /** {course} */
   NOT_PUBLISHED: 'NOT_FOUND',

@@ -1,5 +1,7 @@
+import { adminRouter } from './routers/admin';
 import { attemptRouter } from './routers/attempt';
 import { chapterRouter } from './routers/chapter';
+import { cohortRouter } from './routers/cohort';
 import { courseRouter } from './routers/course';
 import { draftRouter } from './routers/draft';
 import { healthRouter } from './routers/health';
@@ -15,6 +17,8 @@ export const appRouter = router({
   attempt: attemptRouter,
   progress: progressRouter,
   settings: settingsRouter,
+  admin: adminRouter,
+  cohort: cohortRouter,
 });
 
 export type AppRouter = typeof appRouter;

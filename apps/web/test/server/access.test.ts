@@ -100,8 +100,11 @@ type Sample<P extends ProcedurePath> = {
    * with this appCode (a NOT_FOUND that hides it exists)
    */
   namesObject?: AppErrorCode;
-  /** the appCode of a signed-in caller's `deny` (signed out: always UNAUTHORIZED) */
-  refusedAs?: AppErrorCode;
+  /**
+   * the appCode of a signed-in caller's `deny` (signed out: always UNAUTHORIZED), or one per
+   * caller kind (a role refusal for students, a hiding NOT_FOUND for another cohort's staff)
+   */
+  refusedAs?: AppErrorCode | Partial<Record<SignedInKind, AppErrorCode>>;
   /** business errors an `allow`/`own` call may end with (not about who calls); default none */
   businessErrors?: readonly AppErrorCode[];
   /** what an allowed answer must show (for `own`: the caller's own work) */
@@ -112,6 +115,15 @@ const task = { courseSlug: COURSE, taskId: 't1' } as const;
 
 /** Solved tasks of the course in the caller's progress: only the student solved t1 (seeded). */
 const solvedBy = (self: Person | null) => (self ? (self.kind === 'student' ? 1 : 0) : null);
+
+/** Cohort A, as the dashboards name it. */
+const cohortA = { cohort: 'cohort-a' } as const;
+/** Students: not an instructor; cohort B's instructor: cohort A hides that it exists. */
+const COHORT_REFUSALS = {
+  student: 'FORBIDDEN',
+  otherStudent: 'FORBIDDEN',
+  otherInstructor: 'COHORT_NOT_FOUND',
+} as const;
 
 /** One valid input per procedure (a type error when a procedure has none). */
 const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
@@ -199,6 +211,227 @@ const SAMPLES: { [P in ProcedurePath]: Sample<P> } = {
   'settings.setAnswerAfterFailedAttempts': {
     input: () => ({ course: COURSE, attempts: 1 }),
     refusedAs: 'FORBIDDEN',
+  },
+
+  // the admins' console: FORBIDDEN for everyone signed in but the admin; the admin's calls
+  // leave the fixture as it was (a role set to what it is, an active user activated, a
+  // cohort's own course, a member already there); the rest are in admin-*.test.ts
+  'admin.users.list': {
+    input: () => ({ query: 'example.test' }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.total).toBeGreaterThanOrEqual(6),
+  },
+  'admin.users.setRole': {
+    input: ({ target }) => ({ userId: target.userId, role: 'student' }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.role).toBe('student'),
+  },
+  'admin.users.setActive': {
+    input: ({ target }) => ({ userId: target.userId, active: true }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.disabledAt).toBeNull(),
+  },
+  'admin.users.resetLink': {
+    input: ({ target }) => ({ userId: target.userId }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.path).toMatch(/^\/reset-password\?token=/),
+  },
+  'admin.cohorts.list': {
+    input: () => undefined,
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.cohorts.map((c) => c.slug)).toContain('cohort-a'),
+  },
+  'admin.cohorts.get': {
+    input: () => ({ cohortId: 'cohort-a' }),
+    refusedAs: 'FORBIDDEN',
+    check: (r, { target }) => expect(r.members.map((m) => m.userId)).toContain(target.userId),
+  },
+  'admin.cohorts.create': {
+    // the slug is taken: refused, and no cohort is added under others' checks
+    input: () => ({ slug: 'cohort-a', name: 'Sample' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.cohorts.setCourse': {
+    input: () => ({ cohortId: 'cohort-a', courseSlug: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.course?.slug).toBe(COURSE),
+  },
+  'admin.cohorts.addInstructor': {
+    input: () => ({ cohortId: 'cohort-a', email: 'instructor@example.test' }),
+    refusedAs: 'FORBIDDEN',
+  },
+  'admin.cohorts.removeMember': {
+    // the admin is in no cohort: nothing to remove
+    input: ({ self }) => ({ cohortId: 'cohort-a', userId: self?.userId ?? 'nobody' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['NOT_FOUND'],
+  },
+  'admin.cohorts.enrol': {
+    input: () => ({ cohortId: 'cohort-a', text: 'student@example.test', format: 'lines' }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.rejected.map((x) => x.reason)).toEqual(['already_enrolled']),
+  },
+  'admin.content.list': {
+    input: () => undefined,
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.map((c) => c.slug)).toContain(COURSE),
+  },
+  'admin.content.importZip': {
+    input: () => ({ zipBase64: Buffer.from('not a zip').toString('base64') }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.ok).toBe(false),
+  },
+  'admin.content.draft': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.published).not.toBeNull(),
+  },
+  // the fixture's release has no source files: nothing to draft, edit or publish
+  'admin.content.startDraft': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.preview': {
+    input: () => ({ course: COURSE, path: 'c1/text.md', text: '# One\n' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.saveFile': {
+    input: () => ({ course: COURSE, path: 'c1/text.md', text: '# One\n' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.publish': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.discardDraft': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.history': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r.map((x) => x.status)).toContain('published'),
+  },
+  'admin.content.diff': {
+    input: () => ({ from: 'no-such-release', to: 'no-such-release' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['NOT_FOUND'],
+  },
+  'admin.content.rollback': {
+    input: () => ({ releaseId: 'no-such-release' }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['NOT_FOUND'],
+  },
+  // no draft in the fixture: nothing to validate or re-grade (no job starts)
+  'admin.content.validate': {
+    input: () => ({ course: COURSE, quick: true }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.impact': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    businessErrors: ['INVALID_INPUT'],
+  },
+  'admin.content.jobs': {
+    input: () => ({ course: COURSE }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => expect(r).toEqual({ draftId: null, validate: null, impact: null }),
+  },
+  'admin.audit': {
+    input: () => ({ action: 'settings.' }),
+    refusedAs: 'FORBIDDEN',
+    check: (r) => {
+      expect(r.entries).toHaveLength(Math.min(r.total, 50));
+      for (const e of r.entries) expect(e.action.startsWith('settings.')).toBe(true);
+    },
+  },
+
+  'cohort.mine': {
+    input: () => undefined,
+    refusedAs: 'FORBIDDEN',
+    check: (r, { self }) => {
+      const slugs = r.map((c) => c.slug).sort();
+      if (self?.kind === 'admin') expect(slugs).toEqual(['cohort-a', 'cohort-b', 'cohort-c']);
+      else expect(slugs).toEqual([self?.kind === 'instructor' ? 'cohort-a' : 'cohort-b']);
+    },
+  },
+  'cohort.overview': {
+    input: () => cohortA,
+    refusedAs: COHORT_REFUSALS,
+    check: (r, { target }) => {
+      const i = r.students.findIndex((s) => s.id === target.userId);
+      expect(i).toBeGreaterThanOrEqual(0);
+      expect(r.cells.find((c) => c[0] === i)?.[2]).toBe('first_try');
+    },
+  },
+  'cohort.pulse': {
+    input: () => cohortA,
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r.version).toMatch(/\d/),
+  },
+  'cohort.task': {
+    input: () => ({ ...cohortA, taskId: 't1' }),
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect([r.students, r.solved]).toEqual([1, 1]),
+  },
+  'cohort.groups': {
+    input: () => ({ ...cohortA, taskId: 't1' }),
+    refusedAs: COHORT_REFUSALS,
+    // cohort A's only student solved t1: no wrong answers (the staff's own failures are not
+    // a cohort's students')
+    check: (r) => expect(r.groups).toEqual([]),
+  },
+  'cohort.groupAttempts': {
+    input: () => ({ ...cohortA, taskId: 't1', failKey: 'abc123' }),
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r).toEqual([]),
+  },
+  'cohort.setGroupNote': {
+    input: () => ({ ...cohortA, taskId: 't1', failKey: 'abc123', body: 'Read the task again.' }),
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r?.body).toBe('Read the task again.'),
+  },
+  'cohort.attention': {
+    input: () => cohortA,
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r.struggling).toEqual([]),
+  },
+  'cohort.setAttention': {
+    input: () => ({
+      ...cohortA,
+      failedAttempts: 3,
+      withinMinutes: 30,
+      inactiveDays: 7,
+      groupGrowth: 3,
+    }),
+    refusedAs: COHORT_REFUSALS,
+  },
+  'cohort.disagreements': {
+    input: () => cohortA,
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r.programs).toEqual([]),
+  },
+  'cohort.student': {
+    input: ({ target }) => ({ ...cohortA, studentId: target.userId }),
+    refusedAs: COHORT_REFUSALS,
+    check: (r, { target }) => {
+      expect(r.student.id).toBe(target.userId);
+      expect(r.events.some((e) => e.kind === 'attempt' && e.code === target.attemptCode)).toBe(
+        true,
+      );
+    },
+  },
+  'cohort.charts': {
+    input: () => cohortA,
+    refusedAs: COHORT_REFUSALS,
+    check: (r) => expect(r.attemptsToSolve).toEqual([{ attempts: 1, students: 1 }]),
   },
 };
 
@@ -322,13 +555,14 @@ async function call(kind: CallerKind, path: ProcedurePath, input: unknown): Prom
 
 /** The refusal a `deny` cell must end with: its tRPC code and appCode, nothing else. */
 function refusalOf(path: ProcedurePath, kind: CallerKind): { code: string; appCode: string } {
-  const appCode: AppErrorCode =
+  const refusedAs = (SAMPLES[path] as Sample<ProcedurePath>).refusedAs;
+  const appCode: AppErrorCode | undefined =
     kind === 'anonymous'
       ? 'UNAUTHORIZED'
-      : ((SAMPLES[path] as Sample<ProcedurePath>).refusedAs ??
-        (() => {
-          throw new Error(`${path}: a signed-in deny cell needs the sample's refusedAs`);
-        })());
+      : typeof refusedAs === 'string'
+        ? refusedAs
+        : refusedAs?.[kind];
+  if (!appCode) throw new Error(`${path}: a signed-in deny cell needs the sample's refusedAs`);
   return { code: APP_ERROR_CODES[appCode], appCode };
 }
 

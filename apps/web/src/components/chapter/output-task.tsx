@@ -114,6 +114,9 @@ export function OutputTask(props: {
       solved={solved}
       kind="output"
       legacyCheck={task.legacyCheck}
+      instructorNote={task.instructorNote}
+      starterUpdate={task.starterUpdate}
+      starter={task.starter}
     >
       <div className="px-4 pt-2">
         <LessonBlocks

@@ -1,8 +1,11 @@
 'use client';
 import { Badge } from '@lms/ui';
+import { CodeDiff } from '@lms/ui/CodeDiff';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useI18n } from '@/i18n/client';
+import { format } from '@/i18n/config';
 import type { DraftState } from './hooks/use-draft-autosave';
+import { useUiMessages } from './ui-messages';
 
 /** What the draft's autosave is doing, in words (empty when there is nothing to say). */
 export function useDraftStatusText(state: DraftState): string {
@@ -40,6 +43,11 @@ export function TaskFrame(props: {
   kind: 'program' | 'output';
   /** staff only (the server sends true to staff alone): the task has a legacy wrapper_test check */
   legacyCheck?: boolean;
+  /** the note the student's instructor left on the group of their latest failed attempt */
+  instructorNote?: { body: string; updatedAt: Date } | null;
+  /** the starter changed since the reader's draft was saved (chapter.get): the old one, and the new */
+  starterUpdate?: { publishedAt: Date; previousStarter: string } | null;
+  starter?: string;
   onKeyDown?: (e: KeyboardEvent) => void;
   children: ReactNode;
 }) {
@@ -72,7 +80,57 @@ export function TaskFrame(props: {
           <Badge tone="neutral">{t.task.notSolved}</Badge>
         )}
       </header>
+      {props.starterUpdate && props.starter !== undefined ? (
+        <StarterUpdated update={props.starterUpdate} starter={props.starter} />
+      ) : null}
+      {props.instructorNote ? <InstructorNote note={props.instructorNote} anchor={anchor} /> : null}
       {props.children}
     </section>
+  );
+}
+
+/** "This task was updated": the starter changed since the reader's draft; the diff, folded. */
+function StarterUpdated(props: {
+  update: { publishedAt: Date; previousStarter: string };
+  starter: string;
+}) {
+  const { t, locale } = useI18n();
+  const ui = useUiMessages();
+  const date = new Date(props.update.publishedAt).toLocaleDateString(locale);
+  return (
+    <aside
+      data-testid="starter-updated"
+      className="mx-4 mt-3 rounded-lg border-l-4 border-sky-400 bg-sky-50 px-3 py-2 text-sm text-slate-800"
+    >
+      <p>{format(t.task.starterUpdated, { date })}</p>
+      <details className="mt-1">
+        <summary className="cursor-pointer text-sky-900">{t.task.starterUpdatedDiff}</summary>
+        <CodeDiff
+          before={props.update.previousStarter}
+          after={props.starter}
+          title={t.task.starterUpdatedDiff}
+          messages={ui}
+          className="mt-2"
+        />
+      </details>
+    </aside>
+  );
+}
+
+/** "Your instructor says: …" on a task (the group note of the student's latest failed attempt). */
+function InstructorNote(props: { note: { body: string; updatedAt: Date }; anchor: string }) {
+  const { t } = useI18n();
+  const id = `${props.anchor}-note`;
+  return (
+    <aside
+      aria-labelledby={id}
+      data-testid="instructor-note"
+      className="mx-4 mt-3 rounded-lg border-l-4 border-amber-400 bg-amber-50 px-3 py-2 text-sm text-slate-800"
+    >
+      <h4 id={id} className="font-semibold text-amber-900">
+        {t.instructor.forStudentTitle}:
+      </h4>
+      <p className="mt-1 whitespace-pre-wrap">{props.note.body}</p>
+    </aside>
   );
 }

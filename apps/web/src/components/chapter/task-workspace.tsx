@@ -4,6 +4,7 @@ import { Button, OutputConsole, VerdictView } from '@lms/ui';
 import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import { usePython } from '@/components/python/python-context';
 import { useI18n } from '@/i18n/client';
+import { format } from '@/i18n/config';
 import { serverErrorText } from '@/i18n/errors';
 import type { RouterOutputs } from '@/trpc/react';
 import { AttemptHistory } from './attempt-history';
@@ -112,6 +113,9 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
       solved={solved}
       kind="program"
       legacyCheck={task.legacyCheck}
+      instructorNote={task.instructorNote}
+      starterUpdate={task.starterUpdate}
+      starter={task.starter}
       onKeyDown={onKeyDown}
     >
       <div className="px-4 pt-2">{props.statement}</div>
@@ -211,7 +215,14 @@ function ProgramTask(props: { task: ChapterTask; number: number; statement: Reac
                   {serverErrorText(final.error, t)}
                 </p>
               ) : (
-                final.view && <VerdictView result={final.view} messages={ui} />
+                <>
+                  {final.queuePosition !== null && (
+                    <p role="status" data-testid="queue-position" className="mb-2 text-sm">
+                      {format(t.task.queuedAs, { n: final.queuePosition })}
+                    </p>
+                  )}
+                  {final.view && <VerdictView result={final.view} messages={ui} />}
+                </>
               )}
             </div>
           )}

@@ -23,8 +23,13 @@ export async function SiteHeader() {
           <Link href="/courses" className="btn-ghost">
             {t.header.courses}
           </Link>
+          {viewer && hasRole(viewer, 'instructor') && (
+            <Link href="/instructor" className="btn-ghost">
+              {t.instructor.nav}
+            </Link>
+          )}
           {viewer && hasRole(viewer, 'admin') && (
-            <Link href="/admin/settings" className="btn-ghost">
+            <Link href="/admin" className="btn-ghost">
               {t.header.admin}
             </Link>
           )}

@@ -14,7 +14,8 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SignInPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const next = safeNext((await props.searchParams).next);
+  // no destination asked for: the landing page sends each role to its own start
+  const next = safeNext((await props.searchParams).next, '/');
   if (await getViewer()) redirect(next);
   return <AuthForm mode="sign-in" next={next} signUpEnabled={await getSignUpEnabled()} />;
 }
