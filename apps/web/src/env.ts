@@ -27,6 +27,8 @@ const envSchema = z
       .min(32, 'BETTER_AUTH_SECRET must be at least 32 characters')
       .optional(),
     BETTER_AUTH_URL: z.url('BETTER_AUTH_URL must be a URL like http://localhost:3000').optional(),
+    /** when set, /api/metrics answers only `Authorization: Bearer <METRICS_TOKEN>` */
+    METRICS_TOKEN: z.string().min(1).optional(),
     BETTER_AUTH_TRUSTED_ORIGINS: z
       .string()
       .default('')

@@ -144,11 +144,12 @@ describe('overview', () => {
     expect(o.students[3]).toMatchObject({ solved: 2, attempted: 2 });
   });
 
-  it('pulse changes when a verdict is recorded', async () => {
+  it("pulse changes with a verdict of the cohort's students, not of anyone else", async () => {
     const before = (await instructor.cohort.pulse(COHORT)).version;
     const extra = await makeUser(db, 'student', 'dash-outsider@example.test');
-    // a verdict in the course, even of a student outside the cohort, moves it (cheap and safe)
     await graded(extra.user.id, 'x = 1', 'failed', failsAdd, { taskId: 't3' });
+    expect((await instructor.cohort.pulse(COHORT)).version).toBe(before);
+    await graded(students[3]?.id ?? '', 'x = 2', 'failed', failsAdd, { taskId: 't3' });
     expect((await instructor.cohort.pulse(COHORT)).version).not.toBe(before);
   });
 });
@@ -353,6 +354,38 @@ describe('CSV exports', () => {
       tests_total: '0',
     });
   });
+});
+
+it('verdicts recorded out of submission order count as submitted', async () => {
+  const late = await makeUser(db, 'student', 'dash-late@example.test');
+  const userId = late.user.id;
+  const made = async (code: string) =>
+    (await createAttempt(db, { userId, courseId, taskId: 't2', stage: 'final', code })).attempt;
+  // A1 (wrong) is submitted first, A2 (right) after it; A2's verdict is recorded first
+  const a1 = await made('print(1)');
+  await expect.poll(() => Date.now() > a1.createdAt.getTime()).toBe(true);
+  const a2 = await made('print(2)');
+  await recordAttemptResult(db, { attemptId: a2.id }, { status: 'passed', results: [] });
+  await recordAttemptResult(db, { attemptId: a1.id }, { status: 'timeout', results: [] });
+  const p = await db.progress.findUniqueOrThrow({
+    where: { userId_courseId_taskId: { userId, courseId, taskId: 't2' } },
+  });
+  expect(p).toMatchObject({
+    attempts: 2,
+    attemptsToSolve: 2,
+    lastFinalId: a2.id,
+    lastStatus: 'passed',
+    firstAttemptAt: a1.createdAt,
+  });
+  // a later wrong submission is the latest again
+  const a3 = await made('print(3)');
+  await recordAttemptResult(db, { attemptId: a3.id }, { status: 'failed', results: [] });
+  expect(
+    await db.progress.findUniqueOrThrow({
+      where: { userId_courseId_taskId: { userId, courseId, taskId: 't2' } },
+      select: { lastFinalId: true, attemptsToSolve: true },
+    }),
+  ).toEqual({ lastFinalId: a3.id, attemptsToSolve: 2 });
 });
 
 it('a submitted program is stored with its code shape (grouping needs it)', async () => {

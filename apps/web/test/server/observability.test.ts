@@ -122,4 +122,27 @@ describe('web metrics, readiness and logs', () => {
       status: 'passed',
     });
   });
+
+  it('/api/metrics: with METRICS_TOKEN set, only the bearer of the token gets the figures', async () => {
+    const { GET } = await import('../../src/app/api/metrics/route');
+    const get = (authorization?: string) =>
+      GET(
+        new Request('http://localhost/api/metrics', {
+          headers: authorization ? { authorization } : {},
+        }),
+      );
+    expect((await get()).status).toBe(200);
+    process.env.METRICS_TOKEN = 'scrape-me-please';
+    resetEnvForTests();
+    try {
+      expect((await get()).status).toBe(401);
+      expect((await get('Bearer wrong-token-same-len')).status).toBe(401);
+      const ok = await get('Bearer scrape-me-please');
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('# TYPE');
+    } finally {
+      delete process.env.METRICS_TOKEN;
+      resetEnvForTests();
+    }
+  });
 });

@@ -193,14 +193,22 @@ export async function cohortOverviewRows(
 }
 
 /**
- * A version of what the cohort's dashboards show: it changes when a verdict is recorded in the
- * course (Progress.updatedAt), a hint or answer opened, a note written, a member added.
+ * A version of what the cohort's dashboards show: it changes when a verdict of one of its
+ * students is recorded (Progress.updatedAt), a hint or answer opened, a note written, a
+ * member added.
  * Cheap (indexed maxima and counts): the pages poll it and refetch when it changes.
  */
 export async function cohortPulse(db: DbOrTx, scope: CohortScope): Promise<string> {
-  const [progress, notes, members] = await Promise.all([
+  const members = await db.membership.findMany({
+    where: { cohortId: scope.cohortId },
+    select: { userId: true, role: true },
+  });
+  const students = members.filter((m) => m.role === 'student').map((m) => m.userId);
+  const [progress, notes] = await Promise.all([
+    // the cohort's students only: another cohort's activity is not this one's business (and
+    // would refresh every open dashboard of the course)
     db.progress.aggregate({
-      where: { courseId: scope.courseId },
+      where: { courseId: scope.courseId, userId: { in: students } },
       _max: { updatedAt: true },
       _count: { _all: true },
     }),
@@ -209,14 +217,13 @@ export async function cohortPulse(db: DbOrTx, scope: CohortScope): Promise<strin
       _max: { updatedAt: true },
       _count: { _all: true },
     }),
-    db.membership.count({ where: { cohortId: scope.cohortId } }),
   ]);
   return [
     progress._max.updatedAt?.getTime() ?? 0,
     progress._count._all,
     notes._max.updatedAt?.getTime() ?? 0,
     notes._count._all,
-    members,
+    members.length,
   ].join('.');
 }
 
@@ -441,6 +448,14 @@ export async function notesForStudent(
   return out;
 }
 
+/** The cohort's students' wrong final answers in the course since `since`. */
+const recentWrongAnswers = (scope: CohortScope & { since: Date }) => ({
+  courseId: scope.courseId,
+  ...WRONG_FINAL,
+  createdAt: { gte: scope.since },
+  user: studentOf(scope.cohortId),
+});
+
 /** Students with ≥ `min` wrong final attempts on one task since `since` (solved or not). */
 export async function recentFailures(
   db: DbOrTx,
@@ -448,12 +463,7 @@ export async function recentFailures(
 ): Promise<Array<{ userId: string; taskId: string; failed: number; lastAt: Date }>> {
   const rows = await db.attempt.groupBy({
     by: ['userId', 'taskId'],
-    where: {
-      courseId: scope.courseId,
-      ...WRONG_FINAL,
-      createdAt: { gte: scope.since },
-      user: studentOf(scope.cohortId),
-    },
+    where: recentWrongAnswers(scope),
     _count: { _all: true },
     _max: { createdAt: true },
     having: { userId: { _count: { gte: scope.min } } },
@@ -476,12 +486,7 @@ export async function growingGroups(
 ): Promise<Array<{ taskId: string; failKey: string; newStudents: number; message: string }>> {
   const active = await db.attempt.groupBy({
     by: ['taskId', 'failKey'],
-    where: {
-      courseId: scope.courseId,
-      ...WRONG_FINAL,
-      createdAt: { gte: scope.since },
-      user: studentOf(scope.cohortId),
-    },
+    where: recentWrongAnswers(scope),
     _max: { id: true },
   });
   if (active.length === 0) return [];
@@ -693,7 +698,7 @@ export async function backfillAnalytics(
         stage: 'final',
         status: { notIn: ['queued', 'running', 'sandbox_error'] },
       },
-      orderBy: [{ gradedAt: 'asc' }, { createdAt: 'asc' }],
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       select: { id: true, status: true, gradedAt: true, createdAt: true, failKey: true },
     });
     const first = finals[0];
@@ -704,7 +709,7 @@ export async function backfillAnalytics(
     await db.progress.update({
       where: { id: p.id },
       data: {
-        firstAttemptAt: first.gradedAt ?? first.createdAt,
+        firstAttemptAt: first.createdAt,
         attemptsToSolve: p.firstSolvedAt && solvedAt >= 0 ? solvedAt + 1 : null,
         lastFinalId: last.id,
         lastStatus: last.status,

@@ -271,9 +271,14 @@ export async function recordAttemptResult(
 
 /**
  * The verdict's part of Progress (the aggregate the dashboards read): final attempts count in
- * `attempts`, set the first attempt's time, the latest verdict (and the latest wrong answer's
- * failKey), and on the first `passed` the solve's time and the attempts it took; quick checks
- * count in `quickChecks`.
+ * `attempts`; quick checks in `quickChecks`. Verdicts may be recorded out of submission order
+ * (two checks in flight, many workers), so what depends on the order is decided by the
+ * attempts' `createdAt`, not by which verdict came last:
+ * - `firstAttemptAt`: the earliest submission with a verdict;
+ * - `lastFinalId`/`lastStatus`/`lastFailKey`: the newest submission with a verdict (an older
+ *   one recorded later changes nothing there);
+ * - `attemptsToSolve`: the counted final attempts submitted up to the first passing one,
+ *   recounted when a verdict of an attempt submitted before it arrives late.
  */
 async function updateProgress(
   tx: DbOrTx,
@@ -295,27 +300,55 @@ async function updateProgress(
       attempts: final ? 1 : 0,
       quickChecks: final ? 0 : 1,
       lastAttemptAt: gradedAt,
-      firstAttemptAt: final ? gradedAt : null,
+      firstAttemptAt: final ? a.createdAt : null,
       firstSolvedAt: passed ? gradedAt : null,
       attemptsToSolve: passed ? 1 : null,
       ...latest,
     },
     update: final
-      ? { attempts: { increment: 1 }, lastAttemptAt: gradedAt, ...latest }
+      ? { attempts: { increment: 1 }, lastAttemptAt: gradedAt }
       : { quickChecks: { increment: 1 }, lastAttemptAt: gradedAt },
-    select: { attempts: true, firstAttemptAt: true, firstSolvedAt: true },
+    select: { lastFinalId: true, firstSolvedAt: true },
   });
-  if (final && row.firstAttemptAt === null) {
-    await tx.progress.updateMany({
-      where: { ...task, firstAttemptAt: null },
-      data: { firstAttemptAt: gradedAt },
-    });
+  if (!final) return;
+  // an older first submission
+  await tx.progress.updateMany({
+    where: { ...task, OR: [{ firstAttemptAt: null }, { firstAttemptAt: { gt: a.createdAt } }] },
+    data: { firstAttemptAt: a.createdAt },
+  });
+  // the latest verdict: only from a submission newer than the one shown
+  if (row.lastFinalId !== a.id) {
+    const shown = row.lastFinalId
+      ? await tx.attempt.findUnique({ where: { id: row.lastFinalId }, select: { createdAt: true } })
+      : null;
+    if (!shown || shown.createdAt <= a.createdAt) {
+      await tx.progress.updateMany({ where: task, data: latest });
+    }
   }
-  if (passed && row.firstSolvedAt === null) {
-    await tx.progress.updateMany({
-      where: { ...task, firstSolvedAt: null },
-      data: { firstSolvedAt: gradedAt, attemptsToSolve: row.attempts },
+  // the solve: the first passing submission, and how many counted attempts it took
+  if (passed || row.firstSolvedAt !== null) {
+    const firstPass = await tx.attempt.findFirst({
+      where: { ...task, stage: 'final', status: 'passed' },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { createdAt: true },
     });
+    if (firstPass && a.createdAt <= firstPass.createdAt) {
+      const tries = await tx.attempt.count({
+        where: {
+          ...task,
+          stage: 'final',
+          status: { notIn: [...PENDING_ATTEMPT_STATUSES, 'sandbox_error'] },
+          createdAt: { lte: firstPass.createdAt },
+        },
+      });
+      await tx.progress.updateMany({
+        where: task,
+        data: {
+          attemptsToSolve: tries,
+          ...(row.firstSolvedAt === null ? { firstSolvedAt: gradedAt } : {}),
+        },
+      });
+    }
   }
 }
 
@@ -643,6 +676,23 @@ export async function claimAttemptResend(
       resentAt: null,
     },
     data: { resentAt: at },
+  });
+  return r.count === 1;
+}
+
+/**
+ * Gives a claim back (the re-send it was for did not happen: the dispatch failed), so a later
+ * pass may re-send the attempt instead of taking it for lost twice. Only the claim made at
+ * `at` is released: another instance's later claim is left alone.
+ */
+export async function releaseAttemptResend(
+  db: DbOrTx,
+  attemptId: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await db.attempt.updateMany({
+    where: { id: attemptId, resentAt: at },
+    data: { resentAt: null },
   });
   return r.count === 1;
 }

@@ -425,10 +425,14 @@ export async function republishRelease(
     source: from.source as Record<string, string>,
     courseTitle: from.course.title,
   });
-  const published = await publishRelease(db, {
-    releaseId: draft.id,
-    publishedById: input.actorId,
-  });
+  let published: ReleaseSummary;
+  try {
+    published = await publishRelease(db, { releaseId: draft.id, publishedById: input.actorId });
+  } catch (error) {
+    // not published: the copy must not stay behind as the newest draft (the editor's draft)
+    await db.contentRelease.deleteMany({ where: { id: draft.id, status: 'draft' } });
+    throw error;
+  }
   await audit(db, {
     actorId: input.actorId,
     action: 'release.rollback',

@@ -235,6 +235,10 @@ export async function createPasswordResetToken(
   if (!user) throw new DbError('NOT_FOUND', `no user ${input.userId}`);
   const token = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + (input.ttlSeconds ?? 24 * 3600) * 1000);
+  // one link at a time: a new one voids the links made before it
+  await db.verification.deleteMany({
+    where: { value: input.userId, identifier: { startsWith: PASSWORD_RESET_PREFIX } },
+  });
   await db.verification.create({
     data: { identifier: `${PASSWORD_RESET_PREFIX}${token}`, value: input.userId, expiresAt },
   });

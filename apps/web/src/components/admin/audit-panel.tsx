@@ -2,8 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useI18n } from '@/i18n/client';
-import { format } from '@/i18n/config';
 import { useTRPC } from '@/trpc/react';
+import { Pager } from './pager';
 
 const PAGE_SIZE = 50;
 
@@ -108,25 +108,7 @@ export function AuditPanel() {
         </tbody>
       </table>
       {log.data && log.data.entries.length === 0 && <p className="text-slate-500">{a.noRows}</p>}
-      <div className="flex items-center gap-3 text-sm">
-        <button
-          type="button"
-          className="btn-ghost"
-          disabled={page <= 1}
-          onClick={() => setPage(page - 1)}
-        >
-          {a.prev}
-        </button>
-        <span>{format(a.pageOf, { page, pages, total: log.data?.total ?? 0 })}</span>
-        <button
-          type="button"
-          className="btn-ghost"
-          disabled={page >= pages}
-          onClick={() => setPage(page + 1)}
-        >
-          {a.next}
-        </button>
-      </div>
+      <Pager page={page} pages={pages} total={log.data?.total ?? 0} onPage={setPage} />
     </div>
   );
 }

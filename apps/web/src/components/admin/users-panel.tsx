@@ -5,6 +5,7 @@ import { useI18n } from '@/i18n/client';
 import { format } from '@/i18n/config';
 import { serverErrorText } from '@/i18n/errors';
 import { useTRPC } from '@/trpc/react';
+import { Pager } from './pager';
 
 const ROLES = ['student', 'instructor', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -155,25 +156,7 @@ export function UsersPanel() {
         </tbody>
       </table>
       {list.data && list.data.users.length === 0 && <p className="text-slate-500">{a.noRows}</p>}
-      <div className="flex items-center gap-3 text-sm">
-        <button
-          type="button"
-          className="btn-ghost"
-          disabled={page <= 1}
-          onClick={() => setPage(page - 1)}
-        >
-          {a.prev}
-        </button>
-        <span>{format(a.pageOf, { page, pages, total: list.data?.total ?? 0 })}</span>
-        <button
-          type="button"
-          className="btn-ghost"
-          disabled={page >= pages}
-          onClick={() => setPage(page + 1)}
-        >
-          {a.next}
-        </button>
-      </div>
+      <Pager page={page} pages={pages} total={list.data?.total ?? 0} onPage={setPage} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { ScrollableCode } from '@/components/scrollable-code';
 import { useI18n } from '@/i18n/client';
 import { format } from '@/i18n/config';
@@ -44,5 +45,27 @@ export function QueryStatus(props: { isLoading: boolean; error: unknown }) {
 export function CodeBlock(props: { code: string }) {
   return (
     <ScrollableCode code={props.code} className="max-h-96 overflow-y-auto bg-slate-50 text-xs" />
+  );
+}
+
+/** "Cohorts / <cohort>" above a cohort's sub-page (task, student). */
+export function CohortBreadcrumbs(props: { base: string; cohortName: string }) {
+  const { t } = useI18n();
+  return (
+    <nav aria-label={t.a11y.breadcrumbs} className="text-sm text-slate-500">
+      <ol className="flex flex-wrap items-center gap-1">
+        <li>
+          <Link href="/instructor" className="hover:text-slate-800 hover:underline">
+            {t.instructor.cohortsTitle}
+          </Link>
+        </li>
+        <li aria-hidden="true">/</li>
+        <li>
+          <Link href={props.base} className="hover:text-slate-800 hover:underline">
+            {props.cohortName}
+          </Link>
+        </li>
+      </ol>
+    </nav>
   );
 }

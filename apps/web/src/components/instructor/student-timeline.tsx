@@ -8,7 +8,7 @@ import { useI18n } from '@/i18n/client';
 import { format } from '@/i18n/config';
 import type { TimelineAttempt, TimelineEvent } from '@/server/services/dashboard-types';
 import { useTRPC } from '@/trpc/react';
-import { CodeBlock, QueryStatus, Time } from './common';
+import { CodeBlock, CohortBreadcrumbs, QueryStatus, Time } from './common';
 import { UpdatedAt, useCohortPulse } from './live';
 
 /**
@@ -42,21 +42,7 @@ export function StudentTimelineView(props: {
   return (
     <div className="mx-auto max-w-5xl space-y-6 px-4 py-8">
       <div>
-        <nav aria-label={t.a11y.breadcrumbs} className="text-sm text-slate-500">
-          <ol className="flex flex-wrap items-center gap-1">
-            <li>
-              <Link href="/instructor" className="hover:text-slate-800 hover:underline">
-                {t.instructor.cohortsTitle}
-              </Link>
-            </li>
-            <li aria-hidden="true">/</li>
-            <li>
-              <Link href={base} className="hover:text-slate-800 hover:underline">
-                {data?.cohort.name ?? props.cohort}
-              </Link>
-            </li>
-          </ol>
-        </nav>
+        <CohortBreadcrumbs base={base} cohortName={data?.cohort.name ?? props.cohort} />
         <h1 className="mt-1 text-3xl font-bold tracking-tight">{data?.student.name ?? ''}</h1>
         {data && <p className="text-slate-600">{data.student.email}</p>}
         <UpdatedAt at={query.dataUpdatedAt} live={live} />

@@ -9,7 +9,7 @@ import { format } from '@/i18n/config';
 import { serverErrorText } from '@/i18n/errors';
 import type { FailureGroup, TaskStats } from '@/server/services/dashboard-types';
 import { useTRPC } from '@/trpc/react';
-import { CodeBlock, QueryStatus, Time } from './common';
+import { CodeBlock, CohortBreadcrumbs, QueryStatus, Time } from './common';
 import { UpdatedAt, useCohortPulse } from './live';
 
 /** One task of the cohort: its statistics and its wrong answers grouped; live like the overview. */
@@ -24,21 +24,7 @@ export function TaskDashboard(props: { cohort: string; taskId: string }) {
   return (
     <div className="mx-auto max-w-6xl space-y-8 px-4 py-8">
       <div>
-        <nav aria-label={t.a11y.breadcrumbs} className="text-sm text-slate-500">
-          <ol className="flex flex-wrap items-center gap-1">
-            <li>
-              <Link href="/instructor" className="hover:text-slate-800 hover:underline">
-                {t.instructor.cohortsTitle}
-              </Link>
-            </li>
-            <li aria-hidden="true">/</li>
-            <li>
-              <Link href={base} className="hover:text-slate-800 hover:underline">
-                {stats.data?.cohort.name ?? props.cohort}
-              </Link>
-            </li>
-          </ol>
-        </nav>
+        <CohortBreadcrumbs base={base} cohortName={stats.data?.cohort.name ?? props.cohort} />
         <h1 className="mt-1 text-3xl font-bold tracking-tight">
           {stats.data?.task.title ?? props.taskId}
         </h1>

@@ -98,6 +98,8 @@ export function createAuth(options: CreateAuthOptions) {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       autoSignIn: true,
+      // a reset (an admin's link for a compromised account) ends every session of the user
+      revokeSessionsOnPasswordReset: true,
       password: {
         hash: (password) => gated(() => hashPassword(password)),
         verify: (data) => gated(() => verifyPassword(data)),

@@ -5,6 +5,7 @@ import {
   listPendingFinalAttempts,
   type PendingFinalAttempt,
   pendingFinalAttemptsBefore,
+  releaseAttemptResend,
 } from '@lms/db';
 import {
   GRADE_JOB_NAME,
@@ -514,7 +515,14 @@ export async function createQueueTransport(
         report.gaveUp.push(attempt.id);
       } else if (await claimAttemptResend(db, attempt.id, new Date(now))) {
         log(`attempt ${attempt.id}: its job was lost from Redis; queued again (once)`);
-        await dispatchOnce(attempt.id);
+        try {
+          await dispatchOnce(attempt.id);
+        } catch (error) {
+          // not re-sent after all: the claim goes back, so a later pass tries again instead
+          // of taking the attempt for lost twice
+          await releaseAttemptResend(db, attempt.id, new Date(now)).catch(() => {});
+          throw error;
+        }
         report.resent.push(attempt.id);
       } else {
         report.claimedElsewhere.push(attempt.id);

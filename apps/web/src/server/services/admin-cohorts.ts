@@ -4,6 +4,7 @@ import {
   createCohort,
   createPasswordResetToken,
   createUser,
+  DbError,
   getCohort,
   getUserByEmail,
   isSignupEnabled,
@@ -149,7 +150,8 @@ export type EnrolRejection =
   | 'unknown_user' // no account, and sign-up is closed
   | 'already_enrolled' // a member of the cohort already (as student or instructor)
   | 'duplicate' // the same e-mail earlier in this list
-  | 'deactivated'; // the account is deactivated
+  | 'deactivated' // the account is deactivated
+  | 'failed'; // the account or membership could not be made (e.g. the e-mail signed up meanwhile)
 
 export type EnrolEntry = { line: number; email: string; name: string | null };
 
@@ -248,51 +250,60 @@ export async function enrolStudents(
     const email = entry.email.trim().toLowerCase();
     const reject = (reason: EnrolRejection, detail: string) =>
       report.rejected.push({ line: entry.line, text: entry.email, reason, detail });
-    if (!EMAIL.test(email)) {
-      reject('bad_email', entry.email ? `"${entry.email}" is not an e-mail address` : 'no e-mail');
-      continue;
-    }
-    if (seen.has(email)) {
-      reject('duplicate', `${email} is already earlier in the list`);
-      continue;
-    }
-    seen.add(email);
-    const user = await getUserByEmail(ctx.db, email);
-    if (!user) {
-      if (!signupOpen) {
-        reject('unknown_user', `no account with ${email}, and sign-up is closed`);
+    try {
+      if (!EMAIL.test(email)) {
+        reject(
+          'bad_email',
+          entry.email ? `"${entry.email}" is not an e-mail address` : 'no e-mail',
+        );
         continue;
       }
-      const created = await createUser(ctx.db, {
-        email,
-        name: entry.name?.slice(0, 200) || email.split('@')[0]!,
-      });
-      await addMember(ctx.db, { cohortId: cohort.id, userId: created.id, role: 'student' });
-      const link = await createPasswordResetToken(ctx.db, {
-        userId: created.id,
-        actorId: ctx.session.user.id,
-        ttlSeconds: INVITE_LINK_TTL_SECONDS,
-        action: 'user.invite',
-      });
-      report.invited.push({
-        line: entry.line,
-        email,
-        path: resetPath(link.token),
-        expiresAt: link.expiresAt,
-      });
-      continue;
+      if (seen.has(email)) {
+        reject('duplicate', `${email} is already earlier in the list`);
+        continue;
+      }
+      seen.add(email);
+      const user = await getUserByEmail(ctx.db, email);
+      if (!user) {
+        if (!signupOpen) {
+          reject('unknown_user', `no account with ${email}, and sign-up is closed`);
+          continue;
+        }
+        const created = await createUser(ctx.db, {
+          email,
+          name: entry.name?.slice(0, 200) || email.split('@')[0]!,
+        });
+        await addMember(ctx.db, { cohortId: cohort.id, userId: created.id, role: 'student' });
+        const link = await createPasswordResetToken(ctx.db, {
+          userId: created.id,
+          actorId: ctx.session.user.id,
+          ttlSeconds: INVITE_LINK_TTL_SECONDS,
+          action: 'user.invite',
+        });
+        report.invited.push({
+          line: entry.line,
+          email,
+          path: resetPath(link.token),
+          expiresAt: link.expiresAt,
+        });
+        continue;
+      }
+      if (await isUserDisabled(ctx.db, user.id)) {
+        reject('deactivated', `${email}'s account is deactivated`);
+        continue;
+      }
+      const role = await membershipRole(ctx.db, { cohortId: cohort.id, userId: user.id });
+      if (role) {
+        reject('already_enrolled', `${email} is already in the cohort as ${role}`);
+        continue;
+      }
+      await addMember(ctx.db, { cohortId: cohort.id, userId: user.id, role: 'student' });
+      report.enrolled.push({ line: entry.line, email });
+    } catch (error) {
+      // a race (the e-mail signed up meanwhile) or a refused value: this line only, the rest go on
+      if (!(error instanceof DbError)) throw error;
+      reject('failed', error.message);
     }
-    if (await isUserDisabled(ctx.db, user.id)) {
-      reject('deactivated', `${email}'s account is deactivated`);
-      continue;
-    }
-    const role = await membershipRole(ctx.db, { cohortId: cohort.id, userId: user.id });
-    if (role) {
-      reject('already_enrolled', `${email} is already in the cohort as ${role}`);
-      continue;
-    }
-    await addMember(ctx.db, { cohortId: cohort.id, userId: user.id, role: 'student' });
-    report.enrolled.push({ line: entry.line, email });
   }
   await audit(ctx.db, {
     actorId: ctx.session.user.id,

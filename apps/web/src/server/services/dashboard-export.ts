@@ -5,7 +5,8 @@ import type { SignedInContext } from '../context';
 import { overview, watchableCohort } from './dashboard';
 
 /**
- * The dashboards' CSV exports (RFC 4180, made by csv-stringify): the matrix (one row per
+ * The dashboards' CSV exports (RFC 4180, made by csv-stringify, formulas escaped: students
+ * choose their names): the matrix (one row per
  * student, one column per task) and every attempt (one row per attempt, streamed a page at a
  * time so a cohort's 100,000 attempts never sit in memory at once).
  */
@@ -35,7 +36,7 @@ export async function matrixCsv(ctx: SignedInContext, ref: string): Promise<stri
       return c ? `${c[2]} (${c[3]})` : '';
     }),
   ]);
-  return stringifySync([header, ...rows]);
+  return stringifySync([header, ...rows], { escape_formulas: true });
 }
 
 const PAGE = 2000;
@@ -51,6 +52,8 @@ export async function attemptsCsv(
   );
   const csv = stringify({
     header: true,
+    // a cell a spreadsheet would run as a formula (a name starting with =, +, -, @) is quoted
+    escape_formulas: true,
     columns: [
       'attempt_id',
       'student',
