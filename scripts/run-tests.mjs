@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every suite and prints their totals on the last line: `N passed, N failed`.
 // Suites: lint (Biome, counted as one check), Vitest across all workspaces (root
-// vitest.config.ts lists them as projects), Playwright end-to-end in Debian's Chromium.
+// vitest.config.ts lists them as projects), Playwright end-to-end in Debian's Chromium, and the
+// load bench at CI size (bench/load --small).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const stateDir = join(root, '.state');
 mkdirSync(stateDir, { recursive: true });
-const only = process.argv[2]; // optional: lint | unit | e2e
+const only = process.argv[2]; // optional: lint | unit | e2e | load
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
@@ -95,6 +96,15 @@ if ((!only || only === 'e2e') && existsSync(join(root, 'e2e/playwright.config.ts
     totals.failed += 1;
     lines.push(`e2e: no report (exit ${code})`);
   }
+}
+
+// issue 14: the load bench at CI size (4 students over HTTP on the embedded default, every
+// verdict and the database checked); one test: it passes when the bench exits 0
+if ((!only || only === 'load') && existsSync(join(root, 'bench/load/run.ts'))) {
+  const code = run('npx', ['tsx', 'bench/load/run.ts', '--small']);
+  if (code === 0) totals.passed += 1;
+  else totals.failed += 1;
+  lines.push(`load (bench/load --small): ${code === 0 ? '1 passed' : `FAILED (exit ${code})`}`);
 }
 
 console.log(`\n${lines.join('\n')}`);

@@ -3,19 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import {
   CHAPTER,
-  CHAPTER_URL,
   finalCheck,
   referenceAnswer,
-  STUDENT1,
   setCode,
   signIn,
   TASK_0020,
   taskSection,
 } from '../support/app';
+import { ADMIN, signUpStudent } from '../support/cohort';
 
 // Issue 13's proof of content publishing, as one admin and one student, in order: a text fix
 // validated and published, a broken edit refused, a tightened test previewed, a rollback.
-const ADMIN = { email: 'admin@lms.local', password: 'demo-admin-pass' };
 const TEXT = `${CHAPTER}/text.md`;
 const TESTS = `${CHAPTER}/tasks/${TASK_0020}/tests_public.py`;
 const seed = (path: string) =>
@@ -40,9 +38,9 @@ test('an admin fixes, validates and publishes a chapter; a broken edit is refuse
   browser,
 }) => {
   // the student's earlier answer to task 0020: right, but it leaves a debug line on stderr
-  const studentContext = await browser.newContext();
-  const student = await studentContext.newPage();
-  await signIn(student, STUDENT1, CHAPTER_URL);
+  // a student of its own: the demo students' progress is the other specs' (an earned answer)
+  const learner = await signUpStudent(browser, 'Ученик правки');
+  const student = learner.page;
   const weak = referenceAnswer(TASK_0020).replace(
     'import asyncio\n',
     'import asyncio\nimport sys\nprint("debug", file=sys.stderr)\n',
@@ -102,7 +100,7 @@ def no_debug_output(run):
   const impact = page.getByTestId('impact-job');
   await expect(impact).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
   const down = impact.locator(`[data-task-impact="${TASK_0020}"] [data-flip="down"]`);
-  await expect(down).toContainText(STUDENT1.email);
+  await expect(down).toContainText(learner.email);
   await expect(impact).toContainText('решено → не решено: 1');
   await page.getByRole('button', { name: 'Отбросить черновик' }).click();
   await expect(page.getByRole('button', { name: 'Начать черновик' })).toBeVisible();
@@ -114,5 +112,5 @@ def no_debug_output(run):
   await student.reload();
   await expect(student.getByRole('heading', { level: 1 })).toContainText(TITLE);
   await expect(student.getByRole('heading', { level: 1 })).not.toContainText('(исправлено)');
-  await studentContext.close();
+  await student.context().close();
 });

@@ -30,6 +30,34 @@ export async function trpcMutation<T>(
 /** A student who signed up through the page; `page` is their own signed-in browser tab. */
 export type Student = { name: string; email: string; password: string; page: Page };
 
+let stamps = 0;
+/** Unique per call, per process and over time: a spec never meets another spec's accounts. */
+export function uniqueStamp(): string {
+  stamps++;
+  return `${Date.now().toString(36)}${process.pid.toString(36)}${stamps}`;
+}
+
+/**
+ * A new student who signs up on the sign-up page, in a browser context of their own, left
+ * signed in on the chapter page (the demo students' work is other specs' business).
+ */
+export async function signUpStudent(
+  browser: Browser,
+  name: string,
+  stamp = uniqueStamp(),
+): Promise<Student> {
+  const email = `e2e-${stamp}@lms.local`;
+  const password = `e2e-pass-${stamp}`;
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/sign-up?next=${encodeURIComponent(CHAPTER_URL)}`);
+  await page.getByLabel('Имя').fill(name);
+  await page.getByLabel('Эл. почта').fill(email);
+  await page.getByLabel('Пароль').fill(password);
+  await page.getByRole('button', { name: 'Создать аккаунт' }).click();
+  await page.waitForURL((url) => url.pathname === CHAPTER_URL);
+  return { name, email, password, page };
+}
+
 /**
  * A new cohort of the shipped course, taught by the demo instructor, with new students who sign
  * up on the sign-up page and are enrolled by the admin (the admins' cohort procedures), each in
@@ -40,20 +68,11 @@ export async function cohortWithNewStudents(
   browser: Browser,
   names: string[],
 ): Promise<{ slug: string; students: Student[] }> {
-  const stamp = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const stamp = uniqueStamp();
   const slug = `e2e-${stamp}`;
   const students: Student[] = [];
   for (const [i, name] of names.entries()) {
-    const email = `e2e-${stamp}-${i}@lms.local`;
-    const password = `e2e-pass-${stamp}-${i}`;
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`/sign-up?next=${encodeURIComponent(CHAPTER_URL)}`);
-    await page.getByLabel('Имя').fill(name);
-    await page.getByLabel('Эл. почта').fill(email);
-    await page.getByLabel('Пароль').fill(password);
-    await page.getByRole('button', { name: 'Создать аккаунт' }).click();
-    await page.waitForURL((url) => url.pathname === CHAPTER_URL);
-    students.push({ name, email, password, page });
+    students.push(await signUpStudent(browser, name, `${stamp}-${i}`));
   }
 
   const admin = await (await browser.newContext()).newPage();
