@@ -1,9 +1,7 @@
 // The admins' checks of a draft (services/admin-checks.ts) through the real grader service
 // (apps/grader on a random port): validate = compile + the course doctor; impact = the
 // students' latest final attempts graded again against the draft's tightened checks.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileCourseFiles, SHIPPED_COURSE_DIR } from '@lms/content';
@@ -21,7 +19,7 @@ import {
 } from '../../src/server/services/admin-checks';
 import { getJob, jobSettled } from '../../src/server/services/admin-jobs';
 import { clearContentCache } from '../../src/server/services/content';
-import { callerFor, createTestDb, makeUser } from './helpers';
+import { callerFor, createTestDb, makeUser, startGraderService } from './helpers';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const bin = `${repo}apps/grader/bin/lms-grader.mjs`;
@@ -56,21 +54,9 @@ function shippedFiles(): Record<string, string> {
   return files;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 let t: Awaited<ReturnType<typeof createTestDb>>;
 let db: Db;
-let child: ChildProcess | undefined;
-let log = '';
+let grader: Awaited<ReturnType<typeof startGraderService>> | undefined;
 let grade: GradeFn;
 
 describe.skipIf(!available)('admin checks of a draft through the real grader', () => {
@@ -83,46 +69,14 @@ describe.skipIf(!available)('admin checks of a draft through the real grader', (
     expect(errors).toEqual([]);
     await publishCompiledCourse(db, { compiled: course, source: files, publishedById: null });
 
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [bin, 'serve'], {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GRADER_HOST: '127.0.0.1',
-        GRADER_PORT: String(port),
-        GRADER_SECRET: SECRET,
-        // this file's own slot uids (other test files' graders use 61000–64999)
-        GRADER_UID_BASE: '65500',
-        GRADER_MAX_RUNS: '16',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d) => {
-      log += d;
-    });
-    child.stderr?.on('data', (d) => {
-      log += d;
-    });
+    // this file's own slot uids (other test files' graders use 61000–64999)
+    grader = await startGraderService({ uidBase: 65500, secret: SECRET });
+    const url = grader.url;
     grade = (request) => gradeOverHttp(request, { url, secret: SECRET, timeoutMs: 120_000 });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (child.exitCode !== null || Date.now() > deadline)
-        throw new Error(`grader did not start (exit ${child.exitCode}):\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child?.once('exit', r));
-    }
+    await grader?.stop();
     await t?.cleanup();
   });
 
@@ -150,7 +104,7 @@ describe.skipIf(!available)('admin checks of a draft through the real grader', (
     const statuses = await db.attempt.findMany({ select: { status: true, message: true } });
     expect(
       statuses.map((s) => s.status),
-      JSON.stringify(statuses) + log,
+      JSON.stringify(statuses) + (grader?.log() ?? ''),
     ).toEqual(['passed', 'passed']);
 
     // the admin tightens the public tests in a draft

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -281,4 +282,70 @@ export async function startFakeGrader(secret = 'test-grader-secret'): Promise<Fa
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.close = () => new Promise((r) => server.close(() => r()));
   return fake;
+}
+
+/** A free TCP port on loopback (taken and released at once). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The checkout's root and the grader's command (`lms-grader`). */
+const REPO = new URL('../../../../', import.meta.url).pathname;
+const GRADER_BIN = `${REPO}apps/grader/bin/lms-grader.mjs`;
+
+/**
+ * The real grader service (`lms-grader serve`) on a free loopback port, with sandbox slot uids
+ * of the caller's own (`uidBase`: every test file that starts a grader has its own range), up
+ * once its /healthz answers (its start on a busy machine may take a while). `log()` is what it
+ * printed; `stop()` ends it and waits for its exit.
+ */
+export async function startGraderService(options: { uidBase: number; secret: string }) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child = spawn(process.execPath, [GRADER_BIN, 'serve'], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      GRADER_HOST: '127.0.0.1',
+      GRADER_PORT: String(port),
+      GRADER_SECRET: options.secret,
+      GRADER_UID_BASE: String(options.uidBase),
+      GRADER_MAX_RUNS: '16',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => {
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`grader did not start (exit ${child.exitCode}):\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, log: () => log, stop };
 }

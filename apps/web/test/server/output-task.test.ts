@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CompiledCourse } from '@lms/content/schema';
 import { type Db, publishCompiledCourse } from '@lms/db';
@@ -17,6 +15,7 @@ import {
   gradeResult,
   makeUser,
   startFakeGrader,
+  startGraderService,
 } from './helpers';
 
 /**
@@ -228,63 +227,18 @@ const available = existsSync(bin) && existsSync('/usr/bin/python3');
 if (!available) console.warn(`output-task real-grader tests skipped: ${bin} or python3 missing`);
 const SECRET = 'output-task-secret-0123456789abcdef';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(!available)('an output task with a wrapper_test (real grader)', () => {
-  let child: ChildProcess | undefined;
+  let grader: Awaited<ReturnType<typeof startGraderService>> | undefined;
   let url = '';
-  let log = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [bin, 'serve'], {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GRADER_HOST: '127.0.0.1',
-        GRADER_PORT: String(port),
-        GRADER_SECRET: SECRET,
-        // slot uids of its own (real-grader.test.ts has 63500, the doctor the default range)
-        GRADER_UID_BASE: '63600',
-        GRADER_MAX_RUNS: '16',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d) => {
-      log += d;
-    });
-    child.stderr?.on('data', (d) => {
-      log += d;
-    });
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`grader did not start (exit ${child.exitCode}):\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // slot uids of its own (real-grader.test.ts has 63500, the doctor the default range)
+    grader = await startGraderService({ uidBase: 63600, secret: SECRET });
+    url = grader.url;
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child?.once('exit', r));
-    }
+    await grader?.stop();
   });
 
   it('the wrapper passes "10", fails anything else, and says why only when it prints', async () => {
@@ -308,7 +262,8 @@ describe.skipIf(!available)('an output task with a wrapper_test (real grader)', 
     const [right, wrong, injected, backslash, talking] = await Promise.all(
       ids.map((id) => api.attempt.get({ courseSlug: 'outputcourse', id })),
     );
-    const why = (a: typeof right) => `${a!.message}\n${JSON.stringify(a!.results)}\n${log}`;
+    const why = (a: typeof right) =>
+      `${a!.message}\n${JSON.stringify(a!.results)}\n${grader?.log()}`;
     expect(right!.status, why(right)).toBe('passed');
     expect(wrong!.status, why(wrong)).toBe('failed');
     expect(injected!.status, why(injected)).toBe('failed');

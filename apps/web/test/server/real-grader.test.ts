@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { compileCourse } from '@lms/content';
 import { type Db, publishCompiledCourse } from '@lms/db';
@@ -8,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeOverHttp } from '../../src/server/grader/http';
 import { createInProcessTransport } from '../../src/server/grader/pipeline';
 import { clearContentCache } from '../../src/server/services/content';
-import { callerFor, createTestDb, makeUser } from './helpers';
+import { callerFor, createTestDb, makeUser, startGraderService } from './helpers';
 
 // The real grader service (apps/grader) on a random port, graded through the web's routers.
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -19,22 +17,10 @@ if (!available) console.warn(`real-grader test skipped: ${bin} or /usr/bin/pytho
 const TASK = 'python_chapter_0320_task_0020';
 const SECRET = 'integration-secret-0123456789abcdef';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 let t: Awaited<ReturnType<typeof createTestDb>>;
 let db: Db;
-let child: ChildProcess | undefined;
+let grader: Awaited<ReturnType<typeof startGraderService>> | undefined;
 let url = '';
-let log = '';
 
 describe.skipIf(!available)('final check through the real grader service', () => {
   beforeAll(async () => {
@@ -45,47 +31,13 @@ describe.skipIf(!available)('final check through the real grader service', () =>
     expect(errors).toEqual([]);
     await publishCompiledCourse(db, { compiled: course, source: {}, publishedById: null });
 
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [bin, 'serve'], {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GRADER_HOST: '127.0.0.1',
-        GRADER_PORT: String(port),
-        GRADER_SECRET: SECRET,
-        // its own slot uids: the course doctor's tests run `lms-grader` on the default range
-        GRADER_UID_BASE: '63500',
-        GRADER_MAX_RUNS: '16',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (d) => {
-      log += d;
-    });
-    child.stderr?.on('data', (d) => {
-      log += d;
-    });
-    // its start (node, tsx, the sandbox's launchers) on a busy machine
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`grader did not start (exit ${child.exitCode}):\n${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // its own slot uids: the course doctor's tests run `lms-grader` on the default range
+    grader = await startGraderService({ uidBase: 63500, secret: SECRET });
+    url = grader.url;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child?.once('exit', r));
-    }
+    await grader?.stop();
     await t?.cleanup();
   });
 
@@ -114,7 +66,7 @@ describe.skipIf(!available)('final check through the real grader service', () =>
     await transport.idle();
 
     const g = await api.attempt.get({ courseSlug: 'python', id: good.id });
-    expect(g.status, `${g.message}\n${JSON.stringify(g.results)}\n${log}`).toBe('passed');
+    expect(g.status, `${g.message}\n${JSON.stringify(g.results)}\n${grader?.log()}`).toBe('passed');
     expect(g.pythonVersion).toMatch(/^3\.\d+/);
     expect(g.results.some((r) => r.hidden)).toBe(true);
 
