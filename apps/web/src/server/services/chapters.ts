@@ -33,10 +33,13 @@ export type StarterUpdate = { publishedAt: Date; previousStarter: string };
  */
 async function starterUpdates(
   ctx: Context,
-  published: PublishedCourse,
+  published: PublishedCourse & { publishedAt: Date | null },
   drafts: Array<{ taskId: string; updatedAt: Date }>,
 ): Promise<Map<string, StarterUpdate>> {
   const out = new Map<string, StarterUpdate>();
+  // the usual case, on every page view: each draft was saved under the published release
+  const since = published.publishedAt;
+  if (since && drafts.every((d) => d.updatedAt >= since)) return out;
   const releases = (await listReleases(ctx.db, published.courseSlug))
     .filter((r) => r.publishedAt !== null)
     .sort((a, b) => (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0));

@@ -71,10 +71,17 @@ function cacheRelease(
   return { releaseId, ...entry };
 }
 
-export async function getPublishedCourse(db: Db, courseSlug: string): Promise<PublishedCourse> {
+/** The course's published release, and when it was published. */
+export async function getPublishedCourse(
+  db: Db,
+  courseSlug: string,
+): Promise<PublishedCourse & { publishedAt: Date | null }> {
   const release = await getPublishedReleaseSummary(db, courseSlug);
   if (!release) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
-  return publishedContent(db, release.id, courseSlug);
+  return {
+    ...(await publishedContent(db, release.id, courseSlug)),
+    publishedAt: release.publishedAt,
+  };
 }
 
 /** Every course with a published release, in title order. */

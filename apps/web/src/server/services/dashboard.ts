@@ -17,6 +17,7 @@ import {
   isInstructorOf,
   listCohorts,
   listCohortsForUser,
+  membershipRole,
   type OverviewProgressCell,
   type ProgressCell,
   recentFailures,
@@ -140,17 +141,12 @@ function taskTitles(published: PublishedCourse): Map<string, string> {
   return new Map(courseTasks(published).tasks.map((t) => [t.id, t.title]));
 }
 
-/** A student × task cell from Progress; null: not started. */
-export function cellOf(p: ProgressCell): { state: CellState; attempts: number } | null {
-  return cellOfRow({ ...p, solved: p.firstSolvedAt !== null });
-}
-
 type CellCounts = Pick<
   OverviewProgressCell,
   'solved' | 'attempts' | 'attemptsToSolve' | 'assisted' | 'quickChecks'
 >;
 
-/** The same from an overview row (`solved`: firstSolvedAt is set). */
+/** A student × task cell from an overview row (`solved`: firstSolvedAt is set); null: not started. */
 function cellOfRow(p: CellCounts): { state: CellState; attempts: number } | null {
   if (p.solved) {
     const attempts = p.attemptsToSolve ?? p.attempts;
@@ -583,9 +579,15 @@ export async function studentTimeline(
   input: { cohort: string; studentId: string },
 ): Promise<StudentTimeline> {
   const scope = await watchableCohort(ctx, input.cohort);
-  const student = (await cohortStudents(ctx.db, scope.cohortId)).find(
-    (s) => s.id === input.studentId,
-  );
+  // one membership, not the whole cohort's list
+  const role = await membershipRole(ctx.db, { cohortId: scope.cohortId, userId: input.studentId });
+  const student =
+    role === 'student'
+      ? await ctx.db.user.findUnique({
+          where: { id: input.studentId },
+          select: { id: true, name: true, email: true },
+        })
+      : null;
   if (!student) throw new AppError('STUDENT_NOT_FOUND');
   const titles = taskTitles(scope.published);
   const [attempts, progress] = await Promise.all([
