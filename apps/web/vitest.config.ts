@@ -12,5 +12,7 @@ export default defineProject({
     environment: 'node',
     // server tests share one temp SQLite database per file; keep files in separate workers
     pool: 'forks',
+    // the info lines (a verdict stored, …) of every test would bury the report
+    env: { LMS_LOG_LEVEL: 'warn' },
   },
 });

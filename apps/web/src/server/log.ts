@@ -63,7 +63,16 @@ export function formatLogLine(
   return JSON.stringify(entry);
 }
 
+const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+
+/** `LMS_LOG_LEVEL` (info, warn or error; default info): lines below it are not written. */
+function threshold(): number {
+  const wanted = process.env.LMS_LOG_LEVEL as LogLevel | undefined;
+  return wanted && wanted in RANK ? RANK[wanted] : 0;
+}
+
 function write(level: LogLevel, msg: string, fields?: LogFields): void {
+  if (RANK[level] < threshold()) return;
   const line = `${formatLogLine(level, msg, fields)}\n`;
   if (level === 'error' || level === 'warn') process.stderr.write(line);
   else process.stdout.write(line);

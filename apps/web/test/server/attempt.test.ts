@@ -1,6 +1,7 @@
 import { addMember, createCohort, type Db } from '@lms/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gradeOverHttp } from '../../src/server/grader/http';
+import { currentRequestId, withRequestId } from '../../src/server/log';
 import { createInProcessTransport, recoverPendingAttempts } from '../../src/server/grader/pipeline';
 import { clearContentCache } from '../../src/server/services/content';
 import {
@@ -18,13 +19,19 @@ let t: Awaited<ReturnType<typeof createTestDb>>;
 let grader: FakeGrader;
 let db: Db;
 
-function transportFor(fake: FakeGrader, extra: { retryDelaysMs?: number[] } = {}) {
+function transportFor(
+  fake: FakeGrader,
+  extra: { retryDelaysMs?: number[]; concurrency?: number } = {},
+) {
   return createInProcessTransport({
     db,
+    ...(extra.concurrency ? { concurrency: extra.concurrency } : {}),
     grade: (request) =>
       gradeOverHttp(request, {
         url: fake.url,
         secret: fake.secret,
+        // as grader/index.ts does: the submitting request's id, read where the grading starts
+        requestId: currentRequestId(),
         // no test here is about the HTTP timeout: a gated answer must not run into it
         timeoutMs: 60_000,
         retries: 3,
@@ -119,6 +126,38 @@ describe('attempt.submit (final check)', () => {
     });
     expect(progress?.attempts).toBe(1);
     expect(progress?.firstSolvedAt).toBeInstanceOf(Date);
+  });
+
+  it("sends the submitting request's id to the grader, also after waiting in the fair line", async () => {
+    const { session: a } = await makeUser(db, 'student');
+    const { session: b } = await makeUser(db, 'student');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    grader.respond = async () => {
+      await gate;
+      return { status: 200, json: gradeResult('passed') };
+    };
+    // one slot: b's check waits in the line and is woken by a's end, outside b's request
+    const transport = transportFor(grader, { concurrency: 1 });
+    const submit = (session: typeof a, id: string) =>
+      withRequestId(id, () =>
+        callerFor(db, session, { grader: transport }).attempt.submit({
+          courseSlug: 'testcourse',
+          taskId: 't1',
+          code: `print("${id}")`,
+        }),
+      );
+    await submit(a, 'req-a');
+    await submit(b, 'req-b');
+    await expect.poll(() => grader.requests.length).toBe(1);
+    release();
+    await transport.idle();
+    expect(grader.requests.map((r) => [r.body.code, r.requestId])).toEqual([
+      ['print("req-a")', 'req-a'],
+      ['print("req-b")', 'req-b'],
+    ]);
   });
 
   it('watch streams queued/running → verdict and ends', async () => {

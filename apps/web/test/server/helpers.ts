@@ -244,7 +244,7 @@ export function gradeResult(
 export type FakeGrader = {
   url: string;
   secret: string;
-  requests: Array<{ auth: string | undefined; body: GradeRequest }>;
+  requests: Array<{ auth: string | undefined; requestId?: string; body: GradeRequest }>;
   /** decides each answer; may wait (e.g. on a gate) before answering */
   respond: (
     body: GradeRequest,
@@ -272,7 +272,12 @@ export async function startFakeGrader(secret = 'test-grader-secret'): Promise<Fa
       return;
     }
     const body = JSON.parse(raw) as GradeRequest;
-    fake.requests.push({ auth: req.headers.authorization, body });
+    const requestId = req.headers['x-request-id'];
+    fake.requests.push({
+      auth: req.headers.authorization,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+      body,
+    });
     const answer = await fake.respond(body, fake.requests.length);
     res
       .writeHead(answer.status, { 'content-type': 'application/json' })

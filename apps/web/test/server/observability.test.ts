@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '@lms/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetEnvForTests } from '../../src/env';
 import { readiness } from '../../src/server/lifecycle';
-import { currentRequestId, formatLogLine, withRequestId } from '../../src/server/log';
+import { currentRequestId, formatLogLine, log, withRequestId } from '../../src/server/log';
 import {
   observeHttp,
   renderWebMetrics,
@@ -121,6 +121,38 @@ describe('web metrics, readiness and logs', () => {
       attemptId: 'a1',
       status: 'passed',
     });
+  });
+
+  it('LMS_LOG_LEVEL drops the lines below it (info by default)', () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    const before = process.env.LMS_LOG_LEVEL;
+    try {
+      delete process.env.LMS_LOG_LEVEL;
+      log.info('shown by default');
+      process.env.LMS_LOG_LEVEL = 'warn';
+      log.info('dropped at warn');
+      log.warn('kept at warn');
+      process.env.LMS_LOG_LEVEL = 'nonsense';
+      log.info('an unknown level is info');
+    } finally {
+      spy.mockRestore();
+      errSpy.mockRestore();
+      if (before === undefined) delete process.env.LMS_LOG_LEVEL;
+      else process.env.LMS_LOG_LEVEL = before;
+    }
+    expect(out.map((l) => JSON.parse(l).msg)).toEqual([
+      'shown by default',
+      'kept at warn',
+      'an unknown level is info',
+    ]);
   });
 
   it('/api/metrics: with METRICS_TOKEN set, only the bearer of the token gets the figures', async () => {

@@ -26,6 +26,8 @@ export type HttpGraderOptions = {
   retries?: number;
   /** first backoff delay; doubles each retry (Retry-After wins when the grader sends one) */
   backoffMs?: number;
+  /** the submitting request's id, sent as `x-request-id` (the grader logs it with the run) */
+  requestId?: string | undefined;
   fetch?: typeof fetch;
 };
 
@@ -54,7 +56,11 @@ export async function gradeOverHttp(
     try {
       response = await doFetch(endpoint, {
         method: 'POST',
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          'content-type': 'application/json',
+          ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
+        },
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(timeoutMs),
       });

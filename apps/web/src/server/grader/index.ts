@@ -1,5 +1,6 @@
 import { env } from '../../env';
 import { getDb } from '../db';
+import { currentRequestId } from '../log';
 import { failAttemptForService } from '../services/attempts';
 import { GraderError, gradeOverHttp } from './http';
 import { createInProcessTransport, SERVICE_DOWN_MESSAGE } from './pipeline';
@@ -55,6 +56,9 @@ async function makeTransport(): Promise<GraderTransport> {
       gradeOverHttp(request, {
         url: e.GRADER_URL,
         secret: e.GRADER_SECRET,
+        // the submitting request's (AsyncLocalStorage follows the dispatch through the fair
+        // line's awaits); none for attempts recovered at start
+        requestId: currentRequestId(),
         // never shorter than the task's own wall limit (twice, plus the grader's queueing)
         timeoutMs: Math.max(
           e.GRADER_TIMEOUT_MS,

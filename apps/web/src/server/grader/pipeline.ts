@@ -12,6 +12,7 @@ import {
   markRunning,
   taskOfAttempt,
 } from '../services/attempts';
+import { log as jsonLog } from '../log';
 import { GraderError } from './http';
 import type { GraderTransport } from './transport';
 
@@ -78,6 +79,12 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
         ? gradeOutputTask(task, attempt.code)
         : await grade(gradeRequestFor(task, attempt.code));
       await applyGradeResult(db, attemptId, result);
+      // the submitting request's id comes from its async context (log.ts), as in queue mode
+      jsonLog.info('verdict stored', {
+        attemptId,
+        status: result.status,
+        graderMs: Math.round(result.durations.totalMs),
+      });
       return 'done';
     } catch (error) {
       if (error instanceof GraderError && error.retryable) {
