@@ -1,8 +1,8 @@
 import { addMember, createCohort, type Db } from '@lms/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gradeOverHttp } from '../../src/server/grader/http';
-import { currentRequestId, withRequestId } from '../../src/server/log';
 import { createInProcessTransport, recoverPendingAttempts } from '../../src/server/grader/pipeline';
+import { currentRequestId, withRequestId } from '../../src/server/log';
 import { clearContentCache } from '../../src/server/services/content';
 import {
   callerFor,

@@ -2,6 +2,7 @@ import { gradeRequestFor } from '@lms/content/grading';
 import { getAttempt, listPendingAttempts, requeueAttempts } from '@lms/db';
 import { type GradeRequestInput, type GradeResult, gradingMessage } from '@lms/grading';
 import type { Db } from '../db';
+import { log as jsonLog } from '../log';
 import {
   applyGradeResult,
   FINAL_CHECKS_IN_FLIGHT_CAP,
@@ -12,7 +13,6 @@ import {
   markRunning,
   taskOfAttempt,
 } from '../services/attempts';
-import { log as jsonLog } from '../log';
 import { GraderError } from './http';
 import type { GraderTransport } from './transport';
 
