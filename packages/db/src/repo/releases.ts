@@ -260,6 +260,21 @@ export async function getPublishedReleaseSummary(
   return r ? toSummary(r) : null;
 }
 
+/**
+ * Which release of the course is published, in one query: what every student request asks
+ * (the summary above also reads who published it and the course, two more queries).
+ */
+export async function getPublishedReleasePointer(
+  db: DbOrTx,
+  courseSlug: string,
+): Promise<{ id: string; courseId: string; publishedAt: Date | null } | null> {
+  return db.contentRelease.findFirst({
+    where: { course: { slug: courseSlug }, status: 'published' },
+    orderBy: { version: 'desc' },
+    select: { id: true, courseId: true, publishedAt: true },
+  });
+}
+
 /** The published release of every course that has one (no content), in course-slug order. */
 export async function listPublishedReleases(db: DbOrTx): Promise<ReleaseSummary[]> {
   const rows = await db.contentRelease.findMany({

@@ -45,7 +45,7 @@ export async function getSessionFromHeaders(
   if (!live) return null;
   const user = found.user as { id: string; email: string; name: string; role?: unknown };
   return {
-    user: { id: user.id, email: user.email, name: user.name, role: toRole(live.user.role) },
+    user: { id: user.id, email: user.email, name: user.name, role: toRole(live.role) },
     sessionId: found.session.id,
     expiresAt: found.session.expiresAt,
   };

@@ -7,7 +7,7 @@ import {
 import {
   findPublishedTask,
   getCourse,
-  getPublishedReleaseSummary,
+  getPublishedReleasePointer,
   getRelease,
   listPublishedReleases,
 } from '@lms/db';
@@ -76,7 +76,7 @@ export async function getPublishedCourse(
   db: Db,
   courseSlug: string,
 ): Promise<PublishedCourse & { publishedAt: Date | null }> {
-  const release = await getPublishedReleaseSummary(db, courseSlug);
+  const release = await getPublishedReleasePointer(db, courseSlug);
   if (!release) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
   return {
     ...(await publishedContent(db, release.id, courseSlug)),
@@ -123,10 +123,21 @@ export async function getPublishedTaskOfCourse(
  * no published release); COURSE_NOT_FOUND when there is no such course.
  */
 export async function courseIdOf(db: Db, courseSlug: string): Promise<string> {
+  const known = courseIds.get(db)?.get(courseSlug);
+  if (known) return known;
   const course = await getCourse(db, courseSlug);
   if (!course) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
+  let ids = courseIds.get(db);
+  if (!ids) courseIds.set(db, (ids = new Map()));
+  ids.set(courseSlug, course.id);
   return course.id;
 }
+
+/**
+ * Course ids by slug, per database: a course's row is never deleted nor its slug changed, so
+ * what was found once holds for the process's life (an unknown slug is asked again each time).
+ */
+let courseIds = new WeakMap<Db, Map<string, string>>();
 
 export function findTask(
   published: PublishedCourse,
@@ -155,4 +166,5 @@ export function findChapter(published: PublishedCourse, chapterId: string) {
 /** For tests: drop cached releases. */
 export function clearContentCache(): void {
   courseCache.clear();
+  courseIds = new WeakMap();
 }
