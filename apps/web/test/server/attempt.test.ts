@@ -1,8 +1,11 @@
-import { addMember, createCohort, type Db } from '@lms/db';
+import { addMember, createCohort, createFinalAttemptWithinLimits, type Db } from '@lms/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openAttemptWaits } from '../../src/server/attempt-events';
+import { createContextInner } from '../../src/server/context';
 import { gradeOverHttp } from '../../src/server/grader/http';
 import { createInProcessTransport, recoverPendingAttempts } from '../../src/server/grader/pipeline';
 import { currentRequestId, withRequestId } from '../../src/server/log';
+import { watchAttempt } from '../../src/server/services/attempts';
 import { clearContentCache } from '../../src/server/services/content';
 import {
   callerFor,
@@ -190,6 +193,66 @@ describe('attempt.submit (final check)', () => {
     expect(seen[0]).toMatch(/queued|running/);
     expect(seen).toContain('running');
     expect(seen.at(-1)).toBe('failed');
+  });
+
+  it('a watch is woken by the change itself, not by its next regular read', async () => {
+    const { session } = await makeUser(db, 'student');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    grader.respond = async () => {
+      await gate;
+      return { status: 200, json: gradeResult('passed') };
+    };
+    const transport = transportFor(grader);
+    const ctx = { ...createContextInner({ db, session, grader: transport }), session };
+    const api = callerFor(db, session, { grader: transport });
+    const { id } = await api.attempt.submit({
+      courseSlug: 'testcourse',
+      taskId: 't1',
+      code: 'x = 1',
+    });
+    // regular reads an hour apart: only the wake-ups can move this watch along
+    const hour = 60 * 60_000;
+    const seen: string[] = [];
+    for await (const a of watchAttempt(ctx, { id, courseSlug: 'testcourse' }, undefined, {
+      recheckMs: hour,
+      placeRecheckMs: hour,
+    })) {
+      seen.push(a.status);
+      if (a.status === 'running') release();
+    }
+    await transport.idle();
+    expect(seen.at(-1)).toBe('passed');
+    expect(seen).toContain('running');
+    expect(openAttemptWaits()).toBe(0);
+  });
+
+  it('a watch whose client goes away leaves no wait behind', async () => {
+    const { session } = await makeUser(db, 'student');
+    const ctx = { ...createContextInner({ db, session }), session };
+    const made = await createFinalAttemptWithinLimits(
+      db,
+      {
+        userId: session.user.id,
+        courseId: await courseIdOf(db),
+        taskId: 't1',
+        code: 'x = 2',
+        releaseId: null,
+        shapeHash: null,
+      },
+      { perWindow: 100, windowMs: 60_000, maxPending: 10 },
+    );
+    if (!made.ok) throw new Error('not stored');
+    const gone = new AbortController();
+    const watch = watchAttempt(ctx, { id: made.attempt.id, courseSlug: 'testcourse' }, gone.signal);
+    expect((await watch.next()).value?.status).toBe('queued');
+    const waiting = watch.next();
+    await expect.poll(() => openAttemptWaits()).toBe(1);
+    gone.abort();
+    expect((await waiting).done).toBe(true);
+    expect(openAttemptWaits()).toBe(0);
   });
 
   it('retries while the grader answers 503 busy, then stores the verdict', async () => {

@@ -24,6 +24,7 @@ import {
   toStoredTests,
   typedOutputMatches,
 } from '@lms/grading';
+import { attemptChanged, nextAttemptChange } from '../attempt-events';
 import type { SignedInContext } from '../context';
 import type { Db } from '../db';
 import { AppError } from '../errors';
@@ -65,7 +66,11 @@ export async function taskOfAttempt(
 }
 
 /** Mark running; false when someone else already finished it (recovery racing a live grader). */
-export const markRunning = markAttemptRunning;
+export async function markRunning(db: Db, attemptId: string): Promise<boolean> {
+  const marked = await markAttemptRunning(db, attemptId);
+  attemptChanged(attemptId);
+  return marked;
+}
 
 /**
  * Store a verdict on the Attempt and count it in Progress, once (@lms/db's recordAttemptResult:
@@ -104,6 +109,9 @@ export async function applyGradeResult(
       },
     ),
   );
+  // stored here or, a moment before, by another instance hearing the same event: either way
+  // it is in the database now
+  attemptChanged(attemptId);
 }
 
 async function ignoreMissing(p: Promise<unknown>): Promise<void> {
@@ -123,6 +131,7 @@ export async function failAttemptForService(db: Db, attemptId: string, why: Grad
       { status: 'sandbox_error', message: renderGradingMessage(why, 'ru'), messageCode: why },
     ),
   );
+  attemptChanged(attemptId);
 }
 
 /**
@@ -432,26 +441,45 @@ export function assertQuickResultSize(result: QuickCheckInput): void {
   }
 }
 
+/** A watch reads its attempt again at least this often with no change heard (a change made by
+ * another process: a reconcile elsewhere, a restart). */
+export const WATCH_RECHECK_MS = 5_000;
+/** …and this often while it waits in a saturated line (its place moves as others start). */
+export const WATCH_PLACE_RECHECK_MS = 2_000;
+
 /**
  * Live status: yields the attempt now and on every change, ends once it has a verdict (or
- * after 10 minutes, or when the client goes away).
+ * after 10 minutes, or when the client goes away). Changes made in this process wake it at
+ * once (attempt-events.ts); otherwise it reads again every `recheckMs` (every
+ * WATCH_PLACE_RECHECK_MS while it has a place in the line) — not every 400 ms as it did: a
+ * class watching its checks was most of the database's work.
  */
 export async function* watchAttempt(
   ctx: SignedInContext,
   input: { id: string; courseSlug: string },
   signal?: AbortSignal,
+  options: { recheckMs?: number; placeRecheckMs?: number } = {},
 ) {
+  const { recheckMs = WATCH_RECHECK_MS, placeRecheckMs = WATCH_PLACE_RECHECK_MS } = options;
   const courseId = await courseIdOf(ctx.db, input.courseSlug);
   let last = '';
+  let waitMs = recheckMs;
   const deadline = Date.now() + 10 * 60_000;
   while (!signal?.aborted && Date.now() < deadline) {
-    const current = await withPlace(ctx, await readAttempt(ctx, input.id, courseId));
-    const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}:${current.queuePosition}`;
-    if (key !== last) {
-      last = key;
-      yield current;
+    // registered before the read: a change during the read still wakes the wait below
+    const change = nextAttemptChange(input.id, Math.min(waitMs, deadline - Date.now()), signal);
+    try {
+      const current = await withPlace(ctx, await readAttempt(ctx, input.id, courseId));
+      const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}:${current.queuePosition}`;
+      if (key !== last) {
+        last = key;
+        yield current;
+      }
+      if (current.done) return;
+      waitMs = current.queuePosition === null ? recheckMs : placeRecheckMs;
+      await change.done;
+    } finally {
+      change.cancel();
     }
-    if (current.done) return;
-    await new Promise((r) => setTimeout(r, 400));
   }
 }
