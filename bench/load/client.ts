@@ -94,6 +94,7 @@ export class StudentClient {
         redirect: 'manual',
       });
       await res.arrayBuffer();
+      this.keepCookies(res);
       if (res.status !== 200) throw new CallError(name, res.status, `HTTP ${res.status}`, path);
     });
   }
@@ -110,6 +111,8 @@ export class StudentClient {
         ...(kind === 'mutation' ? { body: JSON.stringify({ json: input }) } : {}),
       });
       const text = await res.text();
+      // as a browser does: better-auth refreshes its signed session cache (60 s) in a cookie
+      this.keepCookies(res);
       let body: {
         result?: { data?: { json?: T } };
         error?: { json?: { message?: string; data?: { appCode?: string; code?: string } } };
@@ -130,6 +133,92 @@ export class StudentClient {
       }
       return body.result?.data?.json as T;
     });
+  }
+
+  /**
+   * A subscription over SSE as the task page opens it (tRPC's httpSubscriptionLink: a GET with
+   * the input, answered with `text/event-stream`): calls `onData` with each value until it
+   * returns true, the server ends the stream (`event: return`) or `signal` aborts. Recorded
+   * under the procedure's name: the time to the first value (what the page waits for). An
+   * error event, a refused request or a broken stream throws.
+   */
+  async subscribe<T>(
+    procedure: string,
+    input: unknown,
+    onData: (value: T) => boolean,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const url = `${this.base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const started = performance.now();
+    let first = true;
+    const res = await fetch(url, {
+      headers: this.headers({ accept: 'text/event-stream' }),
+      ...(signal ? { signal } : {}),
+    }).catch((error: Error) => {
+      this.recorder.add({ name: procedure, ms: 0, ok: false, error: error.message });
+      throw error;
+    });
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      this.recorder.add({ name: procedure, ms: 0, ok: false, error: `HTTP ${res.status}` });
+      throw new CallError(procedure, res.status, `HTTP ${res.status}`, text.slice(0, 200));
+    }
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          let data = '';
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+          }
+          if (event === 'return') return;
+          if (event === 'serialized-error') {
+            const e = JSON.parse(data) as {
+              json?: {
+                message?: string;
+                data?: { appCode?: string; code?: string; httpStatus?: number };
+              };
+            };
+            const d = e.json?.data;
+            throw new CallError(
+              procedure,
+              d?.httpStatus ?? 500,
+              d?.appCode ?? d?.code ?? 'ERROR',
+              e.json?.message ?? data,
+            );
+          }
+          if (event !== 'message' || !data) continue;
+          const value = (JSON.parse(data) as { json: T }).json;
+          if (first) {
+            first = false;
+            this.recorder.add({ name: procedure, ms: performance.now() - started, ok: true });
+          }
+          if (onData(value)) return;
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      if (first) {
+        this.recorder.add({
+          name: procedure,
+          ms: performance.now() - started,
+          ok: false,
+          error:
+            error instanceof CallError ? `${error.status} ${error.code}` : (error as Error).message,
+        });
+        first = false;
+      }
+      throw error;
+    } finally {
+      // the page closes its stream once it has the verdict
+      await res.body.cancel().catch(() => {});
+    }
   }
 
   query<T>(procedure: string, input: unknown): Promise<T> {

@@ -1,7 +1,8 @@
 /**
  * The simulated class: every student signs up, signs in, opens the seed chapter, saves drafts
  * and submits final checks of task 0020 one after the other (at most 2 in flight per student
- * is the app's rule; one at a time is what a student does), following each until its verdict.
+ * is the app's rule; one at a time is what a student does), following each until its verdict
+ * as the task page does: over the attempt.watch stream, polling attempt.get if it breaks.
  */
 import { CallError, Recorder, StudentClient } from './client.ts';
 import { CHAPTER, COURSE, type Kind, kindOf, PROGRAMS, TASK } from './programs.ts';
@@ -153,18 +154,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       options.onProgress?.(submitted);
       if (!record.id) continue;
       const deadline = Date.now() + options.verdictTimeoutMs;
-      while (Date.now() < deadline) {
+      const settled = (a: { status: string }) => {
+        if (PENDING.has(a.status)) return false;
+        record.status = a.status;
+        record.verdictAt = Date.now();
+        return true;
+      };
+      // as the task page follows it: the attempt.watch stream; when the stream fails or ends
+      // without a verdict (its instance died), attempt.get is polled instead
+      try {
+        const stop = AbortSignal.timeout(options.verdictTimeoutMs);
+        await client.subscribe<{ status: string }>(
+          'attempt.watch',
+          { id: record.id, courseSlug: COURSE },
+          settled,
+          stop,
+        );
+      } catch {
+        // recorded as an error of attempt.watch; polled below
+      }
+      while (record.status === undefined && Date.now() < deadline) {
         await sleep(700);
         try {
           const a = await client.query<{ status: string }>('attempt.get', {
             id: record.id,
             courseSlug: COURSE,
           });
-          if (!PENDING.has(a.status)) {
-            record.status = a.status;
-            record.verdictAt = Date.now();
-            break;
-          }
+          if (settled(a)) break;
         } catch {
           // recorded as an error of attempt.get; keep following the attempt
         }
