@@ -28,6 +28,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Sample } from './client.ts';
+import { cpuByRoleLines, type Role, startCpuByRole } from './cpu.ts';
 import { type LoadOptions, type LoadResult, runLoad } from './load.ts';
 import { type Kind, PROGRAMS } from './programs.ts';
 import { cpuTimes, PrivateRedis, ROOT, type Stack, startCluster, startEmbedded } from './stack.ts';
@@ -98,6 +99,8 @@ type Report = {
   title: string;
   result: LoadResult;
   cpuBusyShare: number;
+  /** CPU seconds by role over the load (cpu.ts); none for a stack started elsewhere */
+  cpuByRole?: Map<Role, number>;
   verification: Awaited<ReturnType<typeof verifyInDatabase>> | null;
   chaosEvents: string[];
 };
@@ -119,6 +122,7 @@ function printReport(r: Report): boolean {
     `  gradings: ${graded.length} in ${(result.gradingWindowMs / 1000).toFixed(1)} s = ${perSecond.toFixed(2)}/s; ` +
       `CPU busy ${(r.cpuBusyShare * 100).toFixed(0)} % of ${availableParallelism()} cores`,
   );
+  if (r.cpuByRole) console.log(cpuByRoleLines(r.cpuByRole, graded.length).join('\n'));
   console.log(
     `  errors: ${errors.length}${errors.length ? ` (${tally(errors.map((e) => `${e.name}: ${e.error}`))})` : ''}`,
   );
@@ -173,6 +177,7 @@ async function loadAndVerify(
 ): Promise<boolean> {
   log(`${title}: ${load.students} students × ${load.submissions} final checks on ${stack.base}`);
   const cpu0 = cpuTimes();
+  const byRole = startCpuByRole();
   const result = await runLoad({
     ...load,
     base: stack.base,
@@ -180,6 +185,7 @@ async function loadAndVerify(
     onProgress: options.chaos,
   });
   const cpu1 = cpuTimes();
+  const cpuByRole = byRole.stop();
   const cpuBusyShare = (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total);
   log(`load done; waiting for every attempt to settle in the database`);
   const pending = await waitSettled(stack.databaseUrl, result.emails, options.settleMs, (n) =>
@@ -192,6 +198,7 @@ async function loadAndVerify(
     title,
     result,
     cpuBusyShare,
+    cpuByRole,
     verification,
     chaosEvents: options.chaosEvents ?? [],
   });
@@ -309,6 +316,7 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
     perSecond: number;
     cpu: number;
     cpuPerGrading: number;
+    graderPerGrading: number;
   }> = [];
   let build = true;
   for (const workers of [1, 2, 3]) {
@@ -326,6 +334,7 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
     try {
       log(`${workers} worker(s): ${students} students sign in, then submit 2 checks each at once`);
       const cpu0 = cpuTimes();
+      const byRole = startCpuByRole();
       const result = await runLoad({
         base: cluster.base,
         runId: `${runId}s${workers}`,
@@ -337,6 +346,7 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
         burst: true,
       });
       const cpu1 = cpuTimes();
+      const cpuByRole = byRole.stop();
       const graded = result.attempts.filter((a) => a.status).length;
       const seconds = result.gradingWindowMs / 1000;
       const cores = availableParallelism();
@@ -351,7 +361,9 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
         perSecond: graded / seconds,
         cpu: busyShare,
         cpuPerGrading,
+        graderPerGrading: (cpuByRole.get('grader') ?? 0) / Math.max(1, graded),
       });
+      console.log(cpuByRoleLines(cpuByRole, graded).join('\n'));
       const errors = result.recorder.samples.filter((s) => !s.ok).length;
       log(`  ${graded} graded in ${seconds.toFixed(1)} s, errors ${errors}`);
     } finally {
@@ -362,18 +374,21 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
   console.log(
     `\n=== scaling: gradings per second by grader workers (this machine: ${cores} cores) ===`,
   );
-  console.log('  workers  gradings  seconds  gradings/s  CPU busy  core-s per grading');
+  console.log(
+    '  workers  gradings  seconds  gradings/s  CPU busy  core-s per grading  of which graders',
+  );
   for (const r of rows) {
     console.log(
-      `  ${String(r.workers).padStart(7)}  ${String(r.gradings).padStart(8)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perSecond.toFixed(2).padStart(10)}  ${`${(r.cpu * 100).toFixed(0)} %`.padStart(8)}  ${r.cpuPerGrading.toFixed(2).padStart(18)}`,
+      `  ${String(r.workers).padStart(7)}  ${String(r.gradings).padStart(8)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perSecond.toFixed(2).padStart(10)}  ${`${(r.cpu * 100).toFixed(0)} %`.padStart(8)}  ${r.cpuPerGrading.toFixed(2).padStart(18)}  ${r.graderPerGrading.toFixed(2).padStart(16)}`,
     );
   }
   const cost = Math.min(...rows.map((r) => r.cpuPerGrading));
+  const graderCost = Math.min(...rows.map((r) => r.graderPerGrading));
   console.log(
-    `  One grading of this mix costs ~${cost.toFixed(2)} core-seconds all-in here; CPU-bound, a machine of ${cores} cores ` +
-      `tops out near ${(cores / cost).toFixed(1)} gradings/s whatever the worker count. Three such machines, each running ` +
-      `workers (web and database elsewhere or on one of them), would give about ${((3 * cores) / cost).toFixed(1)} gradings/s ` +
-      `— an upper bound: the loops' 5 CPU-seconds dominate the mix.`,
+    `  One grading of this mix costs ~${cost.toFixed(2)} core-seconds all-in here (${graderCost.toFixed(2)} in the graders and ` +
+      `the programs they run); CPU-bound, a machine of ${cores} cores tops out near ${(cores / cost).toFixed(1)} gradings/s ` +
+      `whatever the worker count. Three such machines running only workers (web and database elsewhere) would give about ` +
+      `${((3 * cores) / graderCost).toFixed(1)} gradings/s — an upper bound: the loops' 5 CPU-seconds dominate the mix.`,
   );
   return true;
 }

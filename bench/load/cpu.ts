@@ -1,0 +1,122 @@
+/**
+ * Where the machine's CPU went during a run, by role: the web instances, the graders (with
+ * the sandboxed programs they ran and reaped), PostgreSQL, Redis, the cluster's supervisor and
+ * proxy, and this load generator itself (which a real class would not put on the machine).
+ * Read from /proc: each process's utime + stime, plus cutime + cstime (its children, once
+ * reaped), in clock ticks; a process that ended during the run (a kill -9) loses what it had
+ * not yet been counted for.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
+
+export type Role =
+  | 'web'
+  | 'grader'
+  | 'postgres'
+  | 'redis'
+  | 'supervisor + proxy'
+  | 'load generator'
+  | 'other';
+
+type Proc = { pid: number; ppid: number; comm: string; role: Role; ms: number };
+
+function classify(pid: number, comm: string, cmdline: string): Role {
+  if (pid === process.pid) return 'load generator';
+  if (cmdline.includes('apps/web/server.mjs') || cmdline.includes('next-server')) return 'web';
+  if (cmdline.includes('lms-grader')) return 'grader';
+  if (comm === 'postgres' || cmdline.startsWith('postgres')) return 'postgres';
+  if (comm.startsWith('redis-server')) return 'redis';
+  if (cmdline.includes('start-cluster.mjs') || cmdline.includes('scripts/start.mjs'))
+    return 'supervisor + proxy';
+  return 'other';
+}
+
+function snapshot(): Map<number, Proc> {
+  const out = new Map<number, Proc>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      out.set(pid, {
+        pid,
+        ppid: Number(f[1]),
+        comm,
+        role: classify(pid, comm, cmdline),
+        ms: ticks * TICK_MS,
+      });
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  // a process of no role of its own (a sandboxed program, bwrap, a pool's helper) counts for
+  // the nearest ancestor that has one
+  for (const p of out.values()) {
+    let up = out.get(p.ppid);
+    for (let hops = 0; p.role === 'other' && up && hops < 16; hops++) {
+      if (up.role !== 'other') p.role = up.role;
+      up = out.get(up.ppid);
+    }
+  }
+  return out;
+}
+
+/** Starts counting now; `stop()` gives the CPU seconds spent since, by role. */
+export function startCpuByRole(): { stop(): Map<Role, number> } {
+  const before = snapshot();
+  return {
+    stop() {
+      const after = snapshot();
+      const seconds = new Map<Role, number>();
+      const others = new Map<string, number>();
+      for (const p of after.values()) {
+        const was = before.get(p.pid);
+        const spent = was && was.comm === p.comm ? p.ms - was.ms : p.ms;
+        if (spent <= 0) continue;
+        seconds.set(p.role, (seconds.get(p.role) ?? 0) + spent / 1000);
+        if (p.role === 'other') others.set(p.comm, (others.get(p.comm) ?? 0) + spent / 1000);
+      }
+      lastOthers = [...others].sort((a, b) => b[1] - a[1]).slice(0, 4);
+      return seconds;
+    },
+  };
+}
+
+/** The busiest processes of no role in the last count (for the report's "other" line). */
+let lastOthers: Array<[string, number]> = [];
+
+/** Lines for the report: each role's CPU seconds, its share, and per grading. */
+export function cpuByRoleLines(seconds: Map<Role, number>, gradings: number): string[] {
+  const total = [...seconds.values()].reduce((a, b) => a + b, 0);
+  const order: Role[] = [
+    'web',
+    'grader',
+    'postgres',
+    'redis',
+    'supervisor + proxy',
+    'load generator',
+    'other',
+  ];
+  const lines = [
+    `  CPU by role (seconds of one core; the graders include the programs they ran):`,
+    `    ${'role'.padEnd(20)} ${'CPU s'.padStart(8)} ${'share'.padStart(6)} ${'per grading ms'.padStart(15)}`,
+  ];
+  for (const role of order) {
+    const s = seconds.get(role) ?? 0;
+    if (s === 0) continue;
+    const what =
+      role === 'other' && lastOthers.length
+        ? `  (${lastOthers.map(([c, t]) => `${c} ${t.toFixed(1)}`).join(', ')})`
+        : '';
+    lines.push(
+      `    ${role.padEnd(20)} ${s.toFixed(1).padStart(8)} ${`${((100 * s) / total).toFixed(0)}%`.padStart(6)} ${(gradings ? (1000 * s) / gradings : 0).toFixed(0).padStart(15)}${what}`,
+    );
+  }
+  return lines;
+}
