@@ -163,11 +163,13 @@ export class StudentClient {
       this.recorder.add({ name: procedure, ms: 0, ok: false, error: `HTTP ${res.status}` });
       throw new CallError(procedure, res.status, `HTTP ${res.status}`, text.slice(0, 200));
     }
+    this.keepCookies(res);
     const decoder = new TextDecoder();
     let buffer = '';
     try {
       for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        // SSE lines may end in \r\n or \r as well as \n
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true }).replace(/\r\n?/g, '\n');
         for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
@@ -175,7 +177,8 @@ export class StudentClient {
           let data = '';
           for (const line of block.split('\n')) {
             if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data += line.slice(5).trimStart();
+            else if (line.startsWith('data:'))
+              data += (data ? '\n' : '') + line.slice(line.startsWith('data: ') ? 6 : 5);
           }
           if (event === 'return') return;
           if (event === 'serialized-error') {

@@ -163,6 +163,7 @@ async function main() {
               status = a.status;
               return a.status !== 'queued' && a.status !== 'running';
             },
+            AbortSignal.timeout(300_000),
           );
           if (status === 'queued' || status === 'running' || status === '')
             throw new Error(`attempt ${made.id}: the watch ended without a verdict`);

@@ -3,8 +3,9 @@
  * the sandboxed programs they ran and reaped), PostgreSQL, Redis, the cluster's supervisor and
  * proxy, and this load generator itself (which a real class would not put on the machine).
  * Read from /proc: each process's utime + stime, plus cutime + cstime (its children, once
- * reaped), in clock ticks; a process that ended during the run (a kill -9) loses what it had
- * not yet been counted for.
+ * reaped), in clock ticks. A process that ended during the run (a kill -9) is counted for its
+ * parent, whose children's time then grows by the child's whole life: what the child had
+ * spent before the count began is taken off the parent again.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -17,6 +18,7 @@ export type Role =
   | 'redis'
   | 'supervisor + proxy'
   | 'load generator'
+  | 'reaped by init'
   | 'other';
 
 type Proc = { pid: number; ppid: number; comm: string; role: Role; ms: number };
@@ -42,13 +44,18 @@ function snapshot(): Map<number, Proc> {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      // pid 1 reaps orphans: a sandboxed program whose bwrap was killed first (a timeout, an
+      // output flood) ends up there, so its children's time is the programs', not its own
+      const ticks =
+        pid === 1
+          ? Number(f[13]) + Number(f[14])
+          : Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       out.set(pid, {
         pid,
         ppid: Number(f[1]),
         comm,
-        role: classify(pid, comm, cmdline),
+        role: pid === 1 ? 'reaped by init' : classify(pid, comm, cmdline),
         ms: ticks * TICK_MS,
       });
     } catch {
@@ -60,7 +67,7 @@ function snapshot(): Map<number, Proc> {
   for (const p of out.values()) {
     let up = out.get(p.ppid);
     for (let hops = 0; p.role === 'other' && up && hops < 16; hops++) {
-      if (up.role !== 'other') p.role = up.role;
+      if (up.role !== 'other' && up.pid !== 1) p.role = up.role;
       up = out.get(up.ppid);
     }
   }
@@ -82,6 +89,13 @@ export function startCpuByRole(): { stop(): Map<Role, number> } {
         seconds.set(p.role, (seconds.get(p.role) ?? 0) + spent / 1000);
         if (p.role === 'other') others.set(p.comm, (others.get(p.comm) ?? 0) + spent / 1000);
       }
+      // a child gone since the start: its parent's children's time took in its whole life
+      for (const was of before.values()) {
+        if (after.has(was.pid)) continue;
+        const parent = after.get(was.ppid);
+        if (!parent || parent.role === 'other') continue;
+        seconds.set(parent.role, (seconds.get(parent.role) ?? 0) - was.ms / 1000);
+      }
       lastOthers = [...others].sort((a, b) => b[1] - a[1]).slice(0, 4);
       return seconds;
     },
@@ -101,10 +115,12 @@ export function cpuByRoleLines(seconds: Map<Role, number>, gradings: number): st
     'redis',
     'supervisor + proxy',
     'load generator',
+    'reaped by init',
     'other',
   ];
   const lines = [
-    `  CPU by role (seconds of one core; the graders include the programs they ran):`,
+    `  CPU by role (seconds of one core; the graders include the programs they ran and reaped;`,
+    `  "reaped by init": programs orphaned when their sandbox was killed — timeouts, floods):`,
     `    ${'role'.padEnd(20)} ${'CPU s'.padStart(8)} ${'share'.padStart(6)} ${'per grading ms'.padStart(15)}`,
   ];
   for (const role of order) {

@@ -383,7 +383,7 @@ async function scalingRun(redis: PrivateRedis): Promise<boolean> {
     );
   }
   const cost = Math.min(...rows.map((r) => r.cpuPerGrading));
-  const graderCost = Math.min(...rows.map((r) => r.graderPerGrading));
+  const graderCost = Math.max(1e-3, Math.min(...rows.map((r) => r.graderPerGrading)));
   console.log(
     `  One grading of this mix costs ~${cost.toFixed(2)} core-seconds all-in here (${graderCost.toFixed(2)} in the graders and ` +
       `the programs they run); CPU-bound, a machine of ${cores} cores tops out near ${(cores / cost).toFixed(1)} gradings/s ` +

@@ -26,15 +26,16 @@ export function attemptChanged(attemptId: string): void {
 
 /**
  * A wait registered now (before the caller reads the attempt, so that a change between the
- * read and the wait is not missed) that ends at the attempt's next change, after `ms`, or
- * when `signal` aborts, whichever comes first. `cancel()` ends it early and frees it.
+ * read and the wait is not missed) that ends at the attempt's next change, when `signal`
+ * aborts, or `ms` after `limit(ms)` was called (the caller decides how long once it has read
+ * the attempt), whichever comes first. `cancel()` ends it early and frees it.
  */
 export function nextAttemptChange(
   attemptId: string,
-  ms: number,
   signal?: AbortSignal,
-): { done: Promise<void>; cancel: () => void } {
+): { done: Promise<void>; limit: (ms: number) => void; cancel: () => void } {
   let end: () => void = () => {};
+  let timer: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve) => {
     const all = waiters();
     let set = all.get(attemptId);
@@ -43,7 +44,6 @@ export function nextAttemptChange(
       all.set(attemptId, set);
     }
     const mine = set;
-    const timer = setTimeout(() => end(), ms);
     end = () => {
       clearTimeout(timer);
       mine.delete(end);
@@ -55,7 +55,14 @@ export function nextAttemptChange(
     if (signal?.aborted) end();
     else signal?.addEventListener('abort', end, { once: true });
   });
-  return { done, cancel: () => end() };
+  return {
+    done,
+    limit: (ms) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => end(), Math.max(0, ms));
+    },
+    cancel: () => end(),
+  };
 }
 
 /** Open waits, over all attempts (tests: none may be left behind). */

@@ -65,10 +65,14 @@ export function formatLogLine(
 
 const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
 
-/** `LMS_LOG_LEVEL` (info, warn or error; default info): lines below it are not written. */
+/**
+ * `LMS_LOG_LEVEL` (info, warn or error; default info): lines below it are not written. Read
+ * here, not through env.ts: server.mjs logs with this module before the app's env is parsed.
+ */
 function threshold(): number {
-  const wanted = process.env.LMS_LOG_LEVEL as LogLevel | undefined;
-  return wanted && wanted in RANK ? RANK[wanted] : 0;
+  // biome-ignore lint/style/noProcessEnv: see above
+  const wanted = process.env.LMS_LOG_LEVEL;
+  return wanted && Object.hasOwn(RANK, wanted) ? RANK[wanted as LogLevel] : 0;
 }
 
 function write(level: LogLevel, msg: string, fields?: LogFields): void {

@@ -229,7 +229,7 @@ describe('attempt.submit (final check)', () => {
     expect(openAttemptWaits()).toBe(0);
   });
 
-  it('a watch whose client goes away leaves no wait behind', async () => {
+  it('a watch whose client goes away (abort, or return as tRPC does) leaves no wait behind', async () => {
     const { session } = await makeUser(db, 'student');
     const ctx = { ...createContextInner({ db, session }), session };
     const made = await createFinalAttemptWithinLimits(
@@ -245,13 +245,24 @@ describe('attempt.submit (final check)', () => {
       { perWindow: 100, windowMs: 60_000, maxPending: 10 },
     );
     if (!made.ok) throw new Error('not stored');
+    // regular reads an hour apart: only the abort can end the wait within the test's time
+    const hour = { recheckMs: 60 * 60_000, placeRecheckMs: 60 * 60_000 };
+    const input = { id: made.attempt.id, courseSlug: 'testcourse' };
+
     const gone = new AbortController();
-    const watch = watchAttempt(ctx, { id: made.attempt.id, courseSlug: 'testcourse' }, gone.signal);
-    expect((await watch.next()).value?.status).toBe('queued');
-    const waiting = watch.next();
+    const aborted = watchAttempt(ctx, input, gone.signal, hour);
+    expect((await aborted.next()).value?.status).toBe('queued');
+    const waiting = aborted.next();
     await expect.poll(() => openAttemptWaits()).toBe(1);
     gone.abort();
     expect((await waiting).done).toBe(true);
+    expect(openAttemptWaits()).toBe(0);
+
+    // tRPC ends a subscription whose client left with return() while it holds a value
+    const returned = watchAttempt(ctx, input, undefined, hour);
+    expect((await returned.next()).value?.status).toBe('queued');
+    expect(openAttemptWaits()).toBe(1);
+    expect((await returned.return(undefined)).done).toBe(true);
     expect(openAttemptWaits()).toBe(0);
   });
 

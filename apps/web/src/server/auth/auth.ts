@@ -190,10 +190,11 @@ export function createAuth(options: CreateAuthOptions) {
    * admin's deactivation) or its user is deactivated, else the user's current role — so both
    * take effect at the next request, not when the cached cookie expires.
    */
-  const liveSession = (sessionId: string) =>
-    // one query (the user, filtered by an EXISTS on the session): every request asks
+  const liveSession = (sessionId: string, userId: string) =>
+    // one primary-key lookup (the user's, with an EXISTS on the session): every request asks
     db.user.findFirst({
       where: {
+        id: userId,
         disabledAt: null,
         sessions: { some: { id: sessionId, expiresAt: { gt: new Date() } } },
       },

@@ -41,7 +41,7 @@ export async function getSessionFromHeaders(
   const found = await auth.api.getSession({ headers });
   if (!found) return null;
   // the cookie cache may outlive the session row: ended sessions and deactivated users stop here
-  const live = await auth.liveSession(found.session.id);
+  const live = await auth.liveSession(found.session.id, found.user.id);
   if (!live) return null;
   const user = found.user as { id: string; email: string; name: string; role?: unknown };
   return {

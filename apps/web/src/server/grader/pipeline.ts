@@ -1,6 +1,7 @@
 import { gradeRequestFor } from '@lms/content/grading';
 import { getAttempt, listPendingAttempts, requeueAttempts } from '@lms/db';
 import { type GradeRequestInput, type GradeResult, gradingMessage } from '@lms/grading';
+import { attemptChanged } from '../attempt-events';
 import type { Db } from '../db';
 import { log as jsonLog } from '../log';
 import {
@@ -90,6 +91,7 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
       if (error instanceof GraderError && error.retryable) {
         log(`attempt ${attemptId}: ${error.message}`);
         await requeueAttempts(db, [attemptId]);
+        attemptChanged(attemptId); // running → queued: its watches say so now
         return 'retry';
       }
       log(`attempt ${attemptId}: ${(error as Error).message}`);

@@ -463,11 +463,11 @@ export async function* watchAttempt(
   const { recheckMs = WATCH_RECHECK_MS, placeRecheckMs = WATCH_PLACE_RECHECK_MS } = options;
   const courseId = await courseIdOf(ctx.db, input.courseSlug);
   let last = '';
-  let waitMs = recheckMs;
   const deadline = Date.now() + 10 * 60_000;
   while (!signal?.aborted && Date.now() < deadline) {
-    // registered before the read: a change during the read still wakes the wait below
-    const change = nextAttemptChange(input.id, Math.min(waitMs, deadline - Date.now()), signal);
+    // registered before the read: a change during the read (or while the consumer holds the
+    // value yielded) still wakes the wait below
+    const change = nextAttemptChange(input.id, signal);
     try {
       const current = await withPlace(ctx, await readAttempt(ctx, input.id, courseId));
       const key = `${current.status}:${current.gradedAt?.getTime() ?? ''}:${current.queuePosition}`;
@@ -476,7 +476,8 @@ export async function* watchAttempt(
         yield current;
       }
       if (current.done) return;
-      waitMs = current.queuePosition === null ? recheckMs : placeRecheckMs;
+      const waitMs = current.queuePosition === null ? recheckMs : placeRecheckMs;
+      change.limit(Math.min(waitMs, deadline - Date.now()));
       await change.done;
     } finally {
       change.cancel();

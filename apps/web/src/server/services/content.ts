@@ -127,9 +127,9 @@ export async function courseIdOf(db: Db, courseSlug: string): Promise<string> {
   if (known) return known;
   const course = await getCourse(db, courseSlug);
   if (!course) throw new AppError('COURSE_NOT_FOUND', { course: courseSlug });
-  let ids = courseIds.get(db);
-  if (!ids) courseIds.set(db, (ids = new Map()));
+  const ids = courseIds.get(db) ?? new Map<string, string>();
   ids.set(courseSlug, course.id);
+  courseIds.set(db, ids);
   return course.id;
 }
 
