@@ -24,7 +24,6 @@ import { readServerEnv } from '../../src/server/env.ts';
 import { type PipeOptions, PYODIDE_OFF, servePipe } from '../../src/server/pipe.ts';
 import {
   createPyodideEngine,
-  NOBODY,
   type PyodideGrader,
   PyodideUnavailableError,
   pyodideHostUid,
