@@ -1,4 +1,5 @@
 import { addMember, createCohort, createFinalAttemptWithinLimits, type Db } from '@lms/db';
+import type { GradeResult } from '@lms/grading';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openAttemptWaits } from '../../src/server/attempt-events';
 import { createContextInner } from '../../src/server/context';
@@ -43,6 +44,19 @@ function transportFor(
     retryDelaysMs: extra.retryDelaysMs ?? [20],
     log: () => {},
   });
+}
+
+/** The fake grader holds every answer until `release()` is called, then answers `status`. */
+function holdAnswers(status: GradeResult['status']): () => void {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  grader.respond = async () => {
+    await gate;
+    return { status: 200, json: gradeResult(status) };
+  };
+  return release;
 }
 
 beforeAll(async () => {
@@ -134,14 +148,7 @@ describe('attempt.submit (final check)', () => {
   it("sends the submitting request's id to the grader, also after waiting in the fair line", async () => {
     const { session: a } = await makeUser(db, 'student');
     const { session: b } = await makeUser(db, 'student');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    grader.respond = async () => {
-      await gate;
-      return { status: 200, json: gradeResult('passed') };
-    };
+    const release = holdAnswers('passed');
     // one slot: b's check waits in the line and is woken by a's end, outside b's request
     const transport = transportFor(grader, { concurrency: 1 });
     const submit = (session: typeof a, id: string) =>
@@ -165,14 +172,7 @@ describe('attempt.submit (final check)', () => {
 
   it('watch streams queued/running → verdict and ends', async () => {
     const { session } = await makeUser(db, 'student');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    grader.respond = async () => {
-      await gate;
-      return { status: 200, json: gradeResult('failed') };
-    };
+    const release = holdAnswers('failed');
     const transport = transportFor(grader);
     const api = callerFor(db, session, { grader: transport });
     const { id } = await api.attempt.submit({
@@ -197,14 +197,7 @@ describe('attempt.submit (final check)', () => {
 
   it('a watch is woken by the change itself, not by its next regular read', async () => {
     const { session } = await makeUser(db, 'student');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    grader.respond = async () => {
-      await gate;
-      return { status: 200, json: gradeResult('passed') };
-    };
+    const release = holdAnswers('passed');
     const transport = transportFor(grader);
     const ctx = { ...createContextInner({ db, session, grader: transport }), session };
     const api = callerFor(db, session, { grader: transport });
