@@ -17,13 +17,16 @@
 // Variables: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lms_cluster), REDIS_URL
 // (redis://127.0.0.1:6379), PORT (3000), WEB_PORT_BASE (3001), WORKER_PORT_BASE (4201),
 // CLUSTER_UID_BASE (65000; worker i gets CLUSTER_UID_BASE + i × GRADER_MAX_RUNS),
-// GRADER_MAX_RUNS (128), LMS_ADMIN_EMAIL (admin@lms.local), BETTER_AUTH_SECRET (default: the
+// GRADER_MAX_RUNS (128), GRADER_CPU_SLOTS (each worker's cores for CPU-bound programs; default:
+// the machine's cores split among the workers, scripts/lib/cores.mjs), LMS_ADMIN_EMAIL (admin@lms.local), BETTER_AUTH_SECRET (default: the
 // one in .secrets/secrets.json, made once), BETTER_AUTH_URL (http://localhost:PORT),
 // CLUSTER_STATE_FILE (.state/cluster.json).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitCores } from './lib/cores.mjs';
 import { createRoundRobinProxy } from './lib/round-robin-proxy.mjs';
 import { ensurePrivateDir, readOrCreateSecrets } from './lib/secrets.mjs';
 import { checkAsUser, prepareWebFiles, resolveWebUser, webSpawnOptions } from './lib/web-user.mjs';
@@ -239,6 +242,11 @@ for (let i = 0; i < webCount; i++) {
     spawnOptions: webSpawnOptions(webUser, { ...webEnv, PORT: String(webPort) }),
   });
 }
+// the workers share this machine's cores instead of each taking all of them
+const cpuSlots = process.env.GRADER_CPU_SLOTS
+  ? Array(workerCount).fill(count(process.env.GRADER_CPU_SLOTS, 'GRADER_CPU_SLOTS', 256))
+  : splitCores(availableParallelism(), workerCount);
+log(`workers' cores for CPU-bound programs: ${cpuSlots.join(', ')} (GRADER_CPU_SLOTS)`);
 for (let i = 0; i < workerCount; i++) {
   const workerUidBase = uidBase + i * maxRuns;
   const workerPort = workerPortBase + i;
@@ -254,6 +262,7 @@ for (let i = 0; i < workerCount; i++) {
         ...common,
         GRADER_UID_BASE: String(workerUidBase),
         GRADER_MAX_RUNS: String(maxRuns),
+        GRADER_CPU_SLOTS: String(cpuSlots[i]),
         GRADER_METRICS_PORT: String(workerPort),
         GRADER_HOST: '127.0.0.1',
       },
