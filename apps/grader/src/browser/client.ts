@@ -76,6 +76,9 @@ export interface PythonRunnerOptions {
   limits?: Partial<GradeLimits>;
   /** after the time limit: how long to wait for the worker to stop the program by itself */
   graceMs?: number;
+  /** after the interrupt was written: how long before the worker is terminated anyway
+   * (default 1.5 s; a test on a loaded machine gives it longer, to see the interrupt work) */
+  interruptWaitMs?: number;
   /** keep Pyodide's memory snapshot (experimental API, ~31 MB) in Cache Storage and start
    * from it next time: a much faster start after the first (default true) */
   snapshot?: boolean;
@@ -130,6 +133,7 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
   const baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const outputCapBytes = options.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const interruptWaitMs = options.interruptWaitMs ?? INTERRUPT_WAIT_MS;
   const defaultLimits: GradeLimits = { ...DEFAULT_GRADE_LIMITS, ...options.limits };
   const isolated =
     options.crossOriginIsolated ??
@@ -300,7 +304,7 @@ export function createPythonRunner(options: PythonRunnerOptions): PythonRunner {
     if (reason === 'stopped') run.stopped = true;
     if (interrupt) {
       Atomics.store(interrupt, 0, reason === 'wall' ? SIGALRM : SIGINT);
-      run.timers.push(setTimeout(() => abandon(run, reason), INTERRUPT_WAIT_MS));
+      run.timers.push(setTimeout(() => abandon(run, reason), interruptWaitMs));
     } else {
       abandon(run, reason);
     }
