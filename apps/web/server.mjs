@@ -41,10 +41,14 @@ await app.prepare();
 // line per event. Every request gets an id (a proxy's x-request-id when plain, else a fresh
 // one), answered in x-request-id and kept in an AsyncLocalStorage the app reads
 // (currentRequestId): a final check's job carries it to the grader and back.
-const jsonLog = (level, msg, fields = {}) =>
+// LMS_LOG_LEVEL=warn|error drops the info lines (the access log among them), as in log.ts
+const quietInfo = ['warn', 'error'].includes(process.env.LMS_LOG_LEVEL ?? '');
+const jsonLog = (level, msg, fields = {}) => {
+  if (level === 'info' && quietInfo) return;
   (level === 'info' ? process.stdout : process.stderr).write(
     `${JSON.stringify({ time: new Date().toISOString(), level, service: 'web', pid: process.pid, msg, ...fields })}\n`,
   );
+};
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,80}$/;
 globalThis.__lmsRequestScope ??= new AsyncLocalStorage();
 const requestScope = globalThis.__lmsRequestScope;

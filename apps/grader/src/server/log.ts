@@ -25,7 +25,17 @@ export function formatLogLine(
   return JSON.stringify(entry);
 }
 
+const RANK: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+
+/** `LMS_LOG_LEVEL` (info, warn or error; default info), as the web's: lines below it are dropped. */
+function threshold(): number {
+  // biome-ignore lint/style/noProcessEnv: read at each line, like the web's log.ts
+  const wanted = process.env.LMS_LOG_LEVEL;
+  return wanted && Object.hasOwn(RANK, wanted) ? RANK[wanted as LogLevel] : 0;
+}
+
 function write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+  if (RANK[level] < threshold()) return;
   const line = `${formatLogLine(level, msg, fields)}\n`;
   (level === 'info' ? process.stdout : process.stderr).write(line);
 }
