@@ -66,6 +66,14 @@ const webPortBase = count(process.env.WEB_PORT_BASE ?? '3001', 'WEB_PORT_BASE', 
 const workerPortBase = count(process.env.WORKER_PORT_BASE ?? '4201', 'WORKER_PORT_BASE', 65535);
 const maxRuns = count(process.env.GRADER_MAX_RUNS ?? '128', 'GRADER_MAX_RUNS', 1024);
 const uidBase = count(process.env.CLUSTER_UID_BASE ?? '65000', 'CLUSTER_UID_BASE', 4_000_000_000);
+// the workers share this machine's cores instead of each taking all of them
+const slotsSet = process.env.GRADER_CPU_SLOTS;
+const slotsEach = Number(slotsSet);
+if (slotsSet && !(Number.isInteger(slotsEach) && slotsEach >= 1 && slotsEach <= 256))
+  fail(`GRADER_CPU_SLOTS must be a whole number 1..256 (each worker's cores), got ${slotsSet}`);
+const cpuSlots = slotsSet
+  ? Array(workerCount).fill(slotsEach)
+  : splitCores(availableParallelism(), workerCount);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lms_cluster';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 if (!/^postgres(ql)?:\/\//.test(databaseUrl))
@@ -242,10 +250,6 @@ for (let i = 0; i < webCount; i++) {
     spawnOptions: webSpawnOptions(webUser, { ...webEnv, PORT: String(webPort) }),
   });
 }
-// the workers share this machine's cores instead of each taking all of them
-const cpuSlots = process.env.GRADER_CPU_SLOTS
-  ? Array(workerCount).fill(count(process.env.GRADER_CPU_SLOTS, 'GRADER_CPU_SLOTS', 256))
-  : splitCores(availableParallelism(), workerCount);
 log(`workers' cores for CPU-bound programs: ${cpuSlots.join(', ')} (GRADER_CPU_SLOTS)`);
 for (let i = 0; i < workerCount; i++) {
   const workerUidBase = uidBase + i * maxRuns;

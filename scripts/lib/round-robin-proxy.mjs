@@ -9,10 +9,14 @@
 // - a request whose backend refuses the connection (it died, or is restarting) is sent to the
 //   next one: the backend never saw it, so even a POST is safe to send again. The body is
 //   buffered (up to 2 MiB) for that. A backend that fails mid-answer is not retried (it may
-//   have acted on the request): the client gets 502;
+//   have acted on the request): the client gets 502. A GET whose kept-alive connection was
+//   reset is sent again too (the backend had closed an idle socket); a POST never rides a
+//   kept-alive connection, so its reset means the backend may have acted on it: 502 (the chaos
+//   run of bench/load once found a final check stored twice when a killed instance's reset
+//   POST was sent to the other one);
 // - responses stream through (Server-Sent Events of attempt.watch included);
 // - /api/metrics is refused (404): metrics are scraped from each instance's own port.
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 
 const MAX_BUFFERED_BODY = 2 * 1024 * 1024;
 const HOP_BY_HOP = new Set([
@@ -34,7 +38,10 @@ export function createRoundRobinProxy(options) {
   const log = options.log ?? (() => {});
   const healthPath = options.healthPath ?? '/api/readyz';
   const backends = options.backends.map((b) => ({ ...b, ready: false, inFlight: 0 }));
-  const agent = undefined; // Node's global agent (keep-alive by default since Node 19)
+  // GET and HEAD: Node's global agent (keep-alive by default since Node 19); anything else on
+  // a connection of its own, so that a reset can only mean the backend got it
+  const freshConnection = new Agent({ keepAlive: false });
+  const idempotent = (method) => method === 'GET' || method === 'HEAD';
   let turn = 0;
   let timer;
 
@@ -99,7 +106,14 @@ export function createRoundRobinProxy(options) {
     backend.inFlight++;
     let answered = false;
     const upstream = httpRequest(
-      { host: backend.host, port: backend.port, method: req.method, path: req.url, headers, agent },
+      {
+        host: backend.host,
+        port: backend.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        ...(idempotent(req.method) ? {} : { agent: freshConnection }),
+      },
       (up) => {
         answered = true;
         const out = {};
@@ -119,7 +133,10 @@ export function createRoundRobinProxy(options) {
       // the backend never read it: refused (down, restarting), or a kept-alive socket the
       // backend had already closed. Mark it down until its readiness says otherwise, and send
       // the request to the next one
-      if (error.code === 'ECONNREFUSED' || (error.code === 'ECONNRESET' && upstream.reusedSocket)) {
+      if (
+        error.code === 'ECONNREFUSED' ||
+        (error.code === 'ECONNRESET' && upstream.reusedSocket && idempotent(req.method))
+      ) {
         if (error.code === 'ECONNREFUSED') backend.ready = false;
         log(`${backend.name}: ${error.code}; ${req.method} ${path} sent to another instance`);
         forward(req, res, body, tried);

@@ -138,7 +138,8 @@ async function worker(env: ServerEnv): Promise<void> {
     ? await observe.listen(env.GRADER_HOST, env.GRADER_METRICS_PORT)
     : null;
   await w.waitUntilReady();
-  log.info(
+  // written whatever LMS_LOG_LEVEL says: supervisors and tests wait for this line
+  log.always(
     `lms-grader: worker ${process.pid} on ${redisAddress(env.REDIS_URL)} queue ${env.GRADER_QUEUE_NAME} ` +
       `(concurrency ${env.GRADER_WORKER_CONCURRENCY}, engine ${service.sandbox.engine}, ` +
       `uids from ${env.GRADER_UID_BASE})`,

@@ -41,6 +41,9 @@ function write(level: LogLevel, msg: string, fields?: Record<string, unknown>): 
 }
 
 export const log = {
+  /** an info line written at any LMS_LOG_LEVEL (the start line others wait for) */
+  always: (msg: string, fields?: Record<string, unknown>) =>
+    process.stdout.write(`${formatLogLine('info', msg, fields)}\n`),
   info: (msg: string, fields?: Record<string, unknown>) => write('info', msg, fields),
   warn: (msg: string, fields?: Record<string, unknown>) => write('warn', msg, fields),
   error: (msg: string, fields?: Record<string, unknown>) => write('error', msg, fields),
