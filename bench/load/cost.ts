@@ -19,9 +19,9 @@
  * stored verdict, the progress) and the attempt.watch stream the task page follows it with,
  * open until the verdict: what one final check costs the web.
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { CallError, Recorder, StudentClient } from './client.ts';
+import { procTimes } from './cpu.ts';
 import { CHAPTER, COURSE, PROGRAMS, TASK } from './programs.ts';
 import { PrivateRedis, startCluster } from './stack.ts';
 
@@ -37,15 +37,6 @@ const CALLS = callsArg;
 const echo = argv.includes('--echo');
 const build = !argv.includes('--no-build');
 const log = (line: string) => console.log(`[cost] ${line}`);
-const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
-
-function cpuMsOf(pid: number): number {
-  // fields after the ")" of the command name: state is 3rd, utime 14th, stime 15th overall
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
-}
-
 type Row = { name: string; calls: number; cpuMs: number; xacts: number; wallP50: number };
 
 async function main() {
@@ -87,7 +78,7 @@ async function main() {
       // stats reach pg_stat_database with a delay: ask a fresh snapshot each time
       await admin.query('SELECT pg_stat_clear_snapshot()');
       const x0 = await xacts();
-      const c0 = cpuMsOf(pid as number);
+      const c0 = procTimes(pid as number).ownMs;
       const walls: number[] = [];
       let next = 8;
       const lane = async () => {
@@ -99,7 +90,7 @@ async function main() {
         }
       };
       await Promise.all([lane(), lane(), lane(), lane()]);
-      const cpu = cpuMsOf(pid as number) - c0;
+      const cpu = procTimes(pid as number).ownMs - c0;
       // an idle backend reports its statistics within PGSTAT_IDLE_INTERVAL (10 s) at most
       await new Promise((r) => setTimeout(r, 11_000));
       await admin.query('SELECT pg_stat_clear_snapshot()');

@@ -34,29 +34,45 @@ function classify(pid: number, comm: string, cmdline: string): Role {
   return 'other';
 }
 
+/**
+ * One process's CPU so far from /proc/<pid>/stat, in ms: its own (utime + stime, all its
+ * threads) and its reaped children's (cutime + cstime); with its parent and command name.
+ * Throws when the process is gone.
+ */
+export function procTimes(pid: number): {
+  ppid: number;
+  comm: string;
+  ownMs: number;
+  childrenMs: number;
+} {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    ppid: Number(f[1]),
+    comm,
+    ownMs: (Number(f[11]) + Number(f[12])) * TICK_MS,
+    childrenMs: (Number(f[13]) + Number(f[14])) * TICK_MS,
+  };
+}
+
 function snapshot(): Map<number, Proc> {
   const out = new Map<number, Proc>();
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+      const { ppid, comm, ownMs, childrenMs } = procTimes(pid);
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       // pid 1 reaps orphans: a sandboxed program whose bwrap was killed first (a timeout, an
       // output flood) ends up there, so its children's time is the programs', not its own
-      const ticks =
-        pid === 1
-          ? Number(f[13]) + Number(f[14])
-          : Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
       out.set(pid, {
         pid,
-        ppid: Number(f[1]),
+        ppid,
         comm,
         role: pid === 1 ? 'reaped by init' : classify(pid, comm, cmdline),
-        ms: ticks * TICK_MS,
+        ms: pid === 1 ? childrenMs : ownMs + childrenMs,
       });
     } catch {
       // gone between the listing and the read

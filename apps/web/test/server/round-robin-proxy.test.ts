@@ -2,7 +2,7 @@
 // web instance may have acted on is never sent to another one (bench/load's chaos run found
 // a final check stored twice when a killed instance's reset POST was re-sent); one it never
 // saw (connection refused) is.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRoundRobinProxy } from '../../../../scripts/lib/round-robin-proxy.mjs';
@@ -12,7 +12,7 @@ type Backend = { name: string; server: Server; port: number; seen: string[] };
 
 async function backend(
   name: string,
-  handle: (req: IncomingMessage, body: string, res: import('node:http').ServerResponse) => void,
+  handle: (req: IncomingMessage, body: string, res: ServerResponse) => void,
 ): Promise<Backend> {
   const seen: string[] = [];
   const server = createServer(async (req, res) => {

@@ -3,7 +3,6 @@ import { getAttempt, listPendingAttempts, requeueAttempts } from '@lms/db';
 import { type GradeRequestInput, type GradeResult, gradingMessage } from '@lms/grading';
 import { attemptChanged } from '../attempt-events';
 import type { Db } from '../db';
-import { log as jsonLog } from '../log';
 import {
   applyGradeResult,
   FINAL_CHECKS_IN_FLIGHT_CAP,
@@ -80,12 +79,6 @@ export function createInProcessTransport(options: InProcessTransportOptions): Gr
         ? gradeOutputTask(task, attempt.code)
         : await grade(gradeRequestFor(task, attempt.code));
       await applyGradeResult(db, attemptId, result);
-      // the submitting request's id comes from its async context (log.ts), as in queue mode
-      jsonLog.info('verdict stored', {
-        attemptId,
-        status: result.status,
-        graderMs: Math.round(result.durations.totalMs),
-      });
       return 'done';
     } catch (error) {
       if (error instanceof GraderError && error.retryable) {

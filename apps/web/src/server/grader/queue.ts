@@ -23,7 +23,7 @@ import type {
   RedisOptions,
 } from 'bullmq';
 import type { Db } from '../db';
-import { currentRequestId, log as jsonLog } from '../log';
+import { currentRequestId } from '../log';
 import { webMetrics } from '../metrics';
 import {
   applyGradeResult,
@@ -270,17 +270,13 @@ export async function createQueueTransport(
       await failAttemptForService(db, attemptId, SERVICE_DOWN_MESSAGE);
       return;
     }
-    await applyGradeResult(db, attemptId, result);
-    webMetrics().verdictsStored.inc({ status: result.status });
     // the worker hands the submitting request's id back beside the result (queue contract)
     const requestId = ((typeof raw === 'string' ? safeJson(raw) : raw) as { requestId?: unknown })
       ?.requestId;
-    jsonLog.info('verdict stored', {
-      attemptId,
-      status: result.status,
-      graderMs: Math.round(result.durations.totalMs),
+    await applyGradeResult(db, attemptId, result, {
       requestId: typeof requestId === 'string' ? requestId : undefined,
     });
+    webMetrics().verdictsStored.inc({ status: result.status });
   }
 
   function listen(events: BullQueueEvents) {

@@ -28,6 +28,7 @@ import { attemptChanged, nextAttemptChange } from '../attempt-events';
 import type { SignedInContext } from '../context';
 import type { Db } from '../db';
 import { AppError } from '../errors';
+import { log } from '../log';
 import {
   courseIdOf,
   findTask,
@@ -74,12 +75,15 @@ export async function markRunning(db: Db, attemptId: string): Promise<boolean> {
 
 /**
  * Store a verdict on the Attempt and count it in Progress, once (@lms/db's recordAttemptResult:
- * a second delivery changes nothing). An attempt that no longer exists is ignored.
+ * a second delivery changes nothing). An attempt that no longer exists is ignored. Logs
+ * `verdict stored` with the submitting request's id: the one given (queue mode: the job hands
+ * it back), else the current async context's (HTTP mode: the dispatch runs in the request's).
  */
 export async function applyGradeResult(
   db: Db,
   attemptId: string,
   result: GradeResult,
+  options: { requestId?: string | undefined } = {},
 ): Promise<void> {
   const tests = toStoredTests(result.tests);
   await ignoreMissing(
@@ -112,6 +116,12 @@ export async function applyGradeResult(
   // stored here or, a moment before, by another instance hearing the same event: either way
   // it is in the database now
   attemptChanged(attemptId);
+  log.info('verdict stored', {
+    attemptId,
+    status: result.status,
+    graderMs: Math.round(result.durations.totalMs),
+    requestId: options.requestId,
+  });
 }
 
 async function ignoreMissing(p: Promise<unknown>): Promise<void> {
