@@ -201,6 +201,8 @@ async function main() {
   }
 }
 
+// the exit code is the bench's verdict (0: every call answered); each failure path prints why
+// first, and main's finally has stopped the cluster and its Redis by then
 main().then(
   (ok) => process.exit(ok ? 0 : 1),
   (error) => {
